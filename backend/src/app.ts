@@ -1,0 +1,43 @@
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { NotFoundError, errorHandler } from './errors.js';
+import type { GithubApp } from './github/githubApp.js';
+import { GithubReads } from './github/githubReads.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { apiRouter } from './routes/api.js';
+import { healthRouter } from './routes/health.js';
+import type { Store } from './store/index.js';
+
+export interface AppDeps {
+  logger: Logger;
+  store: Store;
+  github: GithubApp;
+  metrics?: Metrics;
+}
+
+/** The Express app with every route; no `listen()` here (server.ts does that), so tests drive it directly. */
+export function createApp({ logger, store, github, metrics = createMetrics() }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.use(metrics.middleware);
+  app.use(
+    pinoHttp({
+      logger,
+      // Probes and scrapes every few seconds would drown the log.
+      autoLogging: { ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? '') },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    }),
+  );
+
+  app.use(healthRouter({ store, github, metrics }));
+  app.use('/api', apiRouter({ github, reads: new GithubReads(github) }));
+
+  app.use((req, _res, next) => {
+    next(new NotFoundError(`No such endpoint: ${req.method} ${req.path}`));
+  });
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,115 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export interface Config {
+  port: number;
+  logLevel: string;
+  github: {
+    appId: number;
+    privateKey: string;
+    webhookSecret: string;
+    apiUrl: string;
+  };
+  gate: { url: string; authHeader?: string };
+  spinnakerUiUrl: string;
+  stageSecret: string;
+  database: { url?: string; file: string };
+}
+
+const url = (protocols: string[]) =>
+  z
+    .url({ error: 'must be an absolute URL' })
+    .refine((value) => protocols.includes(new URL(value).protocol), {
+      error: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    })
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const required = (message = 'is required') => z.string({ error: message }).trim().min(1, { error: message });
+
+const envSchema = z
+  .object({
+    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(8086),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    GITHUB_APP_ID: required()
+      .regex(/^\d+$/, { error: "must be the App's numeric ID (GitHub App settings, About, App ID)" })
+      .transform(Number),
+    GITHUB_WEBHOOK_SECRET: required(),
+    GITHUB_API_URL: url(['https:', 'http:']).default('https://api.github.com'),
+    GATE_URL: required().pipe(url(['https:', 'http:'])),
+    GATE_AUTH_HEADER: z.string().optional(),
+    SPINNAKER_UI_URL: required().pipe(url(['https:', 'http:'])),
+    STAGE_SECRET: required().pipe(z.string().min(16, { error: 'must be at least 16 characters' })),
+    DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    DATABASE_FILE: z.string().default('data/spinnaker-github.db'),
+  });
+
+/** Thrown when the environment cannot run the backend; `problems` has one line per variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings count as unset, so `FOO=` in a .env file behaves like a missing variable. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => Boolean(entry[1])));
+}
+
+/** Kubernetes secrets and .env files often carry the PEM with literal `\n`. */
+function normalisePem(pem: string): string {
+  return pem.includes('\\n') ? pem.replace(/\\n/g, '\n') : pem;
+}
+
+function readPrivateKey(env: Record<string, string>): { pem?: string; problem?: string } {
+  const inline = env.GITHUB_APP_PRIVATE_KEY;
+  const path = env.GITHUB_APP_PRIVATE_KEY_PATH;
+  if (inline && path) return { problem: 'GITHUB_APP_PRIVATE_KEY: set it or GITHUB_APP_PRIVATE_KEY_PATH, not both' };
+  if (!inline && !path) {
+    return { problem: 'GITHUB_APP_PRIVATE_KEY: is required (or GITHUB_APP_PRIVATE_KEY_PATH, a file holding the PEM key)' };
+  }
+  const source = path ? 'GITHUB_APP_PRIVATE_KEY_PATH' : 'GITHUB_APP_PRIVATE_KEY';
+  let pem: string;
+  try {
+    pem = path ? readFileSync(path, 'utf8') : normalisePem(inline ?? '');
+  } catch (error) {
+    return { problem: `${source}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})` };
+  }
+  try {
+    const key = createPrivateKey(pem);
+    if (key.asymmetricKeyType !== 'rsa') return { problem: `${source}: must be an RSA key, as GitHub generates them` };
+    // PKCS#8 once here spares the JWT signer a conversion on every token.
+    return { pem: key.export({ type: 'pkcs8', format: 'pem' }).toString() };
+  } catch {
+    // Never echo the value: it is the App's private key.
+    return {
+      problem: `${source}: is not a PEM private key (generate one in the GitHub App's settings; it starts with -----BEGIN RSA PRIVATE KEY-----)`,
+    };
+  }
+}
+
+/** Reads and checks the whole environment; throws one `ConfigError` listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const vars = withoutEmpty(env);
+  const parsed = envSchema.safeParse(vars);
+  const key = readPrivateKey(vars);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (key.problem) problems.push(key.problem);
+  if (!parsed.success || !key.pem) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    github: {
+      appId: e.GITHUB_APP_ID,
+      privateKey: key.pem,
+      webhookSecret: e.GITHUB_WEBHOOK_SECRET,
+      apiUrl: e.GITHUB_API_URL,
+    },
+    gate: { url: e.GATE_URL, authHeader: e.GATE_AUTH_HEADER },
+    spinnakerUiUrl: e.SPINNAKER_UI_URL,
+    stageSecret: e.STAGE_SECRET,
+    database: { url: e.DATABASE_URL, file: e.DATABASE_FILE },
+  };
+}

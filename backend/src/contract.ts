@@ -1,0 +1,118 @@
+/**
+ * Wire types shared by the backend and the Deck plugin (`import type` only, so it costs nothing in the bundle).
+ * Each DTO is the narrowed view model of one endpoint's response, never GitHub's raw payload.
+ */
+
+/** Every error response. */
+export interface ErrorBody {
+  error: { name: string; message: string };
+  request: { method: string; url: string };
+  response: { statusCode: number };
+}
+
+/** `GET /api/repos`: repositories the GitHub App is installed on. */
+export interface RepositoryDto {
+  /** `owner/name`, the form stages and triggers save. */
+  fullName: string;
+  owner: string;
+  name: string;
+  private: boolean;
+  defaultBranch: string;
+  htmlUrl: string;
+}
+
+/** `GET /api/repos/:owner/:repo/workflows`. */
+export interface WorkflowDto {
+  id: number;
+  name: string;
+  /** `.github/workflows/deploy.yml` */
+  path: string;
+  /** `deploy.yml`, the value the stage saves in `workflow`. */
+  fileName: string;
+  state: string;
+  htmlUrl: string;
+}
+
+export type WorkflowInputType = 'string' | 'choice' | 'boolean' | 'number' | 'environment';
+
+export interface WorkflowInputDto {
+  name: string;
+  type: WorkflowInputType;
+  description?: string;
+  required: boolean;
+  /** As the workflow file writes it; booleans and numbers keep their type. */
+  default?: string | number | boolean;
+  /** Only for `choice`. */
+  options?: string[];
+}
+
+/** `GET /api/repos/:owner/:repo/workflows/:workflow/inputs?ref=`. */
+export interface WorkflowInputsDto {
+  workflow: string;
+  path: string;
+  ref: string;
+  /** False when the workflow at that ref has no `workflow_dispatch` trigger: it cannot be dispatched. */
+  dispatchable: boolean;
+  inputs: WorkflowInputDto[];
+}
+
+/** `GET /api/repos/:owner/:repo/branches`. */
+export interface BranchDto {
+  name: string;
+  sha: string;
+  protected: boolean;
+}
+
+export type RunStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending' | string;
+
+/** `GET /api/repos/:owner/:repo/runs/:runId`. */
+export interface RunDto {
+  id: number;
+  name: string;
+  displayTitle: string;
+  runNumber: number;
+  runAttempt: number;
+  event: string;
+  status: RunStatus;
+  conclusion: string | null;
+  headBranch: string | null;
+  headSha: string;
+  htmlUrl: string;
+  workflowId: number;
+  workflowPath: string;
+  createdAt: string;
+  startedAt: string | null;
+  updatedAt: string;
+}
+
+export interface StepDto {
+  number: number;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+/** `GET /api/repos/:owner/:repo/runs/:runId/jobs`: `{ jobs: JobDto[] }`. */
+export interface JobDto {
+  id: number;
+  runId: number;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  htmlUrl: string | null;
+  steps: StepDto[];
+}
+
+export interface ListDto<T> {
+  items: T[];
+}
+
+/** `GET /health` and `GET /ready`. */
+export interface HealthDto {
+  status: 'ok' | 'unavailable';
+  checks?: Record<string, { ok: boolean; message?: string }>;
+}

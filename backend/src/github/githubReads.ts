@@ -1,0 +1,172 @@
+import type { Endpoints } from '@octokit/types';
+import type {
+  BranchDto,
+  JobDto,
+  RepositoryDto,
+  RunDto,
+  WorkflowDto,
+  WorkflowInputsDto,
+} from '../contract.js';
+import { UpstreamError } from '../errors.js';
+import type { GithubApp } from './githubApp.js';
+import { toHttpError } from './githubErrors.js';
+import { parseDispatchInputs } from './workflowInputs.js';
+
+type Repo = Endpoints['GET /installation/repositories']['response']['data']['repositories'][number];
+type Workflow = Endpoints['GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}']['response']['data'];
+type Run = Endpoints['GET /repos/{owner}/{repo}/actions/runs/{run_id}']['response']['data'];
+type Job = Endpoints['GET /repos/{owner}/{repo}/actions/jobs/{job_id}']['response']['data'];
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+const toRepository = (r: Repo): RepositoryDto => ({
+  fullName: r.full_name,
+  owner: r.owner.login,
+  name: r.name,
+  private: r.private,
+  defaultBranch: r.default_branch,
+  htmlUrl: r.html_url,
+});
+
+const toWorkflow = (w: Workflow): WorkflowDto => ({
+  id: Number(w.id),
+  name: w.name,
+  path: w.path,
+  fileName: w.path.split('/').pop() ?? w.path,
+  state: w.state,
+  htmlUrl: w.html_url,
+});
+
+export const toRun = (r: Run): RunDto => ({
+  id: Number(r.id),
+  name: r.name ?? '',
+  displayTitle: r.display_title,
+  runNumber: r.run_number,
+  runAttempt: r.run_attempt ?? 1,
+  event: r.event,
+  status: r.status ?? 'queued',
+  conclusion: r.conclusion,
+  headBranch: r.head_branch,
+  headSha: r.head_sha,
+  htmlUrl: r.html_url,
+  workflowId: r.workflow_id,
+  workflowPath: r.path,
+  createdAt: r.created_at,
+  startedAt: r.run_started_at ?? null,
+  updatedAt: r.updated_at,
+});
+
+export const toJob = (j: Job): JobDto => ({
+  id: Number(j.id),
+  runId: Number(j.run_id),
+  name: j.name,
+  status: j.status,
+  conclusion: j.conclusion,
+  startedAt: j.started_at,
+  completedAt: j.completed_at,
+  htmlUrl: j.html_url,
+  steps: (j.steps ?? []).map((s) => ({
+    number: s.number,
+    name: s.name,
+    status: s.status,
+    conclusion: s.conclusion,
+    startedAt: s.started_at ?? null,
+    completedAt: s.completed_at ?? null,
+  })),
+});
+
+/** What the Deck plugin reads from GitHub, as view models. Every failure is one of our typed errors. */
+export class GithubReads {
+  constructor(private readonly github: GithubApp) {}
+
+  private async attempt<T>(action: string, work: () => Promise<T>, notFound?: string): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw toHttpError(error, { action, appId: this.github.appId, notFound });
+    }
+  }
+
+  async listRepositories(): Promise<RepositoryDto[]> {
+    const ids = await this.github.listInstallationIds();
+    const perInstallation = await Promise.all(
+      ids.map(async (id) => {
+        const client = await this.github.forInstallation(id);
+        return this.attempt(`listing the repositories of installation ${id}`, () =>
+          client.paginate('GET /installation/repositories', { per_page: 100 }),
+        );
+      }),
+    );
+    return perInstallation
+      .flat()
+      .map(toRepository)
+      .sort((a, b) => a.fullName.localeCompare(b.fullName));
+  }
+
+  async listWorkflows({ owner, repo }: RepoRef): Promise<WorkflowDto[]> {
+    const client = await this.github.forRepo(owner, repo);
+    const workflows = await this.attempt(`listing the workflows of ${owner}/${repo}`, () =>
+      client.paginate('GET /repos/{owner}/{repo}/actions/workflows', { owner, repo, per_page: 100 }),
+    );
+    return workflows.map(toWorkflow);
+  }
+
+  async listBranches({ owner, repo }: RepoRef): Promise<BranchDto[]> {
+    const client = await this.github.forRepo(owner, repo);
+    const branches = await this.attempt(`listing the branches of ${owner}/${repo}`, () =>
+      client.paginate('GET /repos/{owner}/{repo}/branches', { owner, repo, per_page: 100 }),
+    );
+    return branches.map((b) => ({ name: b.name, sha: b.commit.sha, protected: b.protected }));
+  }
+
+  /** The `workflow_dispatch` inputs `workflow` (file name or id) declares at `ref` (default branch when omitted). */
+  async getWorkflowInputs({ owner, repo, workflow, ref }: RepoRef & { workflow: string; ref?: string }): Promise<WorkflowInputsDto> {
+    const client = await this.github.forRepo(owner, repo);
+    const found = await this.attempt(
+      `reading workflow ${workflow} of ${owner}/${repo}`,
+      () => client.request('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}', { owner, repo, workflow_id: workflow }),
+      `Workflow ${workflow} does not exist in ${owner}/${repo}.`,
+    );
+    const at =
+      ref ??
+      (await this.attempt(`reading ${owner}/${repo}`, () => client.request('GET /repos/{owner}/{repo}', { owner, repo })))
+        .data.default_branch;
+    const file = await this.attempt(
+      `reading ${found.data.path} at ${at} in ${owner}/${repo}`,
+      () =>
+        client.request('GET /repos/{owner}/{repo}/contents/{path}', {
+          owner,
+          repo,
+          path: found.data.path,
+          ref: at,
+          mediaType: { format: 'raw' },
+        }),
+      `${found.data.path} does not exist at ${at} in ${owner}/${repo}.`,
+    );
+    if (typeof file.data !== 'string') throw new UpstreamError(`GitHub did not return ${found.data.path} as text.`);
+    return { workflow, path: found.data.path, ref: at, ...parseDispatchInputs(file.data, found.data.path) };
+  }
+
+  async getRun({ owner, repo, runId }: RepoRef & { runId: number }): Promise<RunDto> {
+    const client = await this.github.forRepo(owner, repo);
+    const { data } = await this.attempt(
+      `reading run ${runId} of ${owner}/${repo}`,
+      () => client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner, repo, run_id: runId }),
+      `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
+    );
+    return toRun(data);
+  }
+
+  async listJobs({ owner, repo, runId }: RepoRef & { runId: number }): Promise<JobDto[]> {
+    const client = await this.github.forRepo(owner, repo);
+    const jobs = await this.attempt(
+      `listing the jobs of run ${runId} of ${owner}/${repo}`,
+      () => client.paginate('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', { owner, repo, run_id: runId, per_page: 100 }),
+      `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
+    );
+    return jobs.map(toJob);
+  }
+}

@@ -1,0 +1,53 @@
+import { GoneError, UpstreamError } from '../errors.js';
+import type { GithubApp } from './githubApp.js';
+import { toHttpError } from './githubErrors.js';
+
+export interface JobLog {
+  body: ReadableStream<Uint8Array>;
+  contentLength?: number;
+}
+
+/**
+ * A job's plain-text log as a stream. GitHub answers with a 302 to a pre-signed URL that expires
+ * after a minute (https://docs.github.com/rest/actions/workflow-jobs#download-job-logs-for-a-workflow-run);
+ * we follow it ourselves so the installation token is never sent to the log host, and we hand the
+ * body on as it arrives instead of buffering logs that can be hundreds of megabytes.
+ */
+export async function openJobLog(
+  github: GithubApp,
+  { owner, repo, jobId }: { owner: string; repo: string; jobId: number },
+): Promise<JobLog> {
+  const client = await github.forRepo(owner, repo);
+  let location: string | undefined;
+  try {
+    const response = await client.request('GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs', {
+      owner,
+      repo,
+      job_id: jobId,
+      request: { redirect: 'manual' },
+    });
+    location = response.headers.location;
+  } catch (error) {
+    throw toHttpError(error, {
+      action: `reading the log of job ${jobId} in ${owner}/${repo}`,
+      appId: github.appId,
+      notFound: `The log of job ${jobId} in ${owner}/${repo} is not available: the job does not exist, has not started, or its logs were deleted or have expired.`,
+    });
+  }
+  if (!location) throw new UpstreamError(`GitHub did not say where to download the log of job ${jobId}.`);
+
+  let response: Response;
+  try {
+    response = await fetch(location);
+  } catch (error) {
+    throw new UpstreamError(`The log host for job ${jobId} could not be reached.`, { cause: error });
+  }
+  if (response.status === 404 || response.status === 410) {
+    throw new GoneError(`The log of job ${jobId} in ${owner}/${repo} has expired or was deleted.`);
+  }
+  if (!response.ok || !response.body) {
+    throw new UpstreamError(`The log host answered ${response.status} for job ${jobId}.`);
+  }
+  const length = Number(response.headers.get('content-length'));
+  return { body: response.body, contentLength: Number.isFinite(length) && length > 0 ? length : undefined };
+}

@@ -1,0 +1,58 @@
+import { Octokit } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { Logger } from 'pino';
+import { readCachePlugin, type ReadCache } from './readCache.js';
+
+export interface OctokitSettings {
+  apiUrl: string;
+  logger: Logger;
+  readCache: ReadCache;
+  /** The longest GitHub may make us wait before we give up and answer 503 with Retry-After. */
+  maxRetryAfterSeconds?: number;
+  /** Multiplier of every retry wait, in ms (tests shorten the exponential 5xx backoff; GitHub's Retry-After is still honoured). */
+  retryBaseMs?: number;
+  retries?: number;
+}
+
+const USER_AGENT = 'spinnaker-github-backend';
+
+/**
+ * One Octokit class for the App and all its installations: primary and secondary rate limits
+ * (plugin-throttling), retries of 5xx and network failures (plugin-retry), then the read cache
+ * outermost so that cache hits skip the limiter queue.
+ */
+export function createOctokitClass(settings: OctokitSettings) {
+  const { logger, maxRetryAfterSeconds = 60 } = settings;
+  const log = logger.child({ component: 'octokit' });
+  return Octokit.plugin(paginateRest, throttling, retry, readCachePlugin).defaults({
+    baseUrl: settings.apiUrl,
+    userAgent: USER_AGENT,
+    readCache: settings.readCache,
+    log: {
+      debug: (message: string) => log.debug(message),
+      info: (message: string) => log.info(message),
+      warn: (message: string) => log.warn(message),
+      error: (message: string) => log.error(message),
+    },
+    retry: { retries: settings.retries ?? 3, retryAfterBaseValue: settings.retryBaseMs ?? 1000 },
+    throttle: {
+      onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        log.warn({ retryAfter, method: options.method, url: options.url }, 'GitHub primary rate limit reached');
+        return retryCount < 1 && retryAfter <= maxRetryAfterSeconds;
+      },
+      onSecondaryRateLimit: (
+        retryAfter: number,
+        options: { method: string; url: string },
+        _octokit: unknown,
+        retryCount: number,
+      ) => {
+        log.warn({ retryAfter, method: options.method, url: options.url }, 'GitHub secondary rate limit reached');
+        return retryCount < 2 && retryAfter <= maxRetryAfterSeconds;
+      },
+    },
+  });
+}
+
+export type GithubOctokit = InstanceType<ReturnType<typeof createOctokitClass>>;

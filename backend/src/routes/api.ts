@@ -1,0 +1,61 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ListDto } from '../contract.js';
+import type { GithubApp } from '../github/githubApp.js';
+import type { GithubReads } from '../github/githubReads.js';
+import { openJobLog } from '../github/jobLogs.js';
+import { gitRef, numericId, parse, repoParams, workflow } from './validation.js';
+
+const runParams = repoParams.extend({ runId: numericId });
+const jobParams = repoParams.extend({ jobId: numericId });
+const inputsParams = repoParams.extend({ workflow });
+const inputsQuery = z.object({ ref: gitRef.optional() });
+
+const list = <T>(items: T[]): ListDto<T> => ({ items });
+
+/** The read API the Deck plugin uses through Gate's proxy. */
+export function apiRouter({ github, reads }: { github: GithubApp; reads: GithubReads }): Router {
+  const router = Router();
+
+  router.get('/repos', async (_req, res) => {
+    res.json(list(await reads.listRepositories()));
+  });
+
+  router.get('/repos/:owner/:repo/workflows', async (req, res) => {
+    res.json(list(await reads.listWorkflows(parse(repoParams, req.params, 'path'))));
+  });
+
+  router.get('/repos/:owner/:repo/workflows/:workflow/inputs', async (req, res) => {
+    const params = parse(inputsParams, req.params, 'path');
+    const { ref } = parse(inputsQuery, req.query, 'query');
+    res.json(await reads.getWorkflowInputs({ ...params, ref }));
+  });
+
+  router.get('/repos/:owner/:repo/branches', async (req, res) => {
+    res.json(list(await reads.listBranches(parse(repoParams, req.params, 'path'))));
+  });
+
+  router.get('/repos/:owner/:repo/runs/:runId', async (req, res) => {
+    res.json(await reads.getRun(parse(runParams, req.params, 'path')));
+  });
+
+  router.get('/repos/:owner/:repo/runs/:runId/jobs', async (req, res) => {
+    res.json(list(await reads.listJobs(parse(runParams, req.params, 'path'))));
+  });
+
+  router.get('/repos/:owner/:repo/jobs/:jobId/logs', async (req, res) => {
+    const log = await openJobLog(github, parse(jobParams, req.params, 'path'));
+    res.type('text/plain; charset=utf-8');
+    if (log.contentLength) res.setHeader('Content-Length', String(log.contentLength));
+    try {
+      await pipeline(Readable.fromWeb(log.body as import('node:stream/web').ReadableStream), res);
+    } catch (error) {
+      // The viewer went away mid-download: nothing to answer, nothing to log.
+      if (!res.destroyed && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    }
+  });
+
+  return router;
+}

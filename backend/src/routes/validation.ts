@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+
+/** GitHub's own rules for user and organisation names. */
+export const owner = z
+  .string()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: 'must be a GitHub user or organisation name' });
+
+/** GitHub repository names; `.` and `..` are refused so a name can never walk a path. */
+export const repo = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,100}$/, { error: 'must be a GitHub repository name' })
+  .refine((name) => name !== '.' && name !== '..', { error: 'must be a GitHub repository name' });
+
+export const numericId = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/, { error: 'must be a positive integer' })
+  .transform(Number);
+
+/** A workflow file name (`deploy.yml`) or its numeric id. */
+export const workflow = z
+  .string()
+  .regex(/^(?:[1-9]\d{0,15}|[A-Za-z0-9._-]{1,200}\.ya?ml)$/, { error: 'must be a workflow file name (deploy.yml) or id' });
+
+/** Branch, tag or sha, by git's ref-name rules (enough of them to refuse anything odd). */
+export const gitRef = z
+  .string()
+  .max(255, { error: 'is longer than 255 characters' })
+  .regex(/^(?!\/|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*\/$)[^\s~^:?*[\\\x00-\x1f\x7f]+$/, { error: 'is not a valid git ref' });
+
+export const repoParams = z.object({ owner, repo });
+
+/** Parses or throws `InputError` naming each field that is wrong. */
+export function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${[where, ...issue.path].join('.')} ${issue.message}`);
+  throw new InputError(`Invalid request: ${problems.join('; ')}.`);
+}

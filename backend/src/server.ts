@@ -1,0 +1,58 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { GithubApp } from './github/githubApp.js';
+import { createLogger } from './logger.js';
+import { openStore } from './store/index.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    // In-flight requests (a long log download) get a grace period, then are cut.
+    setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+  });
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee docs/configuration.md for every variable.\n`);
+    process.exit(1);
+  }
+
+  const logger = createLogger({ level: config.logLevel });
+  const store = await openStore({ databaseUrl: config.database.url, databaseFile: config.database.file, logger });
+  const github = new GithubApp({ github: config.github, logger });
+  const app = createApp({ logger, store, github });
+
+  const server = app.listen(config.port, () => {
+    logger.info(
+      { port: config.port, store: store.kind, githubApiUrl: config.github.apiUrl, startupMs: Math.round(performance.now()) },
+      `listening on http://localhost:${config.port}`,
+    );
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    await closeServer(server);
+    await store.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`The backend could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
