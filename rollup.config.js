@@ -1,0 +1,50 @@
+// Reproduces the output contract of @spinnaker/pluginsdk's pluginconfig/rollup.config.js
+// (spinnaker/deck packages/scripts/config/rollup.config.base.plugin.js) on current rollup: one ES module in
+// build/dist whose imports of Deck's shared libraries read window.spinnaker.plugins.sharedLibraries instead.
+import commonjs from '@rollup/plugin-commonjs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import externalGlobals from 'rollup-plugin-external-globals';
+
+// What Deck exposes: exposeSharedLibraries() in spinnaker/deck packages/core/src/plugins/sharedLibraries.ts.
+const SHARED_LIBRARIES = [
+  'ajv',
+  '@spinnaker/core',
+  '@spinnaker/kayenta',
+  '@uirouter/core',
+  '@uirouter/react',
+  '@uirouter/rx',
+  'lodash',
+  'prop-types',
+  'react',
+  'react-dom',
+  'react-redux',
+  'redux-actions',
+  'reselect',
+  'rxjs',
+  'rxjs/Observable',
+];
+
+const globals = Object.fromEntries(
+  SHARED_LIBRARIES.map((name) => [name, `spinnaker.plugins.sharedLibraries.${name.replace(/[^\w]/g, '_')}`]),
+);
+
+export default {
+  input: 'src/index.ts',
+  output: { dir: 'build/dist', format: 'es', sourcemap: true },
+  external: SHARED_LIBRARIES,
+  onwarn(warning, warn) {
+    // react-query's 'use client' directives mean nothing in a plain ES module.
+    if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+  },
+  plugins: [
+    nodeResolve({ browser: true }),
+    commonjs(),
+    typescript({ include: ['src/**/*'], noEmitOnError: !process.env.ROLLUP_WATCH }),
+    replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
+    externalGlobals(globals),
+    terser(),
+  ],
+};

@@ -1,0 +1,23 @@
+import type { IStage } from '@spinnaker/core';
+
+export type DispatchType = 'workflow_dispatch' | 'repository_dispatch';
+
+/** The `githubWorkflow` stage as pipeline JSON saves it (CONTRACTS: "Stage: githubWorkflow"). */
+export interface GithubWorkflowStage extends IStage {
+  /** `owner/repo`; SpEL allowed. */
+  repository: string;
+  /** Defaults to `workflow_dispatch`. */
+  dispatchType?: DispatchType;
+  /** Workflow file name (`deploy.yml`) or numeric id; `workflow_dispatch` only. */
+  workflow?: string;
+  /** Branch, tag or sha; `workflow_dispatch` only. Defaults to the repository's default branch. */
+  ref?: string;
+  /** `workflow_dispatch` only. */
+  inputs?: Record<string, string | number | boolean>;
+  /** `repository_dispatch` only. */
+  eventType?: string;
+  /** `repository_dispatch` only. */
+  clientPayload?: Record<string, unknown>;
+  /** Defaults to `true`: the stage ends with the run's conclusion; `false`: it ends once the run is found. */
+  waitForCompletion?: boolean;
+}

@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+
+// Tests load the real @spinnaker/core in jsdom. It and @spinnaker/presentation publish only a "module" entry, and
+// its dist imports 'root/version.json', an alias of Deck's own build.
+const shared = {
+  resolve: {
+    alias: {
+      '@spinnaker/core': path('node_modules/@spinnaker/core/dist/index.js'),
+      '@spinnaker/presentation': path('node_modules/@spinnaker/presentation/dist/index.js'),
+      'root/version.json': path('test/fixtures/version.json'),
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    globals: true,
+    setupFiles: ['test/setup.ts'],
+    server: { deps: { inline: [/@spinnaker/] } },
+  },
+};
+
+// Only these two projects run from the root; the backend runs its own backend/vitest.config.ts.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        ...shared,
+        test: { ...shared.test, name: 'plugin', include: ['test/**/*.test.{ts,tsx}'], exclude: ['test/bundle/**'] },
+      },
+      { ...shared, test: { ...shared.test, name: 'bundle', include: ['test/bundle/**/*.test.ts'] } },
+    ],
+  },
+});
