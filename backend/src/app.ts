@@ -33,7 +33,7 @@ export function createApp({ logger, store, github, metrics = createMetrics() }: 
   );
 
   app.use(healthRouter({ store, github, metrics }));
-  app.use('/api', apiRouter({ github, reads: new GithubReads(github) }));
+  app.use('/api', metrics.rememberMountPath, apiRouter({ github, reads: new GithubReads(github) }));
 
   app.use((req, _res, next) => {
     next(new NotFoundError(`No such endpoint: ${req.method} ${req.path}`));

@@ -27,22 +27,21 @@ const url = (protocols: string[]) =>
 
 const required = (message = 'is required') => z.string({ error: message }).trim().min(1, { error: message });
 
-const envSchema = z
-  .object({
-    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(8086),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    GITHUB_APP_ID: required()
-      .regex(/^\d+$/, { error: "must be the App's numeric ID (GitHub App settings, About, App ID)" })
-      .transform(Number),
-    GITHUB_WEBHOOK_SECRET: required(),
-    GITHUB_API_URL: url(['https:', 'http:']).default('https://api.github.com'),
-    GATE_URL: required().pipe(url(['https:', 'http:'])),
-    GATE_AUTH_HEADER: z.string().optional(),
-    SPINNAKER_UI_URL: required().pipe(url(['https:', 'http:'])),
-    STAGE_SECRET: required().pipe(z.string().min(16, { error: 'must be at least 16 characters' })),
-    DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
-    DATABASE_FILE: z.string().default('data/spinnaker-github.db'),
-  });
+const envSchema = z.object({
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(8086),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GITHUB_APP_ID: required()
+    .regex(/^\d+$/, { error: "must be the App's numeric ID (GitHub App settings, About, App ID)" })
+    .transform(Number),
+  GITHUB_WEBHOOK_SECRET: required(),
+  GITHUB_API_URL: url(['https:', 'http:']).default('https://api.github.com'),
+  GATE_URL: required().pipe(url(['https:', 'http:'])),
+  GATE_AUTH_HEADER: z.string().optional(),
+  SPINNAKER_UI_URL: required().pipe(url(['https:', 'http:'])),
+  STAGE_SECRET: required().pipe(z.string().min(16, { error: 'must be at least 16 characters' })),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_FILE: z.string().default('data/spinnaker-github.db'),
+});
 
 /** Thrown when the environment cannot run the backend; `problems` has one line per variable. */
 export class ConfigError extends Error {
@@ -67,7 +66,9 @@ function readPrivateKey(env: Record<string, string>): { pem?: string; problem?: 
   const path = env.GITHUB_APP_PRIVATE_KEY_PATH;
   if (inline && path) return { problem: 'GITHUB_APP_PRIVATE_KEY: set it or GITHUB_APP_PRIVATE_KEY_PATH, not both' };
   if (!inline && !path) {
-    return { problem: 'GITHUB_APP_PRIVATE_KEY: is required (or GITHUB_APP_PRIVATE_KEY_PATH, a file holding the PEM key)' };
+    return {
+      problem: 'GITHUB_APP_PRIVATE_KEY: is required (or GITHUB_APP_PRIVATE_KEY_PATH, a file holding the PEM key)',
+    };
   }
   const source = path ? 'GITHUB_APP_PRIVATE_KEY_PATH' : 'GITHUB_APP_PRIVATE_KEY';
   let pem: string;
@@ -94,7 +95,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const vars = withoutEmpty(env);
   const parsed = envSchema.safeParse(vars);
   const key = readPrivateKey(vars);
-  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   if (key.problem) problems.push(key.problem);
   if (!parsed.success || !key.pem) throw new ConfigError(problems);
   const e = parsed.data;

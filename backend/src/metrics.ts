@@ -5,6 +5,11 @@ export interface Metrics {
   registry: Registry;
   /** Counts and times every request by route template, never by raw URL (ids would explode the label set). */
   middleware: RequestHandler;
+  /**
+   * Put before a mounted router: Express resets `req.baseUrl` once a router is left, which can be
+   * before the response finishes, so the mount path is kept for the route label here.
+   */
+  rememberMountPath: RequestHandler;
 }
 
 export function createMetrics(): Metrics {
@@ -26,11 +31,16 @@ export function createMetrics(): Metrics {
   const middleware: RequestHandler = (req, res, next) => {
     const stop = duration.startTimer();
     res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const mountPath = typeof res.locals.mountPath === 'string' ? res.locals.mountPath : req.baseUrl;
+      const route = req.route ? `${mountPath}${String(req.route.path)}` : 'unmatched';
       requests.inc({ method: req.method, route, status: String(res.statusCode) });
       stop({ method: req.method, route });
     });
     next();
   };
-  return { registry, middleware };
+  const rememberMountPath: RequestHandler = (req, res, next) => {
+    res.locals.mountPath = req.baseUrl;
+    next();
+  };
+  return { registry, middleware, rememberMountPath };
 }

@@ -33,7 +33,12 @@ async function main(): Promise<void> {
 
   const server = app.listen(config.port, () => {
     logger.info(
-      { port: config.port, store: store.kind, githubApiUrl: config.github.apiUrl, startupMs: Math.round(performance.now()) },
+      {
+        port: config.port,
+        store: store.kind,
+        githubApiUrl: config.github.apiUrl,
+        startupMs: Math.round(performance.now()),
+      },
       `listening on http://localhost:${config.port}`,
     );
   });

@@ -76,7 +76,8 @@ export function toHttpError(error: unknown, context: ErrorContext): Error {
     });
   }
   if (status === 410) return new GoneError(`GitHub no longer has it: ${message}.`, { cause: error });
-  if (status === 422) return new UnprocessableError(`GitHub could not process ${context.action}: ${message}.`, { cause: error });
+  if (status === 422)
+    return new UnprocessableError(`GitHub could not process ${context.action}: ${message}.`, { cause: error });
   const reached = error.response ? `answered ${status}` : `could not be reached (${message})`;
   return new UpstreamError(`GitHub ${reached} while ${context.action}.`, { cause: error });
 }

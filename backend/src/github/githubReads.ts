@@ -1,12 +1,5 @@
 import type { Endpoints } from '@octokit/types';
-import type {
-  BranchDto,
-  JobDto,
-  RepositoryDto,
-  RunDto,
-  WorkflowDto,
-  WorkflowInputsDto,
-} from '../contract.js';
+import type { BranchDto, JobDto, RepositoryDto, RunDto, WorkflowDto, WorkflowInputsDto } from '../contract.js';
 import { UpstreamError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
 import { toHttpError } from './githubErrors.js';
@@ -123,17 +116,30 @@ export class GithubReads {
   }
 
   /** The `workflow_dispatch` inputs `workflow` (file name or id) declares at `ref` (default branch when omitted). */
-  async getWorkflowInputs({ owner, repo, workflow, ref }: RepoRef & { workflow: string; ref?: string }): Promise<WorkflowInputsDto> {
+  async getWorkflowInputs({
+    owner,
+    repo,
+    workflow,
+    ref,
+  }: RepoRef & { workflow: string; ref?: string }): Promise<WorkflowInputsDto> {
     const client = await this.github.forRepo(owner, repo);
     const found = await this.attempt(
       `reading workflow ${workflow} of ${owner}/${repo}`,
-      () => client.request('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}', { owner, repo, workflow_id: workflow }),
+      () =>
+        client.request('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}', {
+          owner,
+          repo,
+          workflow_id: workflow,
+        }),
       `Workflow ${workflow} does not exist in ${owner}/${repo}.`,
     );
     const at =
       ref ??
-      (await this.attempt(`reading ${owner}/${repo}`, () => client.request('GET /repos/{owner}/{repo}', { owner, repo })))
-        .data.default_branch;
+      (
+        await this.attempt(`reading ${owner}/${repo}`, () =>
+          client.request('GET /repos/{owner}/{repo}', { owner, repo }),
+        )
+      ).data.default_branch;
     const file = await this.attempt(
       `reading ${found.data.path} at ${at} in ${owner}/${repo}`,
       () =>
@@ -164,7 +170,13 @@ export class GithubReads {
     const client = await this.github.forRepo(owner, repo);
     const jobs = await this.attempt(
       `listing the jobs of run ${runId} of ${owner}/${repo}`,
-      () => client.paginate('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', { owner, repo, run_id: runId, per_page: 100 }),
+      () =>
+        client.paginate('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', {
+          owner,
+          repo,
+          run_id: runId,
+          per_page: 100,
+        }),
       `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
     );
     return jobs.map(toJob);

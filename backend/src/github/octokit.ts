@@ -38,7 +38,12 @@ export function createOctokitClass(settings: OctokitSettings) {
     },
     retry: { retries: settings.retries ?? 3, retryAfterBaseValue: settings.retryBaseMs ?? 1000 },
     throttle: {
-      onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      onRateLimit: (
+        retryAfter: number,
+        options: { method: string; url: string },
+        _octokit: unknown,
+        retryCount: number,
+      ) => {
         log.warn({ retryAfter, method: options.method, url: options.url }, 'GitHub primary rate limit reached');
         return retryCount < 1 && retryAfter <= maxRetryAfterSeconds;
       },

@@ -40,10 +40,7 @@ export class ReadCache {
     }
   }
 
-  async read(
-    key: string,
-    send: (headers: Record<string, string>) => Promise<Response>,
-  ): Promise<Response> {
+  async read(key: string, send: (headers: Record<string, string>) => Promise<Response>): Promise<Response> {
     const cached = this.entries.get(key);
     if (cached && this.now() - cached.fetchedAt < this.options.freshForMs) return cached.response;
 
@@ -104,7 +101,12 @@ export function readCachePlugin(octokit: Octokit, octokitOptions: { readCache?: 
       return response;
     }
     const key = `${scope} ${path}${new URL(url).search} ${headers.accept ?? ''}`;
-    return cache.read(key, async (extra) => request({ ...options, headers: { ...options.headers, ...extra } }));
+    return cache.read(key, async (extra) => {
+      // before-after-hook binds every hook to the original options object, so the inner hooks
+      // (retry, throttling, auth) only see a header that is set on that object, not on a copy.
+      Object.assign(options.headers, extra);
+      return request(options);
+    });
   });
   return {};
 }

@@ -26,7 +26,8 @@ function toInput(name: string, spec: unknown): WorkflowInputDto {
   const type = INPUT_TYPES.includes(s.type as WorkflowInputType) ? (s.type as WorkflowInputType) : 'string';
   const input: WorkflowInputDto = { name, type, required: s.required === true || s.required === 'true' };
   if (typeof s.description === 'string') input.description = s.description;
-  if (['string', 'number', 'boolean'].includes(typeof s.default)) input.default = s.default as string | number | boolean;
+  if (['string', 'number', 'boolean'].includes(typeof s.default))
+    input.default = s.default as string | number | boolean;
   if (type === 'choice') input.options = Array.isArray(s.options) ? s.options.map(String) : [];
   return input;
 }
@@ -35,7 +36,10 @@ function toInput(name: string, spec: unknown): WorkflowInputDto {
  * The `workflow_dispatch` inputs a workflow file declares, in file order.
  * Parsed as YAML 1.2, as GitHub does, so the key `on` stays a string rather than YAML 1.1's `true`.
  */
-export function parseDispatchInputs(source: string, path: string): { dispatchable: boolean; inputs: WorkflowInputDto[] } {
+export function parseDispatchInputs(
+  source: string,
+  path: string,
+): { dispatchable: boolean; inputs: WorkflowInputDto[] } {
   let doc: unknown;
   try {
     doc = parse(source, { version: '1.2', maxAliasCount: 100 });

@@ -42,7 +42,10 @@ export function healthRouter({
     if (!lastReady || Date.now() - lastReady.at > readyCacheMs) {
       const [database, githubApp] = await Promise.all([run(() => store.ping()), run(() => github.checkCredentials())]);
       const ok = database.ok && githubApp.ok;
-      lastReady = { at: Date.now(), body: { status: ok ? 'ok' : 'unavailable', checks: { database, github: githubApp } } };
+      lastReady = {
+        at: Date.now(),
+        body: { status: ok ? 'ok' : 'unavailable', checks: { database, github: githubApp } },
+      };
     }
     res.status(lastReady.body.status === 'ok' ? 200 : 503).json(lastReady.body);
   });

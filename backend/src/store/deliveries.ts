@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely';
+import type { Store } from './database.js';
+import type { Database } from './schema.js';
+
+export interface NewDelivery {
+  /** `X-GitHub-Delivery`. */
+  id: string;
+  event: string;
+  action?: string | null;
+  /** The raw request body. */
+  payload: string;
+  receivedAt?: Date;
+}
+
+export interface ClaimedDelivery {
+  id: string;
+  event: string;
+  action: string | null;
+  payload: string;
+  receivedAt: Date;
+  /** 1 on the first claim; counts claims, so a worker that died mid-way still used up an attempt. */
+  attempt: number;
+}
+
+/** Stores a delivery unless one with that id is already stored; a redelivery never overwrites the first copy. */
+export async function recordDelivery(db: Kysely<Database>, delivery: NewDelivery): Promise<{ inserted: boolean }> {
+  const receivedAt = (delivery.receivedAt ?? new Date()).getTime();
+  const result = await db
+    .insertInto('deliveries')
+    .values({
+      id: delivery.id,
+      event: delivery.event,
+      action: delivery.action ?? null,
+      payload: delivery.payload,
+      received_at: receivedAt,
+      status: 'pending',
+      next_attempt_at: receivedAt,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  return { inserted: Number(result.numInsertedOrUpdatedRows ?? 0) > 0 };
+}
+
+function dueIds(db: Kysely<Database>, at: number, limit: number) {
+  return db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', at)
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(limit);
+}
+
+function lease(db: Kysely<Database>, ids: string[] | ReturnType<typeof dueIds>, until: number) {
+  return db
+    .updateTable('deliveries')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: until }))
+    .where('id', 'in', ids)
+    .returning(['id', 'event', 'action', 'payload', 'received_at', 'attempts'])
+    .execute();
+}
+
+/**
+ * Takes up to `limit` pending deliveries that are due at `now` and leases them for `leaseMs`: until the lease
+ * runs out no other claimer gets them, and if the worker never marks them they become due again.
+ * Takes the store rather than `db` because each dialect needs its own way to do that atomically.
+ */
+export async function claimDueDeliveries(
+  { kind, db }: Pick<Store, 'kind' | 'db'>,
+  { now = new Date(), limit, leaseMs }: { now?: Date; limit: number; leaseMs: number },
+): Promise<ClaimedDelivery[]> {
+  const at = now.getTime();
+  const rows =
+    kind === 'postgres'
+      ? // Two statements, not `UPDATE … WHERE id IN (SELECT … LIMIT … SKIP LOCKED)`: the planner may run that
+        // subquery once per row, and one claimer then takes far more than `limit`.
+        await db.transaction().execute(async (trx) => {
+          const due = await dueIds(trx, at, limit).forUpdate().skipLocked().execute();
+          const ids = due.map((row) => row.id);
+          return ids.length === 0 ? [] : lease(trx, ids, at + leaseMs);
+        })
+      : // SQLite runs one statement as one write transaction, and writers queue behind each other.
+        await lease(db, dueIds(db, at, limit), at + leaseMs);
+  return rows
+    .map((row) => ({
+      id: row.id,
+      event: row.event,
+      action: row.action,
+      payload: row.payload,
+      receivedAt: new Date(row.received_at),
+      attempt: row.attempts,
+    }))
+    .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id));
+}
+
+export async function markDeliveryProcessed(db: Kysely<Database>, id: string, now = new Date()): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({ status: 'processed', processed_at: now.getTime(), last_error: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Records why processing failed, then either schedules another attempt at `retryAt` or gives up for good. */
+export async function markDeliveryFailed(
+  db: Kysely<Database>,
+  id: string,
+  error: string,
+  outcome: { retryAt: Date } | { final: true },
+): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set(
+      'retryAt' in outcome
+        ? { last_error: error, next_attempt_at: outcome.retryAt.getTime() }
+        : { last_error: error, status: 'failed' },
+    )
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,0 +1,72 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface NewDispatch {
+  /** Idempotency key from Orca, e.g. execution id + stage id. */
+  key: string;
+  owner: string;
+  repo: string;
+  correlationId: string;
+  /** The dispatch request as JSON text. */
+  request: string;
+}
+
+export interface Dispatch extends NewDispatch {
+  runId: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export async function findDispatch(db: Kysely<Database>, key: string): Promise<Dispatch | undefined> {
+  const row = await db.selectFrom('dispatches').selectAll().where('key', '=', key).executeTakeFirst();
+  return (
+    row && {
+      key: row.key,
+      owner: row.owner,
+      repo: row.repo,
+      correlationId: row.correlation_id,
+      request: row.request,
+      runId: row.run_id,
+      createdAt: new Date(row.created_at),
+      updatedAt: new Date(row.updated_at),
+    }
+  );
+}
+
+/** Stores the dispatch unless its key is already stored; `inserted: false` means an earlier call owns it. */
+export async function recordDispatch(
+  db: Kysely<Database>,
+  dispatch: NewDispatch,
+  now = new Date(),
+): Promise<{ inserted: boolean }> {
+  const result = await db
+    .insertInto('dispatches')
+    .values({
+      key: dispatch.key,
+      owner: dispatch.owner,
+      repo: dispatch.repo,
+      correlation_id: dispatch.correlationId,
+      request: dispatch.request,
+      run_id: null,
+      created_at: now.getTime(),
+      updated_at: now.getTime(),
+    })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .executeTakeFirst();
+  return { inserted: Number(result.numInsertedOrUpdatedRows ?? 0) > 0 };
+}
+
+/** Remembers which workflow run the dispatch started; `updated: false` when no dispatch has that key. */
+export async function setDispatchRun(
+  db: Kysely<Database>,
+  key: string,
+  runId: number,
+  now = new Date(),
+): Promise<{ updated: boolean }> {
+  const result = await db
+    .updateTable('dispatches')
+    .set({ run_id: runId, updated_at: now.getTime() })
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return { updated: Number(result.numUpdatedRows) > 0 };
+}

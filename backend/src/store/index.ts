@@ -1,0 +1,11 @@
+export { openStore, type Store, type StoreOptions } from './database.js';
+export {
+  claimDueDeliveries,
+  markDeliveryFailed,
+  markDeliveryProcessed,
+  recordDelivery,
+  type ClaimedDelivery,
+  type NewDelivery,
+} from './deliveries.js';
+export { findDispatch, recordDispatch, setDispatchRun, type Dispatch, type NewDispatch } from './dispatches.js';
+export type { Database, DeliveryStatus } from './schema.js';

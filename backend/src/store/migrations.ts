@@ -1,0 +1,47 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * Migrations live in code rather than in files found at run time, so `dist/` and `tsx` runs carry them alike.
+ * Names sort in the order they apply; never edit one that has shipped, add the next.
+ */
+const migrations: Record<string, Migration> = {
+  '001_deliveries_and_dispatches': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('event', 'text', (col) => col.notNull())
+        .addColumn('action', 'text')
+        .addColumn('payload', 'text', (col) => col.notNull())
+        .addColumn('received_at', 'bigint', (col) => col.notNull())
+        .addColumn('status', 'text', (col) => col.notNull().defaultTo('pending'))
+        .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('next_attempt_at', 'bigint', (col) => col.notNull())
+        .addColumn('processed_at', 'bigint')
+        .addCheckConstraint('deliveries_status_check', sql`status in ('pending', 'processed', 'failed')`)
+        .execute();
+      await db.schema
+        .createIndex('deliveries_status_next_attempt_at')
+        .on('deliveries')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
+
+      await db.schema
+        .createTable('dispatches')
+        .addColumn('key', 'text', (col) => col.primaryKey())
+        .addColumn('owner', 'text', (col) => col.notNull())
+        .addColumn('repo', 'text', (col) => col.notNull())
+        .addColumn('correlation_id', 'text', (col) => col.notNull())
+        .addColumn('request', 'text', (col) => col.notNull())
+        .addColumn('run_id', 'bigint')
+        .addColumn('created_at', 'bigint', (col) => col.notNull())
+        .addColumn('updated_at', 'bigint', (col) => col.notNull())
+        .execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

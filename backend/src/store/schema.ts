@@ -1,0 +1,41 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Column types as both dialects return them. Times are epoch milliseconds in `bigint` columns:
+ * they compare as numbers in SQLite and PostgreSQL alike, and the PostgreSQL pool parses `int8` to `number`.
+ */
+export interface Database {
+  deliveries: DeliveriesTable;
+  dispatches: DispatchesTable;
+}
+
+export type DeliveryStatus = 'pending' | 'processed' | 'failed';
+
+/** GitHub webhook deliveries, kept from receipt until processed (or given up on). */
+export interface DeliveriesTable {
+  /** `X-GitHub-Delivery`; GitHub reuses it when a delivery is redelivered. */
+  id: string;
+  event: string;
+  action: string | null;
+  /** The request body exactly as GitHub sent it. */
+  payload: string;
+  received_at: number;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  last_error: string | null;
+  /** When a worker may next take it; a claim moves it forward by the lease. */
+  next_attempt_at: number;
+  processed_at: number | null;
+}
+
+/** One row per stage execution that asked for a workflow run, so a retried stage call never dispatches twice. */
+export interface DispatchesTable {
+  key: string;
+  owner: string;
+  repo: string;
+  correlation_id: string;
+  request: string;
+  run_id: number | null;
+  created_at: number;
+  updated_at: number;
+}

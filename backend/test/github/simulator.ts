@@ -1,0 +1,339 @@
+import { randomBytes } from 'node:crypto';
+import { HttpResponse, http, type HttpHandler } from 'msw';
+import { actionsRoutes } from './actionsRoutes.js';
+import { appRoutes } from './appRoutes.js';
+import { appKeyPair, looksLikeJwt, parseAuthorization, verifyAppJwt } from './auth.js';
+import { API } from './entities.js';
+import { faultResponse, pathMatches, takeFault, type Fault, type FaultMatch, type PendingFault } from './faults.js';
+import { LOG_HOST, logUrlSigner } from './logs.js';
+import { validateRequest, validateResponse, type MatchedOperation } from './openapi.js';
+import { repoRoutes } from './repoRoutes.js';
+import {
+  error,
+  matchesEtag,
+  notFound,
+  RateLimits,
+  rateLimitHeaders,
+  requestId,
+  weakEtag,
+  type SimResponse,
+} from './responses.js';
+import { Answer, type Caller, type Route } from './routeContext.js';
+import { seedWorld } from './seedWorld.js';
+import type { AddRunOptions, World } from './world.js';
+import type { RunConclusion, RunStatus, WorkflowRun } from './types.js';
+
+export type { Fault, FaultMatch } from './faults.js';
+export { SEED } from './seed.js';
+
+export interface RecordedRequest {
+  host: 'api' | 'logs';
+  method: string;
+  /** URL-decoded path below the API base URL, e.g. `/repos/octo-org/hello-world/contents/.github/workflows/deploy.yml`. */
+  path: string;
+  query: Record<string, string>;
+  /** Lower-cased names; `authorization` keeps its scheme, the credentials are redacted. */
+  headers: Record<string, string>;
+  body?: unknown;
+  status: number;
+  operationId?: string;
+  /** The matched path template, e.g. `/repos/{owner}/{repo}/actions/runs/{run_id}`. */
+  template?: string;
+  /** Which credential GitHub saw: `app`, `installation:11`, or `anonymous`. */
+  caller?: string;
+}
+
+const ROUTES: Record<string, Route> = { ...appRoutes, ...repoRoutes, ...actionsRoutes };
+const EXPOSED =
+  'ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset';
+
+const safeDecode = (path: string) => {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+};
+
+/**
+ * A GitHub for tests, at the network boundary: msw handlers for the REST API and the Actions log host.
+ * Every request and every answer is checked against GitHub's OpenAPI description; mismatches land in `violations`.
+ */
+export class GithubSimulator {
+  readonly apiUrl: string;
+  readonly handlers: HttpHandler[];
+  readonly requests: RecordedRequest[] = [];
+  readonly violations: string[] = [];
+  private world: World = seedWorld();
+  private faults: PendingFault[] = [];
+  private minted = 0;
+  private readonly rateLimits = new RateLimits();
+  private readonly logUrls = logUrlSigner(randomBytes(16).toString('hex'), randomBytes(24).toString('base64url'));
+  private readonly basePath: string;
+
+  constructor({ apiUrl = API }: { apiUrl?: string } = {}) {
+    this.apiUrl = apiUrl.replace(/\/+$/, '');
+    this.basePath = new URL(this.apiUrl).pathname.replace(/\/+$/, '');
+    this.handlers = [
+      http.all(`${LOG_HOST}/*`, ({ request }) => this.serveLog(request)),
+      http.all(`${this.apiUrl}/*`, ({ request }) => this.serveApi(request)),
+    ];
+  }
+
+  /** The App as configured in the backend: id and PKCS#1 private key (PEM). */
+  get app(): { id: number; slug: string; privateKey: string } {
+    return { id: this.world.app.id, slug: this.world.app.slug ?? '', privateKey: this.world.app.privateKey };
+  }
+
+  get installations(): World['installations'] {
+    return this.world.installations;
+  }
+
+  get repos(): World['repos'] {
+    return this.world.repos;
+  }
+
+  get runs(): World['runs'] {
+    return this.world.runs;
+  }
+
+  get jobs(): World['jobs'] {
+    return this.world.jobs;
+  }
+
+  /** Dispatches GitHub accepted, with the inputs as sent. */
+  get dispatches(): World['dispatches'] {
+    return this.world.dispatches;
+  }
+
+  /** Installation tokens minted by POST /app/installations/{id}/access_tokens. */
+  get tokensIssued(): number {
+    return this.minted;
+  }
+
+  addRun(options: AddRunOptions): WorkflowRun {
+    return this.world.addRun(options);
+  }
+
+  setRunStatus(runId: number, status: RunStatus, conclusion: RunConclusion = null): void {
+    this.world.setRunStatus(runId, status, conclusion);
+  }
+
+  setJobLog(jobId: number, text: string): void {
+    this.world.setJobLog(jobId, text);
+  }
+
+  setWorkflowFile(owner: string, repo: string, path: string, ref: string, content: string): void {
+    this.world.setWorkflowFile(owner, repo, path, ref, content);
+  }
+
+  /** The next `times` (default 1) matching requests get `fault` instead of their answer. */
+  failNext(match: FaultMatch, fault: Fault): void {
+    this.faults.push({ ...match, times: match.times ?? 1, retryAfterSeconds: match.retryAfterSeconds ?? 1, fault });
+  }
+
+  /** Requests that reached the simulator (faulted ones included); `method` `*` counts every method. */
+  count(method: string, path: string | RegExp): number {
+    return this.requests.filter(
+      (r) => (method === '*' || r.method === method.toUpperCase()) && pathMatches(path, [r.path, r.template]),
+    ).length;
+  }
+
+  /** The violations recorded so far, cleared: for tests that provoke one on purpose. */
+  takeViolations(): string[] {
+    return this.violations.splice(0);
+  }
+
+  /** Back to the seeded world: no requests, violations, faults, tokens or rate-limit use. */
+  reset(): void {
+    this.world = seedWorld();
+    this.requests.length = 0;
+    this.violations.length = 0;
+    this.faults = [];
+    this.minted = 0;
+    this.rateLimits.clear();
+  }
+
+  private async serveApi(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const method = request.method.toUpperCase();
+    const rawPath = url.pathname.slice(this.basePath.length) || '/';
+    const record = this.record('api', request, safeDecode(rawPath), url);
+    const text = method === 'GET' || method === 'HEAD' ? '' : await request.text();
+    let body: unknown;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        this.violations.push(`${method} ${rawPath}: request body is not JSON`);
+        return this.finish(record, undefined, error(400, 'Problems parsing JSON'), { kind: 'anonymous' });
+      }
+    }
+    record.body = body;
+    const checked = validateRequest({ method, url: `${rawPath}${url.search}`, body });
+    this.violations.push(...checked.violations);
+    const operation = checked.operation;
+    if (operation) {
+      record.operationId = operation.operationId;
+      record.template = operation.template;
+    }
+
+    const route = operation && ROUTES[operation.operationId];
+    const caller = this.authenticate(route?.auth ?? 'installation', request.headers.get('authorization'));
+    record.caller =
+      'failure' in caller
+        ? 'rejected'
+        : caller.kind === 'installation'
+          ? `installation:${caller.installationId}`
+          : caller.kind;
+    const pending = takeFault(this.faults, method, [record.path, rawPath, operation?.template]);
+    const who = 'failure' in caller ? { kind: 'anonymous' as const } : caller;
+    if (pending && pending.fault !== 'malformed-json') {
+      return this.finish(record, undefined, faultResponse(pending, who.kind === 'installation' ? who : {}), who);
+    }
+
+    let answer: SimResponse;
+    if (!operation) answer = notFound();
+    else if (!route) {
+      this.violations.push(
+        `${method} ${rawPath}: ${operation.operationId} is not simulated; add it to the GitHub simulator`,
+      );
+      answer = notFound(operation.docsUrl);
+    } else if ('failure' in caller) answer = error(caller.failure.status, caller.failure.message);
+    else answer = this.run(route, { operation, url, headers: request.headers, body, caller });
+    if (answer.status === 201 && operation?.operationId === 'apps/create-installation-access-token') this.minted += 1;
+    return this.finish(record, pending ? undefined : operation, answer, who, pending !== undefined);
+  }
+
+  private run(
+    route: Route,
+    ctx: { operation: MatchedOperation; url: URL; headers: Headers; body: unknown; caller: Caller },
+  ): SimResponse {
+    try {
+      return route.handle({ ...ctx, world: this.world, signLogUrl: (jobId) => this.logUrls.sign(jobId) });
+    } catch (thrown) {
+      if (thrown instanceof Answer) return thrown.response;
+      throw thrown;
+    }
+  }
+
+  private authenticate(
+    needs: Route['auth'],
+    header: string | null,
+  ): Caller | { failure: { status: number; message: string } } {
+    const auth = parseAuthorization(header);
+    if (needs === 'app') {
+      if (!auth) return { failure: { status: 401, message: 'Requires authentication' } };
+      const failure = verifyAppJwt(auth.credentials, { id: this.world.app.id, publicKey: appKeyPair().publicKey });
+      return failure ? { failure } : { kind: 'app' };
+    }
+    if (!auth) return { kind: 'anonymous' };
+    const issued = looksLikeJwt(auth.credentials) ? undefined : this.world.tokens.get(auth.credentials);
+    // An unknown, expired, or wrong kind of credential (an App JWT) is refused the same way.
+    if (!issued || issued.expiresAt <= Date.now()) return { failure: { status: 401, message: 'Bad credentials' } };
+    return { kind: 'installation', token: auth.credentials, ...issued };
+  }
+
+  private finish(
+    record: RecordedRequest,
+    operation: MatchedOperation | undefined,
+    answer: SimResponse,
+    caller: Caller | { kind: 'anonymous' },
+    malformed = false,
+  ): Response {
+    const identity = caller.kind === 'installation' ? `installation:${caller.installationId}` : caller.kind;
+    let text = answer.text ?? (answer.json === undefined ? undefined : JSON.stringify(answer.json));
+    if (text !== undefined && this.apiUrl !== API) text = text.split(API).join(this.apiUrl);
+    const headers: Record<string, string> = {
+      date: new Date(Date.now()).toUTCString(),
+      'x-github-request-id': requestId(),
+      'x-github-api-version-selected': '2022-11-28',
+      'x-github-media-type': answer.text !== undefined ? 'github.v3; param=raw' : 'github.v3; format=json',
+      'access-control-expose-headers': EXPOSED,
+      vary: 'Accept, Authorization, Cookie, X-GitHub-OTP, Accept-Encoding',
+    };
+    let status = answer.status;
+    let notModified = false;
+    if (answer.cacheable && status === 200 && text !== undefined) {
+      const etag = weakEtag(text);
+      Object.assign(headers, { etag, 'cache-control': 'private, max-age=60, s-maxage=60' });
+      if (answer.lastModified) headers['last-modified'] = answer.lastModified;
+      notModified = record.method === 'GET' && matchesEtag(record.headers['if-none-match'] ?? null, etag);
+    }
+    // A 304 does not count against the rate limit (https://docs.github.com/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate).
+    Object.assign(
+      headers,
+      rateLimitHeaders(
+        this.rateLimits.take(identity, { free: notModified, limit: caller.kind === 'anonymous' ? 60 : 5000 }),
+      ),
+    );
+    if (notModified) {
+      status = 304;
+      text = undefined;
+    } else if (text !== undefined) {
+      headers['content-type'] = answer.contentType ?? 'application/json; charset=utf-8';
+    }
+    Object.assign(headers, answer.headers);
+    if (operation && !malformed) {
+      this.violations.push(
+        ...validateResponse(operation, {
+          status,
+          contentType: headers['content-type'],
+          body: notModified ? undefined : answer.json,
+        }),
+      );
+    }
+    if (malformed && text !== undefined) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+    record.status = status;
+    return new HttpResponse(text ?? null, { status, headers });
+  }
+
+  private serveLog(request: Request): Response {
+    const url = new URL(request.url);
+    const record = this.record('logs', request, safeDecode(url.pathname), url);
+    if (request.headers.has('authorization')) {
+      this.violations.push(
+        `GET ${LOG_HOST}${url.pathname}: the log host received an Authorization header; GitHub credentials must not leave api.github.com`,
+      );
+    }
+    const reply = (status: number, text: string) => {
+      record.status = status;
+      return new HttpResponse(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    };
+    const pending = takeFault(this.faults, record.method, [record.path]);
+    if (pending && typeof pending.fault === 'object') {
+      record.status = pending.fault.status;
+      return HttpResponse.json(pending.fault.body ?? {}, {
+        status: pending.fault.status,
+        headers: pending.fault.headers,
+      });
+    }
+    const verified = this.logUrls.verify(url);
+    if ('refused' in verified)
+      return reply(403, verified.refused === 'expired' ? 'The signed URL has expired.' : 'The signature is not valid.');
+    const log = this.world.jobs.get(verified.jobId)?.log;
+    return log === undefined ? reply(404, 'Not Found') : reply(200, log);
+  }
+
+  private record(host: RecordedRequest['host'], request: Request, path: string, url: URL): RecordedRequest {
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name.toLowerCase()] =
+        name.toLowerCase() === 'authorization' ? `${value.split(' ')[0] ?? ''} [redacted]` : value;
+    });
+    const entry: RecordedRequest = {
+      host,
+      method: request.method.toUpperCase(),
+      path,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      status: 0,
+    };
+    this.requests.push(entry);
+    return entry;
+  }
+}
+
+export function createGithubSimulator(options: { apiUrl?: string } = {}): GithubSimulator {
+  return new GithubSimulator(options);
+}

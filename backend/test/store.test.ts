@@ -1,0 +1,290 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { pino, type Logger } from 'pino';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import {
+  claimDueDeliveries,
+  findDispatch,
+  markDeliveryFailed,
+  markDeliveryProcessed,
+  openStore,
+  recordDelivery,
+  recordDispatch,
+  setDispatchRun,
+  type Store,
+} from '../src/store/index.js';
+
+const postgresUrl = inject('postgresUrl');
+const silent = pino({ level: 'silent' });
+const T0 = new Date('2025-01-01T00:00:00Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+function capturingLogger(): { logger: Logger; lines: () => Array<Record<string, unknown>> } {
+  const out: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => out.push(line) });
+  return { logger, lines: () => out.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+interface Target {
+  file?: string;
+  open(logger?: Logger): Promise<Store>;
+  drop(): Promise<void>;
+}
+
+function sqliteTarget(): Target {
+  const dir = mkdtempSync(join(tmpdir(), 'store-test-'));
+  const file = join(dir, 'nested', 'store.db');
+  return {
+    file,
+    open: (logger = silent) => openStore({ databaseFile: file, logger }),
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function postgresTarget(url: string): Promise<Target> {
+  const name = `store_test_${randomUUID().replaceAll('-', '')}`;
+  await admin(url, (client) => client.query(`create database ${name}`));
+  const databaseUrl = new URL(url);
+  databaseUrl.pathname = `/${name}`;
+  return {
+    open: (logger = silent) => openStore({ databaseUrl: databaseUrl.href, databaseFile: 'unused', logger }),
+    drop: () => admin(url, (client) => client.query(`drop database if exists ${name}`)).then(() => undefined),
+  };
+}
+
+const DIALECTS = [
+  { kind: 'sqlite', skipped: undefined },
+  {
+    kind: 'postgres',
+    skipped: postgresUrl
+      ? undefined
+      : 'skipped: PostgreSQL is not installed here (install postgresql, or set TEST_DATABASE_URL)',
+  },
+] as const;
+
+for (const { kind, skipped } of DIALECTS) {
+  describe.skipIf(skipped !== undefined)(`the ${kind} store${skipped ? ` (${skipped})` : ''}`, () => {
+    let target: Target;
+    const opened: Store[] = [];
+
+    async function fresh(): Promise<Target> {
+      target = kind === 'sqlite' ? sqliteTarget() : await postgresTarget(postgresUrl!);
+      return target;
+    }
+    async function open(logger?: Logger): Promise<Store> {
+      const store = await target.open(logger);
+      opened.push(store);
+      return store;
+    }
+
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+      await target.drop();
+    });
+
+    it('creates the database and its tables on first open', async () => {
+      await fresh();
+      if (target.file) expect(existsSync(target.file)).toBe(false);
+      const { logger, lines } = capturingLogger();
+      const store = await open(logger);
+
+      expect(store.kind).toBe(kind);
+      if (target.file) expect(existsSync(target.file)).toBe(true);
+      const tables = (await store.db.introspection.getTables()).map((table) => table.name);
+      expect(tables).toEqual(expect.arrayContaining(['deliveries', 'dispatches']));
+      expect(lines().filter((line) => line.msg === 'database migration applied')).toHaveLength(1);
+    });
+
+    it('keeps its data across a restart and does not migrate again', async () => {
+      await fresh();
+      const first = await open();
+      await recordDelivery(first.db, { id: 'd-1', event: 'push', payload: '{"ref":"main"}', receivedAt: T0 });
+      await first.close();
+
+      const { logger, lines } = capturingLogger();
+      const second = await open(logger);
+      expect(await claimDueDeliveries(second, { now: T0, limit: 10, leaseMs: 1000 })).toMatchObject([
+        { id: 'd-1', event: 'push', action: null, payload: '{"ref":"main"}', receivedAt: T0, attempt: 1 },
+      ]);
+      expect(lines().filter((line) => line.msg === 'database migration applied')).toEqual([]);
+    });
+
+    it('keeps the first copy when GitHub redelivers the same delivery id', async () => {
+      await fresh();
+      const store = await open();
+      const delivery = { id: 'd-1', event: 'workflow_run', action: 'completed', receivedAt: T0 };
+
+      expect(await recordDelivery(store.db, { ...delivery, payload: '{"n":1}' })).toEqual({ inserted: true });
+      expect(await recordDelivery(store.db, { ...delivery, payload: '{"n":2}' })).toEqual({ inserted: false });
+
+      const claimed = await claimDueDeliveries(store, { now: T0, limit: 10, leaseMs: 1000 });
+      expect(claimed.map((d) => d.payload)).toEqual(['{"n":1}']);
+    });
+
+    it('never gives the same delivery to two claimers working at once, nor more than asked', async () => {
+      await fresh();
+      const [a, b] = [await open(), await open()];
+      const ids = Array.from({ length: 40 }, (_, i) => `d-${String(i).padStart(2, '0')}`);
+      for (const id of ids) await recordDelivery(a.db, { id, event: 'push', payload: '{}', receivedAt: T0 });
+
+      const claimedBy = { a: [] as string[], b: [] as string[] };
+      for (;;) {
+        const [fromA, fromB] = await Promise.all([
+          claimDueDeliveries(a, { now: at(1), limit: 3, leaseMs: 60_000 }),
+          claimDueDeliveries(b, { now: at(1), limit: 3, leaseMs: 60_000 }),
+        ]);
+        if (fromA.length === 0 && fromB.length === 0) break;
+        expect([fromA.length, fromB.length].every((n) => n <= 3)).toBe(true);
+        claimedBy.a.push(...fromA.map((d) => d.id));
+        claimedBy.b.push(...fromB.map((d) => d.id));
+      }
+
+      expect(claimedBy.a.filter((id) => claimedBy.b.includes(id))).toEqual([]);
+      expect([...claimedBy.a, ...claimedBy.b].sort()).toEqual(ids);
+    });
+
+    it('hands a leased delivery out again only once its lease has run out', async () => {
+      await fresh();
+      const store = await open();
+      await recordDelivery(store.db, { id: 'd-1', event: 'push', payload: '{}', receivedAt: T0 });
+
+      expect(await claimDueDeliveries(store, { now: T0, limit: 10, leaseMs: 30_000 })).toHaveLength(1);
+      expect(await claimDueDeliveries(store, { now: at(29_999), limit: 10, leaseMs: 30_000 })).toEqual([]);
+      expect(await claimDueDeliveries(store, { now: at(30_000), limit: 10, leaseMs: 30_000 })).toMatchObject([
+        { id: 'd-1', attempt: 2 },
+      ]);
+    });
+
+    it('does not hand out a failed delivery before its retry time', async () => {
+      await fresh();
+      const store = await open();
+      await recordDelivery(store.db, { id: 'd-1', event: 'push', payload: '{}', receivedAt: T0 });
+      await claimDueDeliveries(store, { now: T0, limit: 10, leaseMs: 1000 });
+
+      await markDeliveryFailed(store.db, 'd-1', 'GitHub answered 502', { retryAt: at(300_000) });
+
+      expect(await claimDueDeliveries(store, { now: at(299_999), limit: 10, leaseMs: 1000 })).toEqual([]);
+      expect(await claimDueDeliveries(store, { now: at(300_000), limit: 10, leaseMs: 1000 })).toMatchObject([
+        { id: 'd-1', attempt: 2 },
+      ]);
+      const row = await store.db.selectFrom('deliveries').selectAll().where('id', '=', 'd-1').executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'pending', attempts: 2, last_error: 'GitHub answered 502' });
+    });
+
+    it('never hands out a processed delivery or one that failed for good', async () => {
+      await fresh();
+      const store = await open();
+      for (const id of ['done', 'hopeless', 'waiting']) {
+        await recordDelivery(store.db, { id, event: 'push', payload: '{}', receivedAt: T0 });
+      }
+      await claimDueDeliveries(store, { now: T0, limit: 10, leaseMs: 1000 });
+
+      await markDeliveryProcessed(store.db, 'done', at(10));
+      await markDeliveryFailed(store.db, 'hopeless', 'unknown event', { final: true });
+
+      const later = await claimDueDeliveries(store, { now: at(86_400_000), limit: 10, leaseMs: 1000 });
+      expect(later.map((d) => d.id)).toEqual(['waiting']);
+      const rows = await store.db
+        .selectFrom('deliveries')
+        .select(['id', 'status', 'processed_at'])
+        .orderBy('id')
+        .execute();
+      expect(rows).toEqual([
+        { id: 'done', status: 'processed', processed_at: at(10).getTime() },
+        { id: 'hopeless', status: 'failed', processed_at: null },
+        { id: 'waiting', status: 'pending', processed_at: null },
+      ]);
+    });
+
+    it('records a dispatch once and remembers the workflow run it started', async () => {
+      await fresh();
+      const store = await open();
+      const dispatch = { key: 'exec-1:stage-1', owner: 'octo', repo: 'app', correlationId: 'c-1' };
+
+      expect(await recordDispatch(store.db, { ...dispatch, request: '{"ref":"main"}' }, T0)).toEqual({
+        inserted: true,
+      });
+      expect(await recordDispatch(store.db, { ...dispatch, request: '{"ref":"dev"}' }, at(5))).toEqual({
+        inserted: false,
+      });
+      // Run IDs are past 2^32 on github.com.
+      expect(await setDispatchRun(store.db, dispatch.key, 17_123_456_789, at(60))).toEqual({ updated: true });
+
+      expect(await findDispatch(store.db, dispatch.key)).toEqual({
+        ...dispatch,
+        request: '{"ref":"main"}',
+        runId: 17_123_456_789,
+        createdAt: T0,
+        updatedAt: at(60),
+      });
+      expect(await findDispatch(store.db, 'exec-2:stage-1')).toBeUndefined();
+      expect(await setDispatchRun(store.db, 'exec-2:stage-1', 1)).toEqual({ updated: false });
+    });
+
+    it('answers ping while open and fails it once closed', async () => {
+      await fresh();
+      const store = await open();
+      await expect(store.ping()).resolves.toBeUndefined();
+      await store.close();
+      await expect(store.ping()).rejects.toThrow('closed');
+      await expect(store.close()).resolves.toBeUndefined();
+    });
+
+    // Only SQLite has a journal mode and a file to name; these tests are not defined for PostgreSQL.
+    if (kind === 'sqlite') {
+      it('writes through a WAL journal with full sync', async () => {
+        await fresh();
+        const store = await open();
+        const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db);
+        const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db);
+        expect(rows[0]?.journal_mode).toBe('wal');
+        expect(sync.rows[0]?.synchronous).toBe(2);
+      });
+
+      it('names the file when the database cannot be created there', async () => {
+        await fresh();
+        const dir = mkdtempSync(join(tmpdir(), 'store-test-'));
+        // A regular file where a directory should be, and a directory where the file should be: unusable even for root.
+        writeFileSync(join(dir, 'a-file'), '');
+        try {
+          for (const file of [join(dir, 'a-file', 'store.db'), dir]) {
+            await expect(openStore({ databaseFile: file, logger: silent })).rejects.toThrow(
+              `Cannot open the database file ${file} (DATABASE_FILE): `,
+            );
+          }
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
+  });
+}
+
+describe('openStore with an unreachable PostgreSQL', () => {
+  it('names the host and database, never the password', async () => {
+    const { logger, lines } = capturingLogger();
+    const error = await openStore({
+      databaseUrl: 'postgres://spin:s3cret-pw@127.0.0.1:1/spinnaker',
+      databaseFile: 'unused',
+      logger,
+    }).catch((e: unknown) => e as Error);
+
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^Cannot reach PostgreSQL at 127\.0\.0\.1:1\/spinnaker: .*ECONNREFUSED/);
+    expect(JSON.stringify(lines()) + (error as Error).message).not.toContain('s3cret-pw');
+  });
+});

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { createMetrics } from '../../src/metrics.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { githubAppFor, silentLogger } from './githubApp.js';
+
+/** A real embedded store in a temporary directory, opened before and removed after the test file. */
+export function useTempStore(): { readonly store: Store } {
+  const dir = mkdtempSync(join(tmpdir(), 'spinnaker-github-test-'));
+  const holder: { store?: Store } = {};
+  beforeAll(async () => {
+    holder.store = await openStore({ databaseFile: join(dir, 'test.db'), logger: silentLogger });
+  });
+  afterAll(async () => {
+    await holder.store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get store() {
+      if (!holder.store) throw new Error('the store opens in beforeAll');
+      return holder.store;
+    },
+  };
+}
+
+/** The backend's Express app wired to the simulated GitHub and a real store, as server.ts wires it. */
+export function appFor(
+  sim: Parameters<typeof githubAppFor>[0],
+  store: Store,
+  overrides: Parameters<typeof githubAppFor>[1] = {},
+) {
+  const { github } = githubAppFor(sim, overrides);
+  return createApp({ logger: silentLogger, store, github, metrics: createMetrics() });
+}
