@@ -7,6 +7,8 @@ import { GithubReads } from './github/githubReads.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { apiRouter } from './routes/api.js';
 import { healthRouter } from './routes/health.js';
+import { stageRouter } from './routes/stage.js';
+import { StageRuns, type StageRunsOptions } from './stage/stageRuns.js';
 import type { Store } from './store/index.js';
 
 export interface AppDeps {
@@ -14,10 +16,14 @@ export interface AppDeps {
   store: Store;
   github: GithubApp;
   metrics?: Metrics;
+  /** STAGE_SECRET: what Orca must send in `X-Stage-Secret`. */
+  stageSecret: string;
+  /** Options of the stage's run lookup (tests shorten it). */
+  stage?: Pick<StageRunsOptions, 'lookupTimeoutMs' | 'lookupIntervalMs'>;
 }
 
 /** The Express app with every route; no `listen()` here (server.ts does that), so tests drive it directly. */
-export function createApp({ logger, store, github, metrics = createMetrics() }: AppDeps): Express {
+export function createApp({ logger, store, github, metrics = createMetrics(), stageSecret, stage }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -33,7 +39,10 @@ export function createApp({ logger, store, github, metrics = createMetrics() }: 
   );
 
   app.use(healthRouter({ store, github, metrics }));
-  app.use('/api', metrics.rememberMountPath, apiRouter({ github, reads: new GithubReads(github) }));
+  const reads = new GithubReads(github);
+  app.use('/api', metrics.rememberMountPath, apiRouter({ github, reads }));
+  const stageRuns = new StageRuns({ github, reads, store, logger, ...stage });
+  app.use('/stage', metrics.rememberMountPath, express.json({ limit: '1mb' }), stageRouter({ stageRuns, stageSecret }));
 
   app.use((req, _res, next) => {
     next(new NotFoundError(`No such endpoint: ${req.method} ${req.path}`));

@@ -116,3 +116,37 @@ export interface HealthDto {
   status: 'ok' | 'unavailable';
   checks?: Record<string, { ok: boolean; message?: string }>;
 }
+
+/** Spinnaker's view of a workflow run, for Orca's webhook stage (`statusJsonPath: $.status`). */
+export type StageStatus = 'RUNNING' | 'SUCCEEDED' | 'TERMINAL' | 'CANCELED';
+
+/** The run as the stage's execution context keeps it (CONTRACTS.md: owner, repo, runId, runAttempt, htmlUrl, status, conclusion). */
+export interface StageRunDto {
+  owner: string;
+  repo: string;
+  runId: number;
+  runAttempt: number;
+  runNumber: number;
+  name: string;
+  htmlUrl: string;
+  /** GitHub's run status: queued, in_progress, completed, … */
+  status: string;
+  conclusion: string | null;
+  headBranch: string | null;
+  headSha: string;
+}
+
+/** `POST /stage/dispatch`: the run that was started, and where Orca polls it. */
+export interface StageDispatchDto extends StageRunDto {
+  statusUrl: string;
+  correlationId: string;
+}
+
+/** `GET /stage/runs/:owner/:repo/:runId`. */
+export interface StageRunStatusDto {
+  status: StageStatus;
+  /** "3 of 5 jobs done", or why the run failed. */
+  progress: string;
+  failedJobs: string[];
+  run: StageRunDto;
+}

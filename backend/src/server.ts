@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const store = await openStore({ databaseUrl: config.database.url, databaseFile: config.database.file, logger });
   const github = new GithubApp({ github: config.github, logger });
-  const app = createApp({ logger, store, github });
+  const app = createApp({ logger, store, github, stageSecret: config.stageSecret });
 
   const server = app.listen(config.port, () => {
     logger.info(

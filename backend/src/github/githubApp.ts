@@ -24,6 +24,7 @@ export class GithubApp {
   private readonly app: App;
   private readonly installationIds = new LRUCache<string, number>({ max: 10_000, ttl: 10 * 60_000 });
   private readonly clients = new LRUCache<number, Promise<GithubOctokit>>({ max: 1000 });
+  private botLoginRequest: Promise<string> | undefined;
 
   constructor(options: GithubAppOptions) {
     this.appId = options.github.appId;
@@ -89,6 +90,18 @@ export class GithubApp {
     } catch (error) {
       throw toHttpError(error, { action: 'listing the App installations', appId: this.appId });
     }
+  }
+
+  /** The login GitHub shows as the actor of what the App does: `<slug>[bot]`. Asked once. */
+  botLogin(): Promise<string> {
+    this.botLoginRequest ??= this.appClient.request('GET /app').then(
+      ({ data }) => `${data?.slug ?? ''}[bot]`,
+      (error: unknown) => {
+        this.botLoginRequest = undefined;
+        throw toHttpError(error, { action: 'reading the App', appId: this.appId });
+      },
+    );
+    return this.botLoginRequest;
   }
 
   /** For readiness: mints a JWT and lists one page of installations, so bad credentials show up. */

@@ -40,9 +40,14 @@ export class ReadCache {
     }
   }
 
-  async read(key: string, send: (headers: Record<string, string>) => Promise<Response>): Promise<Response> {
+  /** `revalidate`: skip the fresh window and ask GitHub (still conditionally, so an unchanged answer is free). */
+  async read(
+    key: string,
+    send: (headers: Record<string, string>) => Promise<Response>,
+    { revalidate = false } = {},
+  ): Promise<Response> {
     const cached = this.entries.get(key);
-    if (cached && this.now() - cached.fetchedAt < this.options.freshForMs) return cached.response;
+    if (cached && !revalidate && this.now() - cached.fetchedAt < this.options.freshForMs) return cached.response;
 
     const pending = this.inFlight.get(key);
     if (pending) return pending;
@@ -101,12 +106,17 @@ export function readCachePlugin(octokit: Octokit, octokitOptions: { readCache?: 
       return response;
     }
     const key = `${scope} ${path}${new URL(url).search} ${headers.accept ?? ''}`;
-    return cache.read(key, async (extra) => {
-      // before-after-hook binds every hook to the original options object, so the inner hooks
-      // (retry, throttling, auth) only see a header that is set on that object, not on a copy.
-      Object.assign(options.headers, extra);
-      return request(options);
-    });
+    const revalidate = (options.request as { revalidate?: boolean } | undefined)?.revalidate === true;
+    return cache.read(
+      key,
+      async (extra) => {
+        // before-after-hook binds every hook to the original options object, so the inner hooks
+        // (retry, throttling, auth) only see a header that is set on that object, not on a copy.
+        Object.assign(options.headers, extra);
+        return request(options);
+      },
+      { revalidate },
+    );
   });
   return {};
 }

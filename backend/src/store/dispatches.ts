@@ -70,3 +70,24 @@ export async function setDispatchRun(
     .executeTakeFirst();
   return { updated: Number(result.numUpdatedRows) > 0 };
 }
+
+/** Forgets a dispatch GitHub refused, so that a corrected retry may dispatch. */
+export async function deleteDispatch(db: Kysely<Database>, key: string): Promise<void> {
+  await db.deleteFrom('dispatches').where('key', '=', key).execute();
+}
+
+/** Which of `runIds` in the repository other dispatches already took. */
+export async function claimedRunIds(
+  db: Kysely<Database>,
+  { owner, repo, runIds }: { owner: string; repo: string; runIds: number[] },
+): Promise<Set<number>> {
+  if (!runIds.length) return new Set();
+  const rows = await db
+    .selectFrom('dispatches')
+    .select('run_id')
+    .where('owner', '=', owner)
+    .where('repo', '=', repo)
+    .where('run_id', 'in', runIds)
+    .execute();
+  return new Set(rows.map((row) => Number(row.run_id)));
+}

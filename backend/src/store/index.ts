@@ -7,5 +7,13 @@ export {
   type ClaimedDelivery,
   type NewDelivery,
 } from './deliveries.js';
-export { findDispatch, recordDispatch, setDispatchRun, type Dispatch, type NewDispatch } from './dispatches.js';
+export {
+  claimedRunIds,
+  deleteDispatch,
+  findDispatch,
+  recordDispatch,
+  setDispatchRun,
+  type Dispatch,
+  type NewDispatch,
+} from './dispatches.js';
 export type { Database, DeliveryStatus } from './schema.js';

@@ -40,6 +40,17 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '002_dispatches_run_unique': {
+    async up(db: Kysely<unknown>) {
+      // One run belongs to one stage: two dispatches that both see the same unclaimed run cannot both take it.
+      await db.schema
+        .createIndex('dispatches_run')
+        .on('dispatches')
+        .columns(['owner', 'repo', 'run_id'])
+        .unique()
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

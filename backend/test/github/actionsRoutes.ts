@@ -1,7 +1,7 @@
 import { error, notFound, ok, paginate, type SimResponse } from './responses.js';
 import { Answer, integerParam, visibleRepo, type Route, type RouteContext } from './routeContext.js';
 import type { WorkflowRun } from './types.js';
-import { checkDispatchInputs, parseWorkflow } from './workflowFile.js';
+import { checkDispatchInputs, parseWorkflow, renderRunName } from './workflowFile.js';
 
 function workflowOf(ctx: RouteContext) {
   const repo = visibleRepo(ctx);
@@ -79,22 +79,64 @@ function dispatch(ctx: RouteContext): SimResponse {
   if (problem) throw new Answer(error(422, problem, docs));
 
   const { owner = '', repo: name = '' } = ctx.operation.params;
+  const inputs = body.inputs ?? {};
   const run = ctx.world.addRun({
     owner,
     repo: name,
     workflow: Number(workflow.id),
     branch,
     event: 'workflow_dispatch',
+    displayTitle: parsed.runName ? renderRunName(parsed.runName, { inputs }) : workflow.name,
+    actor: actorOf(ctx),
   });
   ctx.world.dispatches.push({
     repo: repo.full.full_name,
     workflowId: Number(workflow.id),
     ref: body.ref,
-    inputs: body.inputs ?? {},
+    inputs,
     runId: Number(run.id),
   });
-  if (body.return_run_details !== true) return { status: 204 };
+  if (body.return_run_details !== true || !ctx.world.runDetails) return { status: 204 };
   return { status: 200, json: { workflow_run_id: run.id, run_url: run.url, html_url: run.html_url } };
+}
+
+const actorOf = (ctx: RouteContext) => (ctx.caller.kind === 'installation' ? ctx.world.bot : undefined);
+
+/**
+ * POST /repos/{owner}/{repo}/dispatches: starts every workflow on the default branch whose
+ * `repository_dispatch` trigger takes the event type (https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event).
+ */
+function repositoryDispatch(ctx: RouteContext): SimResponse {
+  const repo = visibleRepo(ctx);
+  const body = (ctx.body ?? {}) as { event_type?: string; client_payload?: Record<string, unknown> };
+  const eventType = body.event_type ?? '';
+  const branch = repo.full.default_branch;
+  const { owner = '', repo: name = '' } = ctx.operation.params;
+  for (const workflow of repo.workflows) {
+    const parsed = parseWorkflow(repo.files.get(branch)?.get(workflow.path) ?? '');
+    const types = parsed.repositoryDispatchTypes;
+    if (!types || (types !== 'any' && !types.includes(eventType))) continue;
+    ctx.world.addRun({
+      owner,
+      repo: name,
+      workflow: Number(workflow.id),
+      branch,
+      event: 'repository_dispatch',
+      displayTitle: parsed.runName ? renderRunName(parsed.runName, { clientPayload: body.client_payload }) : eventType,
+      actor: actorOf(ctx),
+    });
+  }
+  return { status: 204 };
+}
+
+/** POST …/actions/runs/{run_id}/cancel: 202, or 409 once the run has completed. */
+function cancelRun(ctx: RouteContext): SimResponse {
+  const state = runOf(ctx);
+  if (state.run.status === 'completed') {
+    throw new Answer(error(409, 'Cannot cancel a workflow run that is completed.', ctx.operation.docsUrl));
+  }
+  ctx.world.setRunStatus(Number(state.run.id), 'completed', 'cancelled');
+  return { status: 202, json: {} };
 }
 
 export const actionsRoutes: Record<string, Route> = {
@@ -107,6 +149,8 @@ export const actionsRoutes: Record<string, Route> = {
   },
   'actions/get-workflow': { auth: 'installation', handle: (ctx) => ok(workflowOf(ctx).workflow) },
   'actions/create-workflow-dispatch': { auth: 'installation', handle: dispatch },
+  'repos/create-dispatch-event': { auth: 'installation', handle: repositoryDispatch },
+  'actions/cancel-workflow-run': { auth: 'installation', handle: cancelRun },
   'actions/list-workflow-runs-for-repo': { auth: 'installation', handle: (ctx) => listRuns(ctx) },
   'actions/list-workflow-runs': {
     auth: 'installation',

@@ -38,7 +38,7 @@ function renamed<T>(value: T, pairs: [from: string, to: string][]): T {
   return JSON.parse(json) as T;
 }
 
-export function account(login: string, id: number, type: 'User' | 'Organization'): Account {
+export function account(login: string, id: number, type: 'User' | 'Organization' | 'Bot'): Account {
   const octocat = componentExample<Integration>('integration').owner as Account;
   return { ...renamed(octocat, [['octocat', login]]), id, node_id: nodeId(type, id), type };
 }

@@ -44,7 +44,12 @@ export const SEED = {
   /** Exists, with branches and files, but no installation covers it. */
   notInstalled: { fullName: 'octo-org/not-installed', id: 1003 },
   branches: ['main', 'release/1.x'],
-  workflowPaths: { ci: '.github/workflows/ci.yml', deploy: '.github/workflows/deploy.yml' },
+  workflowPaths: {
+    ci: '.github/workflows/ci.yml',
+    deploy: '.github/workflows/deploy.yml',
+    smoke: '.github/workflows/smoke.yml',
+    release: '.github/workflows/release.yml',
+  },
   /** What an installation token may do (GitHub App permissions). */
   permissions: { actions: 'write', contents: 'read', deployments: 'write', metadata: 'read' },
 } as const;
@@ -140,3 +145,40 @@ jobs:
 `;
 
 export const README_MD = '# hello-world\n\nDeployed by Spinnaker.\n';
+
+/** Declares the correlation input and names its runs after it, as docs/stage.md asks of workflows on servers without run details. */
+export const SMOKE_YML = `name: Smoke test
+run-name: Smoke test \${{ inputs.target }} [\${{ inputs.spinnaker_correlation_id }}]
+
+on:
+  workflow_dispatch:
+    inputs:
+      target:
+        description: What to test
+        type: string
+        required: true
+      spinnaker_correlation_id:
+        description: Set by Spinnaker to find this run
+        type: string
+
+jobs:
+  smoke:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./scripts/smoke.sh "\${{ inputs.target }}"
+`;
+
+/** Started by repository_dispatch; the run name carries the correlation id from the client payload. */
+export const RELEASE_YML = `name: Release
+run-name: Release \${{ github.event.client_payload.version }} [\${{ github.event.client_payload.spinnaker_correlation_id }}]
+
+on:
+  repository_dispatch:
+    types: [release]
+
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./scripts/publish.sh "\${{ github.event.client_payload.version }}"
+`;

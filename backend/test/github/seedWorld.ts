@@ -1,5 +1,14 @@
 import * as build from './entities.js';
-import { CI_YML, DEPLOY_RELEASE_YML, DEPLOY_YML, README_MD, SEED, type SeededRepo } from './seed.js';
+import {
+  CI_YML,
+  DEPLOY_RELEASE_YML,
+  DEPLOY_YML,
+  README_MD,
+  RELEASE_YML,
+  SEED,
+  SMOKE_YML,
+  type SeededRepo,
+} from './seed.js';
 import type { Account, Integration, RunConclusion, RunStatus } from './types.js';
 import { World, type JobSpec } from './world.js';
 
@@ -75,6 +84,8 @@ function seedFiles(world: World, owner: string, name: string, seeded: SeededRepo
   world.setWorkflowFile(owner, name, SEED.workflowPaths.ci, 'main', CI_YML);
   world.setWorkflowFile(owner, name, SEED.workflowPaths.deploy, 'main', DEPLOY_YML);
   world.setWorkflowFile(owner, name, SEED.workflowPaths.deploy, 'release/1.x', DEPLOY_RELEASE_YML);
+  world.setWorkflowFile(owner, name, SEED.workflowPaths.smoke, 'main', SMOKE_YML);
+  world.setWorkflowFile(owner, name, SEED.workflowPaths.release, 'main', RELEASE_YML);
 }
 
 function seedRuns(world: World, owner: string, repo: string, seeded: SeededRepo): void {

@@ -139,6 +139,16 @@ export class GithubSimulator {
     ).length;
   }
 
+  /** The App's bot account, the actor of runs the backend starts. */
+  get bot(): World['bot'] {
+    return this.world.bot;
+  }
+
+  /** Answers dispatches with 204 even when run details are asked for, as GitHub Enterprise Server without them does. */
+  withoutRunDetails(): void {
+    this.world.runDetails = false;
+  }
+
   /** The violations recorded so far, cleared: for tests that provoke one on purpose. */
   takeViolations(): string[] {
     return this.violations.splice(0);

@@ -10,6 +10,10 @@ export interface DispatchInput {
 
 export interface ParsedWorkflow {
   name?: string;
+  /** `run-name`, with its `${{ }}` expressions unrendered. */
+  runName?: string;
+  /** `undefined`: no `repository_dispatch` trigger; `'any'`: every event type. */
+  repositoryDispatchTypes?: string[] | 'any';
   /** `undefined` when the workflow has no `workflow_dispatch` trigger. */
   dispatchInputs?: Record<string, DispatchInput>;
   jobs: { name: string; steps: string[] }[];
@@ -45,8 +49,17 @@ export function parseWorkflow(text: string): ParsedWorkflow {
     });
     return { name: typeof job.name === 'string' ? job.name : key, steps: ['Set up job', ...steps, 'Complete job'] };
   });
+  const repositoryDispatch =
+    'repository_dispatch' in triggers ? asObject(triggers.repository_dispatch).types : undefined;
   return {
     name: typeof doc.name === 'string' ? doc.name : undefined,
+    runName: typeof doc['run-name'] === 'string' ? doc['run-name'] : undefined,
+    repositoryDispatchTypes:
+      'repository_dispatch' in triggers
+        ? Array.isArray(repositoryDispatch)
+          ? repositoryDispatch.map(String)
+          : 'any'
+        : undefined,
     dispatchInputs: dispatch && (asObject(dispatch.inputs) as Record<string, DispatchInput>),
     jobs,
   };
@@ -72,4 +85,27 @@ export function checkDispatchInputs(
     }
   }
   return undefined;
+}
+
+/**
+ * A `run-name` with the expressions GitHub evaluates in it for dispatched runs: `inputs.X`,
+ * `github.event.inputs.X` and `github.event.client_payload.<path>`; anything else renders empty.
+ */
+export function renderRunName(
+  template: string,
+  context: { inputs?: Record<string, unknown>; clientPayload?: Record<string, unknown> },
+): string {
+  return template.replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_match, expression: string) => {
+    const path = expression.split('.');
+    const root =
+      path[0] === 'inputs'
+        ? { value: context.inputs, rest: path.slice(1) }
+        : expression.startsWith('github.event.inputs.')
+          ? { value: context.inputs, rest: path.slice(3) }
+          : expression.startsWith('github.event.client_payload.')
+            ? { value: context.clientPayload, rest: path.slice(3) }
+            : { value: undefined, rest: [] };
+    const value = root.rest.reduce<unknown>((at, key) => asObject(at)[key], root.value);
+    return value === undefined || value === null ? '' : String(value);
+  });
 }

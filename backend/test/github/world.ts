@@ -54,6 +54,8 @@ export interface AddRunOptions {
   status?: RunStatus;
   conclusion?: RunConclusion;
   displayTitle?: string;
+  /** Who started the run; defaults to octocat. */
+  actor?: Account;
   /** Defaults to the jobs of the workflow file at `branch`. */
   jobs?: JobSpec[];
   createdAt?: string;
@@ -81,11 +83,32 @@ export class World {
   readonly jobs = new Map<number, { repo: string; job: Job; log?: string }>();
   readonly tokens = new Map<string, IssuedToken>();
   readonly dispatches: Dispatch[] = [];
-  private nextRunId = 5001;
-  private nextJobId = 6001;
+  /**
+   * Whether `return_run_details` is honoured. A GitHub Enterprise Server release that predates it
+   * without it answers 204 whatever the request asks, which the stage must also handle.
+   */
+  runDetails = true;
+  // Like GitHub's, ids are never reused, not even by a fresh world: stores that outlive a test keep theirs.
+  private static nextRunId = 50_001;
+  private static nextJobId = 60_001;
 
   constructor(app: Integration) {
     this.app = { ...app, privateKey: appKeyPair().privateKey };
+  }
+
+  /** The App's bot user, the actor of everything done with an installation token: `<slug>[bot]`. */
+  get bot(): Account {
+    const slug = this.app.slug ?? 'app';
+    const login = `${slug}[bot]`;
+    const account = build.account(login, 900_000 + this.app.id, 'Bot');
+    // In URLs GitHub writes the login percent-encoded, and the profile page is the App's page.
+    const urls = JSON.parse(JSON.stringify(account).split(login).join(encodeURIComponent(login))) as Account;
+    return {
+      ...urls,
+      login,
+      html_url: `https://github.com/apps/${slug}`,
+      avatar_url: `https://avatars.githubusercontent.com/in/${this.app.id}?v=4`,
+    };
   }
 
   repo(owner: string, name: string): RepoState | undefined {
@@ -134,7 +157,7 @@ export class World {
     const status = options.status ?? 'queued';
     const runNumber = 1 + [...this.runs.values()].filter((r) => r.run.workflow_id === workflow.id).length;
     const run = build.workflowRun({
-      id: options.id ?? this.nextRunId++,
+      id: options.id ?? World.nextRunId++,
       runNumber,
       repository: repo.summary,
       workflow,
@@ -142,7 +165,7 @@ export class World {
       headBranch: ref.branch,
       headSha: ref.sha,
       displayTitle: options.displayTitle ?? workflow.name,
-      actor: this.accounts.get('octocat') ?? repo.full.owner,
+      actor: options.actor ?? this.accounts.get('octocat') ?? repo.full.owner,
       status,
       conclusion: options.conclusion ?? null,
       createdAt,
@@ -176,7 +199,7 @@ export class World {
         }) as const,
     );
     const job = build.job({
-      id: spec.id ?? this.nextJobId++,
+      id: spec.id ?? World.nextJobId++,
       run,
       name: spec.name,
       status,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { createApp, type AppDeps } from '../../src/app.js';
 import { createMetrics } from '../../src/metrics.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { githubAppFor, silentLogger } from './githubApp.js';
@@ -27,11 +27,14 @@ export function useTempStore(): { readonly store: Store } {
 }
 
 /** The backend's Express app wired to the simulated GitHub and a real store, as server.ts wires it. */
+export const STAGE_SECRET = 'stage-secret-for-tests';
+
 export function appFor(
   sim: Parameters<typeof githubAppFor>[0],
   store: Store,
   overrides: Parameters<typeof githubAppFor>[1] = {},
+  stage: AppDeps['stage'] = { lookupTimeoutMs: 3_000, lookupIntervalMs: 100 },
 ) {
   const { github } = githubAppFor(sim, overrides);
-  return createApp({ logger: silentLogger, store, github, metrics: createMetrics() });
+  return createApp({ logger: silentLogger, store, github, metrics: createMetrics(), stageSecret: STAGE_SECRET, stage });
 }

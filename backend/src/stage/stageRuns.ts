@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { RunDto, StageRunStatusDto } from '../contract.js';
+import { HttpError, InputError, UnprocessableError } from '../errors.js';
+import type { GithubApp } from '../github/githubApp.js';
+import { toHttpError } from '../github/githubErrors.js';
+import type { GithubReads } from '../github/githubReads.js';
+import {
+  claimedRunIds,
+  deleteDispatch,
+  findDispatch,
+  recordDispatch,
+  setDispatchRun,
+  type Dispatch,
+  type Store,
+} from '../store/index.js';
+import { stageRunStatus } from './runStatus.js';
+
+/** The workflow input, or `client_payload` field, that carries our correlation id to the run (docs/stage.md). */
+export const CORRELATION_FIELD = 'spinnaker_correlation_id';
+/** GitHub's limit on `client_payload` (https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event). */
+const MAX_CLIENT_PAYLOAD_PROPERTIES = 10;
+/** Runs created this long before our dispatch are still considered: GitHub's clock and ours may differ. */
+const CLOCK_SKEW_MS = 10_000;
+
+export type DispatchRequest = {
+  /** Same key, same run: a retried call never dispatches twice. */
+  key: string;
+  owner: string;
+  repo: string;
+} & (
+  | { dispatchType: 'workflow_dispatch'; workflow: string; ref?: string; inputs: Record<string, unknown> }
+  | { dispatchType: 'repository_dispatch'; eventType: string; clientPayload: Record<string, unknown> }
+);
+
+export interface StageRunsOptions {
+  github: GithubApp;
+  reads: GithubReads;
+  store: Store;
+  logger: Logger;
+  /** How long a dispatch call waits for its run to appear before answering 504. */
+  lookupTimeoutMs?: number;
+  lookupIntervalMs?: number;
+}
+
+/** Thrown when the run a dispatch started has not appeared in time; a retry with the same key keeps looking. */
+export class RunNotFoundError extends HttpError {
+  constructor(message: string) {
+    super(message, 504);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Dispatches workflows for the GitHub Workflow stage, finds the run each dispatch started, reports and cancels it. */
+export class StageRuns {
+  private readonly lookupTimeoutMs: number;
+  private readonly lookupIntervalMs: number;
+
+  constructor(private readonly options: StageRunsOptions) {
+    this.lookupTimeoutMs = options.lookupTimeoutMs ?? 20_000;
+    this.lookupIntervalMs = options.lookupIntervalMs ?? 1_000;
+  }
+
+  /**
+   * Dispatches once per key and answers the run it started. The dispatch is stored before GitHub is
+   * asked, so a retry (or a concurrent duplicate) finds it and looks for the run instead of dispatching.
+   */
+  async dispatch(request: DispatchRequest): Promise<{ run: RunDto; correlationId: string }> {
+    const { db } = this.options.store;
+    let dispatch = await findDispatch(db, request.key);
+    if (!dispatch) {
+      const correlationId = randomUUID();
+      const { inserted } = await recordDispatch(db, {
+        key: request.key,
+        owner: request.owner,
+        repo: request.repo,
+        correlationId,
+        request: JSON.stringify(request),
+      });
+      dispatch = await findDispatch(db, request.key);
+      if (!dispatch) throw new Error(`The dispatch ${request.key} was stored but cannot be read back`);
+      if (inserted) {
+        const runId = await this.send(request, correlationId);
+        if (runId !== undefined) await setDispatchRun(db, request.key, runId);
+        dispatch = { ...dispatch, runId: runId ?? null };
+      }
+    }
+    const runId = dispatch.runId ?? (await this.findRun(dispatch));
+    const run = await this.options.reads.getRun({ owner: dispatch.owner, repo: dispatch.repo, runId });
+    return { run, correlationId: dispatch.correlationId };
+  }
+
+  async status(
+    { owner, repo, runId }: { owner: string; repo: string; runId: number },
+    { waitForCompletion = true } = {},
+  ): Promise<StageRunStatusDto> {
+    const [run, jobs] = await Promise.all([
+      this.options.reads.getRun({ owner, repo, runId }),
+      this.options.reads.listJobs({ owner, repo, runId }),
+    ]);
+    return stageRunStatus(owner, repo, run, jobs, { waitForCompletion });
+  }
+
+  /** Asks GitHub to cancel the run; a run that already finished is left as it is. */
+  async cancel({
+    owner,
+    repo,
+    runId,
+  }: {
+    owner: string;
+    repo: string;
+    runId: number;
+  }): Promise<{ cancelled: boolean; message: string }> {
+    const client = await this.options.github.forRepo(owner, repo);
+    try {
+      await client.request('POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', { owner, repo, run_id: runId });
+      return { cancelled: true, message: `Cancellation of run ${runId} requested` };
+    } catch (error) {
+      if ((error as { status?: number }).status === 409) {
+        return { cancelled: false, message: `Run ${runId} has already completed; nothing to cancel` };
+      }
+      throw toHttpError(error, {
+        action: `cancelling run ${runId} of ${owner}/${repo}`,
+        appId: this.options.github.appId,
+        notFound: `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
+      });
+    }
+  }
+
+  /** Sends the dispatch; answers the run id when GitHub says it. A refused dispatch is forgotten so a fixed retry can send it. */
+  private async send(request: DispatchRequest, correlationId: string): Promise<number | undefined> {
+    try {
+      return request.dispatchType === 'workflow_dispatch'
+        ? await this.sendWorkflowDispatch(request, correlationId)
+        : await this.sendRepositoryDispatch(request, correlationId);
+    } catch (error) {
+      // A 4xx means GitHub started nothing; anything else (timeout, 5xx) may have started a run, so keep looking for it.
+      if (error instanceof HttpError && error.statusCode < 500)
+        await deleteDispatch(this.options.store.db, request.key);
+      throw error;
+    }
+  }
+
+  private async sendWorkflowDispatch(
+    request: Extract<DispatchRequest, { dispatchType: 'workflow_dispatch' }>,
+    correlationId: string,
+  ): Promise<number | undefined> {
+    const { owner, repo, workflow } = request;
+    const declared = await this.options.reads.getWorkflowInputs({ owner, repo, workflow, ref: request.ref });
+    if (!declared.dispatchable) {
+      throw new UnprocessableError(
+        `Workflow ${workflow} in ${owner}/${repo} has no workflow_dispatch trigger at ${declared.ref}, so it cannot be started from Spinnaker. Add "on: workflow_dispatch" to ${declared.path}, or use repository_dispatch.`,
+      );
+    }
+    const inputs = { ...request.inputs };
+    if (declared.inputs.some((input) => input.name === CORRELATION_FIELD)) inputs[CORRELATION_FIELD] = correlationId;
+
+    const client = await this.options.github.forRepo(owner, repo);
+    try {
+      const response = await client.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+        owner,
+        repo,
+        workflow_id: workflow,
+        ref: declared.ref,
+        inputs,
+        return_run_details: true,
+      });
+      this.options.logger.info({ owner, repo, workflow, ref: declared.ref, key: request.key }, 'workflow dispatched');
+      return response.status === 200 ? Number(response.data.workflow_run_id) : undefined;
+    } catch (error) {
+      throw toHttpError(error, {
+        action: `dispatching ${workflow} on ${declared.ref} in ${owner}/${repo}`,
+        appId: this.options.github.appId,
+      });
+    }
+  }
+
+  private async sendRepositoryDispatch(
+    request: Extract<DispatchRequest, { dispatchType: 'repository_dispatch' }>,
+    correlationId: string,
+  ): Promise<undefined> {
+    const { owner, repo, eventType } = request;
+    const clientPayload = { ...request.clientPayload, [CORRELATION_FIELD]: correlationId };
+    if (Object.keys(clientPayload).length > MAX_CLIENT_PAYLOAD_PROPERTIES) {
+      throw new InputError(
+        `clientPayload has more than ${MAX_CLIENT_PAYLOAD_PROPERTIES - 1} top-level properties; GitHub allows ${MAX_CLIENT_PAYLOAD_PROPERTIES} and the stage adds ${CORRELATION_FIELD}. Nest some of them.`,
+      );
+    }
+    const client = await this.options.github.forRepo(owner, repo);
+    try {
+      await client.request('POST /repos/{owner}/{repo}/dispatches', {
+        owner,
+        repo,
+        event_type: eventType,
+        client_payload: clientPayload,
+      });
+      this.options.logger.info({ owner, repo, eventType, key: request.key }, 'repository_dispatch sent');
+      return undefined;
+    } catch (error) {
+      throw toHttpError(error, {
+        action: `sending repository_dispatch ${eventType} to ${owner}/${repo}`,
+        appId: this.options.github.appId,
+      });
+    }
+  }
+
+  /**
+   * The run a dispatch started, when GitHub did not say: the run whose name carries the correlation id,
+   * else the only run started by the App since the dispatch that no other dispatch took.
+   */
+  private async findRun(dispatch: Dispatch): Promise<number> {
+    const request = JSON.parse(dispatch.request) as DispatchRequest;
+    const deadline = Date.now() + this.lookupTimeoutMs;
+    const bot = await this.options.github.botLogin();
+    for (;;) {
+      // A concurrent call with the same key may have found it first.
+      const current = await findDispatch(this.options.store.db, dispatch.key);
+      if (current?.runId) return current.runId;
+      const runs = await this.recentRuns(request, dispatch.createdAt);
+      const named = runs.find((run) => run.display_title.includes(dispatch.correlationId));
+      const claimed = await claimedRunIds(this.options.store.db, {
+        owner: dispatch.owner,
+        repo: dispatch.repo,
+        runIds: runs.map((run) => Number(run.id)),
+      });
+      const ours = runs.filter((run) => run.triggering_actor?.login === bot && !claimed.has(Number(run.id)));
+      const found = named ?? (ours.length === 1 ? ours[0] : undefined);
+      // The unique index on (owner, repo, run_id) refuses a run another dispatch took a moment ago.
+      const taken =
+        found &&
+        (await setDispatchRun(this.options.store.db, dispatch.key, Number(found.id)).then(
+          ({ updated }) => updated,
+          () => false,
+        ));
+      if (found && taken) return Number(found.id);
+      if (Date.now() + this.lookupIntervalMs > deadline) {
+        throw new RunNotFoundError(
+          `The workflow was dispatched but its run was not found within ${Math.round(this.lookupTimeoutMs / 1000)} s` +
+            (ours.length > 1 ? ` (${ours.length} runs started by the App at the same time could be it)` : '') +
+            `. Give the workflow a run-name that includes \${{ ${request.dispatchType === 'workflow_dispatch' ? `inputs.${CORRELATION_FIELD}` : `github.event.client_payload.${CORRELATION_FIELD}`} }}` +
+            (request.dispatchType === 'workflow_dispatch' ? ` and declare the ${CORRELATION_FIELD} input` : '') +
+            '; see docs/stage.md. Retrying the stage keeps looking and does not dispatch again.',
+        );
+      }
+      await sleep(this.lookupIntervalMs);
+    }
+  }
+
+  private async recentRuns(request: DispatchRequest, since: Date) {
+    const { owner, repo } = request;
+    const client = await this.options.github.forRepo(owner, repo);
+    const created = `>=${new Date(since.getTime() - CLOCK_SKEW_MS).toISOString()}`;
+    // `revalidate`: skip the read cache's fresh window but keep ETags, so an unchanged list costs no rate limit.
+    const options = { owner, repo, created, per_page: 100, request: { revalidate: true } };
+    try {
+      const { data } =
+        request.dispatchType === 'workflow_dispatch'
+          ? await client.request('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', {
+              ...options,
+              workflow_id: request.workflow,
+              event: 'workflow_dispatch',
+            })
+          : await client.request('GET /repos/{owner}/{repo}/actions/runs', {
+              ...options,
+              event: 'repository_dispatch',
+            });
+      return data.workflow_runs;
+    } catch (error) {
+      throw toHttpError(error, { action: `listing recent runs of ${owner}/${repo}`, appId: this.options.github.appId });
+    }
+  }
+}

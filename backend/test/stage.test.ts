@@ -1,0 +1,277 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { useGithubSimulator } from './github/setup.js';
+import { SEED } from './github/simulator.js';
+import { STAGE_SECRET, appFor, useTempStore } from './support/app.js';
+
+const sim = useGithubSimulator();
+const temp = useTempStore();
+const seeded = SEED.repos['octo-org/hello-world'];
+let stageCount = 0;
+
+/** A stage of a new execution, as Orca would describe it. */
+const stage = (fields: Record<string, unknown>) => ({
+  executionId: `01JEXECUTION${++stageCount}`,
+  stageId: `stage-${stageCount}`,
+  repository: 'octo-org/hello-world',
+  ...fields,
+});
+
+const deploy = (fields: Record<string, unknown> = {}) =>
+  stage({ workflow: 'deploy.yml', ref: 'main', inputs: { region: 'eu-west-1', version: '1.2.3' }, ...fields });
+
+function backend() {
+  // Orca polls every few seconds; here the simulated run changes between polls, so reads are never served stale.
+  const app = appFor(sim, temp.store, { readFreshForMs: 0 });
+  return {
+    dispatch: (body: unknown, secret: string | null = STAGE_SECRET) => {
+      const req = request(app).post('/stage/dispatch');
+      return secret === null ? req.send(body as object) : req.set('X-Stage-Secret', secret).send(body as object);
+    },
+    poll: (statusUrl: string) =>
+      request(app)
+        .get(new URL(statusUrl).pathname + new URL(statusUrl).search)
+        .set('X-Stage-Secret', STAGE_SECRET),
+    cancel: (runId: number, repo = 'octo-org/hello-world') =>
+      request(app).post(`/stage/runs/${repo}/${runId}/cancel`).set('X-Stage-Secret', STAGE_SECRET),
+  };
+}
+
+describe('POST /stage/dispatch with workflow_dispatch', () => {
+  it('dispatches with the inputs and answers the run it started and where to poll it', async () => {
+    const res = await backend().dispatch(deploy()).expect(200);
+
+    expect(sim.dispatches).toEqual([
+      expect.objectContaining({
+        ref: 'main',
+        inputs: { region: 'eu-west-1', version: '1.2.3' },
+        runId: res.body.runId,
+      }),
+    ]);
+    expect(res.body).toMatchObject({
+      owner: 'octo-org',
+      repo: 'hello-world',
+      runId: expect.any(Number),
+      runAttempt: 1,
+      status: 'queued',
+      conclusion: null,
+      headBranch: 'main',
+      htmlUrl: `https://github.com/octo-org/hello-world/actions/runs/${res.body.runId}`,
+    });
+    expect(res.body.statusUrl).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:\\d+/stage/runs/octo-org/hello-world/${res.body.runId}$`),
+    );
+  });
+
+  it('follows the run: RUNNING with progress, then SUCCEEDED', async () => {
+    const api = backend();
+    const { body: started } = await api.dispatch(deploy()).expect(200);
+
+    const queued = await api.poll(started.statusUrl).expect(200);
+    expect(queued.body).toMatchObject({ status: 'RUNNING', progress: '0 of 2 jobs done', run: { status: 'queued' } });
+
+    sim.setRunStatus(started.runId, 'in_progress');
+    expect((await api.poll(started.statusUrl)).body.status).toBe('RUNNING');
+
+    sim.setRunStatus(started.runId, 'completed', 'success');
+    const done = await api.poll(started.statusUrl).expect(200);
+    expect(done.body).toMatchObject({
+      status: 'SUCCEEDED',
+      progress: '2 of 2 jobs done',
+      failedJobs: [],
+      run: { runId: started.runId, status: 'completed', conclusion: 'success' },
+    });
+  });
+
+  it('ends TERMINAL naming the failed job', async () => {
+    const res = await backend()
+      .poll(`http://backend/stage/runs/octo-org/hello-world/${seeded.runs.failure}`)
+      .expect(200);
+
+    expect(res.body).toMatchObject({ status: 'TERMINAL', progress: 'Failed: deploy', failedJobs: ['deploy'] });
+  });
+
+  it('cancels the run when the stage is cancelled, then reports CANCELED', async () => {
+    const api = backend();
+    const { body: started } = await api.dispatch(deploy()).expect(200);
+
+    const cancel = await api.cancel(started.runId).expect(202);
+    expect(cancel.body).toEqual({ cancelled: true, message: `Cancellation of run ${started.runId} requested` });
+    expect(sim.runs.get(started.runId)?.run).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+    expect((await api.poll(started.statusUrl)).body).toMatchObject({
+      status: 'CANCELED',
+      progress: 'The run was cancelled',
+    });
+
+    const again = await api.cancel(started.runId).expect(202);
+    expect(again.body.cancelled).toBe(false);
+  });
+
+  it('does not dispatch twice when Orca retries the same stage, even after a restart', async () => {
+    const body = deploy();
+    const first = await backend().dispatch(body).expect(200);
+    const retried = await backend().dispatch(body).expect(200);
+
+    expect(retried.body.runId).toBe(first.body.runId);
+    expect(sim.dispatches).toHaveLength(1);
+  });
+
+  it('dispatches once when the same stage calls twice at the same moment', async () => {
+    const api = backend();
+    const body = deploy();
+    const [a, b] = await Promise.all([api.dispatch(body), api.dispatch(body)]);
+
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    expect(b.body.runId).toBe(a.body.runId);
+    expect(sim.dispatches).toHaveLength(1);
+  });
+
+  it('uses the default branch when no ref is given', async () => {
+    const res = await backend()
+      .dispatch(deploy({ ref: '' }))
+      .expect(200);
+
+    expect(res.body.headBranch).toBe('main');
+    expect(sim.dispatches[0]?.ref).toBe('main');
+  });
+
+  it('ends as soon as the run is found when waitForCompletion is false', async () => {
+    const api = backend();
+    const { body: started } = await api.dispatch(deploy({ waitForCompletion: false })).expect(200);
+
+    expect(started.statusUrl).toMatch(/\?waitForCompletion=false$/);
+    expect((await api.poll(started.statusUrl)).body.status).toBe('SUCCEEDED');
+  });
+
+  it('refuses a workflow without workflow_dispatch with a 422 that says so, and lets a fixed retry dispatch', async () => {
+    const body = stage({ workflow: 'ci.yml' });
+    const res = await backend().dispatch(body).expect(422);
+
+    expect(res.body.error.message).toBe(
+      'Workflow ci.yml in octo-org/hello-world has no workflow_dispatch trigger at main, so it cannot be started from Spinnaker. Add "on: workflow_dispatch" to .github/workflows/ci.yml, or use repository_dispatch.',
+    );
+    expect(sim.dispatches).toEqual([]);
+
+    const fixed = await backend()
+      .dispatch({ ...body, workflow: 'deploy.yml', inputs: { region: 'us-east-1' } })
+      .expect(200);
+    expect(fixed.body.runId).toEqual(expect.any(Number));
+  });
+
+  it("passes GitHub's own refusal of the inputs on as 422", async () => {
+    const res = await backend()
+      .dispatch(deploy({ inputs: { region: 'mars-1' } }))
+      .expect(422);
+
+    expect(res.body.error.message).toMatch(
+      /Provided value 'mars-1' for input 'region' not in the list of allowed values/,
+    );
+  });
+});
+
+describe('finding the run without run details from GitHub', () => {
+  it('two dispatches of the same workflow at the same moment each find their own run by correlation id', async () => {
+    sim.withoutRunDetails();
+    const api = backend();
+    const smoke = (target: string) => stage({ workflow: 'smoke.yml', inputs: { target } });
+
+    const [a, b] = await Promise.all([api.dispatch(smoke('a')), api.dispatch(smoke('b'))]);
+
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    expect(a.body.runId).not.toBe(b.body.runId);
+    expect(a.body.name).toBe(`Smoke test a [${a.body.correlationId}]`);
+    expect(b.body.name).toBe(`Smoke test b [${b.body.correlationId}]`);
+    const sent = new Map(sim.dispatches.map((d) => [d.runId, d.inputs.spinnaker_correlation_id]));
+    expect(sent.get(a.body.runId)).toBe(a.body.correlationId);
+  });
+
+  it('takes the only run the App started since the dispatch when the workflow carries no correlation id', async () => {
+    sim.withoutRunDetails();
+    sim.addRun({ owner: 'octo-org', repo: 'hello-world', workflow: 'deploy.yml', event: 'workflow_dispatch' });
+
+    const res = await backend().dispatch(deploy()).expect(200);
+
+    expect(res.body.runId).toBe(sim.dispatches[0]?.runId);
+  });
+
+  it('answers 504 with what to add to the workflow when it cannot tell runs apart', async () => {
+    sim.withoutRunDetails();
+    // Another pipeline dispatched the same workflow through the same App a moment ago.
+    sim.addRun({ owner: 'octo-org', repo: 'hello-world', workflow: 'deploy.yml', actor: sim.bot });
+
+    const res = await backend().dispatch(deploy()).expect(504);
+
+    expect(res.body.error.message).toMatch(
+      /its run was not found within 3 s \(2 runs started by the App at the same time could be it\)\. Give the workflow a run-name that includes \$\{\{ inputs\.spinnaker_correlation_id \}\} and declare the spinnaker_correlation_id input/,
+    );
+  });
+});
+
+describe('POST /stage/dispatch with repository_dispatch', () => {
+  it('sends the event with the client payload and finds the run it started', async () => {
+    const res = await backend()
+      .dispatch(
+        stage({ dispatchType: 'repository_dispatch', eventType: 'release', clientPayload: { version: '2.0.0' } }),
+      )
+      .expect(200);
+
+    expect(res.body.name).toBe(`Release 2.0.0 [${res.body.correlationId}]`);
+    expect(sim.requests.find((r) => r.template === '/repos/{owner}/{repo}/dispatches')?.body).toEqual({
+      event_type: 'release',
+      client_payload: { version: '2.0.0', spinnaker_correlation_id: res.body.correlationId },
+    });
+  });
+
+  it('refuses a client payload GitHub would refuse', async () => {
+    const clientPayload = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`field${i}`, i]));
+    const res = await backend()
+      .dispatch(stage({ dispatchType: 'repository_dispatch', eventType: 'release', clientPayload }))
+      .expect(400);
+
+    expect(res.body.error.message).toMatch(/clientPayload has more than 9 top-level properties/);
+    expect(sim.count('POST', '/repos/{owner}/{repo}/dispatches')).toBe(0);
+  });
+});
+
+describe('stage endpoint input and authentication', () => {
+  it.each([
+    ['no X-Stage-Secret', null],
+    ['a wrong X-Stage-Secret', 'guess'],
+  ])('%s gets 401 and dispatches nothing', async (_name, secret) => {
+    const res = await backend().dispatch(deploy(), secret).expect(401);
+
+    expect(res.body.error).toEqual({
+      name: 'AuthenticationError',
+      message: "Missing or wrong X-Stage-Secret header: it must equal the backend's STAGE_SECRET.",
+    });
+    expect(sim.requests).toEqual([]);
+  });
+
+  it.each([
+    ['no repository', { workflow: 'deploy.yml', executionId: 'e', stageId: 's' }, /body.repository/],
+    ['a repository that is not owner/repo', deploy({ repository: 'octo-org' }), /body.repository must be owner\/repo/],
+    ['a workflow path', deploy({ workflow: '../../etc/passwd' }), /body.workflow must be a workflow file name/],
+    ['no execution id', deploy({ executionId: '' }), /body.executionId/],
+    ['inputs that are not a map', deploy({ inputs: ['a'] }), /body.inputs/],
+    ['an unknown dispatch type', deploy({ dispatchType: 'push' }), /body.dispatchType/],
+  ])('%s gets 400 naming the field', async (_name, body, message) => {
+    const res = await backend().dispatch(body).expect(400);
+
+    expect(res.body.error.name).toBe('InputError');
+    expect(res.body.error.message).toMatch(message);
+    expect(sim.count('POST', /dispatches$/)).toBe(0);
+  });
+
+  it('malformed JSON gets a 400 JSON error', async () => {
+    const res = await request(appFor(sim, temp.store))
+      .post('/stage/dispatch')
+      .set('X-Stage-Secret', STAGE_SECRET)
+      .set('Content-Type', 'application/json')
+      .send('{"repository": ')
+      .expect(400);
+
+    expect(res.body.error.message).toMatch(/JSON/);
+  });
+});
