@@ -107,6 +107,20 @@ describe('POST /stage/dispatch with workflow_dispatch', () => {
     expect(again.body.cancelled).toBe(false);
   });
 
+  it("cancels by stage, as Orca's cancelEndpoint does, and accepts a stage that started nothing", async () => {
+    const app = appFor(sim, temp.store, { readFreshForMs: 0 });
+    const body = deploy({ stageStartTime: 1 });
+    const { body: started } = await backend().dispatch(body).expect(200);
+    const cancel = (key: object) => request(app).post('/stage/cancel').set('X-Stage-Secret', STAGE_SECRET).send(key);
+
+    const res = await cancel({ executionId: body.executionId, stageId: body.stageId, stageStartTime: 1 }).expect(202);
+    expect(res.body.cancelled).toBe(true);
+    expect(sim.runs.get(started.runId)?.run.conclusion).toBe('cancelled');
+
+    const never = await cancel({ executionId: 'never-dispatched', stageId: 's' }).expect(202);
+    expect(never.body).toEqual({ cancelled: false, message: 'This stage started no run; nothing to cancel' });
+  });
+
   it('does not dispatch twice when Orca retries the same stage, even after a restart', async () => {
     const body = deploy();
     const first = await backend().dispatch(body).expect(200);
@@ -136,12 +150,22 @@ describe('POST /stage/dispatch with workflow_dispatch', () => {
     expect(sim.dispatches[0]?.ref).toBe('main');
   });
 
-  it('ends as soon as the run is found when waitForCompletion is false', async () => {
+  it('dispatches anew when the user restarts the stage (same stage id, new start time)', async () => {
     const api = backend();
-    const { body: started } = await api.dispatch(deploy({ waitForCompletion: false })).expect(200);
+    const body = deploy({ stageStartTime: 1_732_000_000_000 });
+    const first = await api.dispatch(body).expect(200);
+    const restarted = await api.dispatch({ ...body, stageStartTime: 1_732_000_900_000 }).expect(200);
 
-    expect(started.statusUrl).toMatch(/\?waitForCompletion=false$/);
-    expect((await api.poll(started.statusUrl)).body.status).toBe('SUCCEEDED');
+    expect(restarted.body.runId).not.toBe(first.body.runId);
+    expect(sim.dispatches).toHaveLength(2);
+  });
+
+  it('answers a status URL without a query string, whatever waitForCompletion says', async () => {
+    const res = await backend()
+      .dispatch(deploy({ waitForCompletion: false }))
+      .expect(200);
+
+    expect(new URL(res.body.statusUrl).search).toBe('');
   });
 
   it('refuses a workflow without workflow_dispatch with a 422 that says so, and lets a fixed retry dispatch', async () => {
@@ -196,13 +220,14 @@ describe('finding the run without run details from GitHub', () => {
     expect(res.body.runId).toBe(sim.dispatches[0]?.runId);
   });
 
-  it('answers 504 with what to add to the workflow when it cannot tell runs apart', async () => {
+  it('answers 503 with Retry-After and what to add to the workflow when it cannot tell runs apart', async () => {
     sim.withoutRunDetails();
     // Another pipeline dispatched the same workflow through the same App a moment ago.
     sim.addRun({ owner: 'octo-org', repo: 'hello-world', workflow: 'deploy.yml', actor: sim.bot });
 
-    const res = await backend().dispatch(deploy()).expect(504);
+    const res = await backend().dispatch(deploy()).expect(503);
 
+    expect(res.headers['retry-after']).toBe('10');
     expect(res.body.error.message).toMatch(
       /its run was not found within 3 s \(2 runs started by the App at the same time could be it\)\. Give the workflow a run-name that includes \$\{\{ inputs\.spinnaker_correlation_id \}\} and declare the spinnaker_correlation_id input/,
     );

@@ -35,12 +35,21 @@ const repository = z.string().transform((value, ctx) => {
 });
 
 const inputValue = z.union([z.string(), z.number(), z.boolean()]);
-const identity = {
-  /** Orca's execution id and stage id: together they make the idempotency key. */
+const stageKey = {
+  /** Orca's execution id, stage id and stage start time: together they make the idempotency key. */
   executionId: z.string().min(1).max(200),
   stageId: z.string().min(1).max(200),
+  /** Differs when a user restarts the stage (same stage id), so a restart dispatches anew. */
+  stageStartTime: z.union([z.number().int(), z.string().max(40)]).optional(),
+};
+const keyOf = (body: { executionId: string; stageId: string; stageStartTime?: number | string }) =>
+  [body.executionId, body.stageId, body.stageStartTime ?? ''].join('/');
+
+const identity = {
+  ...stageKey,
   repository,
-  waitForCompletion: z.boolean().default(true),
+  /** Orca itself stops after the dispatch when false; accepted so the whole stage context can be sent. */
+  waitForCompletion: z.boolean().optional(),
 };
 
 const dispatchBody = z.discriminatedUnion('dispatchType', [
@@ -68,12 +77,11 @@ const dispatchBody = z.discriminatedUnion('dispatchType', [
 function withoutEmpty(body: unknown): unknown {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
   const entries = Object.entries(body as Record<string, unknown>).filter(([, value]) => value !== '' && value !== null);
-  const cleaned = Object.fromEntries(entries);
-  return { dispatchType: 'workflow_dispatch', ...cleaned };
+  return Object.fromEntries(entries);
 }
 
 const runParams = repoParams.extend({ runId: numericId });
-const statusQuery = z.object({ waitForCompletion: z.enum(['true', 'false']).default('true') });
+const cancelBody = z.object(stageKey);
 
 /** The base URL Orca reached us on, so that the status URL we answer works from Orca. */
 const selfUrl = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
@@ -84,9 +92,13 @@ export function stageRouter({ stageRuns, stageSecret }: { stageRuns: StageRuns; 
   router.use(requireStageSecret(stageSecret));
 
   router.post('/dispatch', async (req, res) => {
-    const body = parse(dispatchBody, withoutEmpty(req.body), 'body');
+    const body = parse(
+      dispatchBody,
+      { dispatchType: 'workflow_dispatch', ...(withoutEmpty(req.body) as object) },
+      'body',
+    );
     const { owner, repo } = body.repository;
-    const key = `${body.executionId}/${body.stageId}`;
+    const key = keyOf(body);
     const request: DispatchRequest =
       body.dispatchType === 'workflow_dispatch'
         ? {
@@ -107,8 +119,8 @@ export function stageRouter({ stageRuns, stageSecret }: { stageRuns: StageRuns; 
             clientPayload: body.clientPayload,
           };
     const { run, correlationId } = await stageRuns.dispatch(request);
+    // Absolute, and without a query string: Orca polls it as given (docs/research/orca-webhook-stage.md §3).
     const statusUrl = new URL(`/stage/runs/${owner}/${repo}/${run.id}`, selfUrl(req));
-    if (!body.waitForCompletion) statusUrl.searchParams.set('waitForCompletion', 'false');
     res.json({
       ...toStageRun(owner, repo, run),
       statusUrl: statusUrl.toString(),
@@ -117,9 +129,13 @@ export function stageRouter({ stageRuns, stageSecret }: { stageRuns: StageRuns; 
   });
 
   router.get('/runs/:owner/:repo/:runId', async (req, res) => {
-    const params = parse(runParams, req.params, 'path');
-    const { waitForCompletion } = parse(statusQuery, req.query, 'query');
-    res.json(await stageRuns.status(params, { waitForCompletion: waitForCompletion === 'true' }));
+    res.json(await stageRuns.status(parse(runParams, req.params, 'path')));
+  });
+
+  // Orca's cancelEndpoint: it names the stage, not the run, so it works even when the dispatch failed.
+  router.post('/cancel', async (req, res) => {
+    const body = parse(cancelBody, withoutEmpty(req.body), 'body');
+    res.status(202).json(await stageRuns.cancelByKey(keyOf(body)));
   });
 
   router.post('/runs/:owner/:repo/:runId/cancel', async (req, res) => {

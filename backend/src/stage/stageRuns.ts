@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RunDto, StageRunStatusDto } from '../contract.js';
-import { HttpError, InputError, UnprocessableError } from '../errors.js';
+import { HttpError, InputError, RateLimitedError, UnprocessableError } from '../errors.js';
 import type { GithubApp } from '../github/githubApp.js';
 import { toHttpError } from '../github/githubErrors.js';
 import type { GithubReads } from '../github/githubReads.js';
@@ -43,10 +43,14 @@ export interface StageRunsOptions {
   lookupIntervalMs?: number;
 }
 
-/** Thrown when the run a dispatch started has not appeared in time; a retry with the same key keeps looking. */
-export class RunNotFoundError extends HttpError {
+/**
+ * The run a dispatch started has not appeared in time. 503 with Retry-After because Orca's webhook stage
+ * retries a 5xx create call every 10 s for 5 minutes with the same body (and fails fast on 504): each retry
+ * finds the stored dispatch and keeps looking instead of dispatching again (docs/research/orca-webhook-stage.md §3).
+ */
+export class RunNotFoundError extends RateLimitedError {
   constructor(message: string) {
-    super(message, 504);
+    super(message, 10);
   }
 }
 
@@ -58,7 +62,8 @@ export class StageRuns {
   private readonly lookupIntervalMs: number;
 
   constructor(private readonly options: StageRunsOptions) {
-    this.lookupTimeoutMs = options.lookupTimeoutMs ?? 20_000;
+    // Orca waits up to 120 s for the create call (ok-http-client.readTimeoutMs); answer well before.
+    this.lookupTimeoutMs = options.lookupTimeoutMs ?? 30_000;
     this.lookupIntervalMs = options.lookupIntervalMs ?? 1_000;
   }
 
@@ -126,6 +131,13 @@ export class StageRuns {
         notFound: `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
       });
     }
+  }
+
+  /** Cancels the run a stage dispatched, found by its key; nothing to do when it never started one. */
+  async cancelByKey(key: string): Promise<{ cancelled: boolean; message: string }> {
+    const dispatch = await findDispatch(this.options.store.db, key);
+    if (!dispatch?.runId) return { cancelled: false, message: 'This stage started no run; nothing to cancel' };
+    return this.cancel({ owner: dispatch.owner, repo: dispatch.repo, runId: dispatch.runId });
   }
 
   /** Sends the dispatch; answers the run id when GitHub says it. A refused dispatch is forgotten so a fixed retry can send it. */
@@ -240,7 +252,7 @@ export class StageRuns {
             (ours.length > 1 ? ` (${ours.length} runs started by the App at the same time could be it)` : '') +
             `. Give the workflow a run-name that includes \${{ ${request.dispatchType === 'workflow_dispatch' ? `inputs.${CORRELATION_FIELD}` : `github.event.client_payload.${CORRELATION_FIELD}`} }}` +
             (request.dispatchType === 'workflow_dispatch' ? ` and declare the ${CORRELATION_FIELD} input` : '') +
-            '; see docs/stage.md. Retrying the stage keeps looking and does not dispatch again.',
+            '; see docs/stage.md. Orca retries this call, which keeps looking and does not dispatch again.',
         );
       }
       await sleep(this.lookupIntervalMs);
