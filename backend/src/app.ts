@@ -8,6 +8,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { apiRouter } from './routes/api.js';
 import { healthRouter } from './routes/health.js';
 import { stageRouter } from './routes/stage.js';
+import { webhookRouter } from './routes/webhooks.js';
 import { StageRuns, type StageRunsOptions } from './stage/stageRuns.js';
 import type { Store } from './store/index.js';
 
@@ -20,10 +21,20 @@ export interface AppDeps {
   stageSecret: string;
   /** Options of the stage's run lookup (tests shorten it). */
   stage?: Pick<StageRunsOptions, 'lookupTimeoutMs' | 'lookupIntervalMs'>;
+  /** GITHUB_WEBHOOK_SECRET, and what to wake when a delivery is stored. */
+  webhooks: { secret: string; onDelivery: () => void };
 }
 
 /** The Express app with every route; no `listen()` here (server.ts does that), so tests drive it directly. */
-export function createApp({ logger, store, github, metrics = createMetrics(), stageSecret, stage }: AppDeps): Express {
+export function createApp({
+  logger,
+  store,
+  github,
+  metrics = createMetrics(),
+  stageSecret,
+  stage,
+  webhooks,
+}: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -40,7 +51,8 @@ export function createApp({ logger, store, github, metrics = createMetrics(), st
 
   app.use(healthRouter({ store, github, metrics }));
   const reads = new GithubReads(github);
-  app.use('/api', metrics.rememberMountPath, apiRouter({ github, reads }));
+  app.use('/api', metrics.rememberMountPath, apiRouter({ github, reads, store }));
+  app.use('/webhooks', metrics.rememberMountPath, webhookRouter({ ...webhooks, store, logger }));
   const stageRuns = new StageRuns({ github, reads, store, logger, ...stage });
   app.use('/stage', metrics.rememberMountPath, express.json({ limit: '1mb' }), stageRouter({ stageRuns, stageSecret }));
 

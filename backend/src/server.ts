@@ -3,6 +3,10 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { GithubApp } from './github/githubApp.js';
 import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { Gate } from './spinnaker/gate.js';
+import { DeliveryWorker } from './triggers/deliveryWorker.js';
+import { PipelineCache } from './triggers/pipelineCache.js';
 import { openStore } from './store/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -29,7 +33,25 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const store = await openStore({ databaseUrl: config.database.url, databaseFile: config.database.file, logger });
   const github = new GithubApp({ github: config.github, logger });
-  const app = createApp({ logger, store, github, stageSecret: config.stageSecret });
+  const metrics = createMetrics();
+  const gate = new Gate({ url: config.gate.url, authHeader: config.gate.authHeader, logger });
+  const worker = new DeliveryWorker({
+    store,
+    gate,
+    pipelines: new PipelineCache(gate, logger),
+    logger: logger.child({ component: 'deliveries' }),
+    registry: metrics.registry,
+  });
+  const app = createApp({
+    logger,
+    store,
+    github,
+    metrics,
+    stageSecret: config.stageSecret,
+    webhooks: { secret: config.github.webhookSecret, onDelivery: () => worker.wake() },
+  });
+  // Deliveries stored before a restart are picked up here.
+  worker.start();
 
   const server = app.listen(config.port, () => {
     logger.info(
@@ -49,6 +71,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     await closeServer(server);
+    await worker.stop();
     await store.close();
     logger.info('stopped');
     process.exit(0);

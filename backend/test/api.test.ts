@@ -38,6 +38,8 @@ describe('GET /api/repos/:owner/:repo/workflows', () => {
     expect(res.body.items).toEqual([
       expect.objectContaining({ id: workflows.ci, name: 'CI', path: '.github/workflows/ci.yml', fileName: 'ci.yml' }),
       expect.objectContaining({ id: workflows.deploy, name: 'Deploy', fileName: 'deploy.yml', state: 'active' }),
+      expect.objectContaining({ name: 'Smoke test', fileName: 'smoke.yml' }),
+      expect.objectContaining({ name: 'Release', fileName: 'release.yml' }),
     ]);
   });
 

@@ -6,6 +6,7 @@ import type { ListDto } from '../contract.js';
 import type { GithubApp } from '../github/githubApp.js';
 import type { GithubReads } from '../github/githubReads.js';
 import { openJobLog } from '../github/jobLogs.js';
+import { failedPipelineStarts, type Store } from '../store/index.js';
 import { gitRef, numericId, parse, repoParams, workflow } from './validation.js';
 
 const runParams = repoParams.extend({ runId: numericId });
@@ -13,11 +14,33 @@ const jobParams = repoParams.extend({ jobId: numericId });
 const inputsParams = repoParams.extend({ workflow });
 const inputsQuery = z.object({ ref: gitRef.optional() });
 
+const startsQuery = z.object({ status: z.literal('failed', { error: 'only status=failed is listed' }) });
+
 const list = <T>(items: T[]): ListDto<T> => ({ items });
 
 /** The read API the Deck plugin uses through Gate's proxy. */
-export function apiRouter({ github, reads }: { github: GithubApp; reads: GithubReads }): Router {
+export function apiRouter({ github, reads, store }: { github: GithubApp; reads: GithubReads; store: Store }): Router {
   const router = Router();
+
+  // Pipeline starts the backend gave up on after retries (GitHub events that should have started a pipeline).
+  router.get('/pipeline-starts', async (req, res) => {
+    parse(startsQuery, req.query, 'query');
+    const starts = await failedPipelineStarts(store.db);
+    res.json(
+      list(
+        starts.map((start) => ({
+          deliveryId: start.deliveryId,
+          application: start.application,
+          pipelineId: start.pipelineId,
+          pipelineName: start.pipelineName,
+          status: start.status,
+          attempts: start.attempts,
+          lastError: start.lastError,
+          updatedAt: start.updatedAt.toISOString(),
+        })),
+      ),
+    );
+  });
 
   router.get('/repos', async (_req, res) => {
     res.json(list(await reads.listRepositories()));

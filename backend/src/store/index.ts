@@ -17,3 +17,13 @@ export {
   type NewDispatch,
 } from './dispatches.js';
 export type { Database, DeliveryStatus } from './schema.js';
+export {
+  countPipelineStarts,
+  failedPipelineStarts,
+  markPipelineStartFailed,
+  markPipelineStarted,
+  notePipelineStartAttempt,
+  pipelineStartsOf,
+  recordPipelineStarts,
+  type PipelineStart,
+} from './pipelineStarts.js';

@@ -51,6 +51,28 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '003_pipeline_starts': {
+    async up(db: Kysely<unknown>) {
+      // One row per (delivery, pipeline): the pipelines a delivery matched, each started at most once.
+      await db.schema
+        .createTable('pipeline_starts')
+        .addColumn('delivery_id', 'text', (col) => col.notNull())
+        .addColumn('pipeline_id', 'text', (col) => col.notNull())
+        .addColumn('application', 'text', (col) => col.notNull())
+        .addColumn('pipeline_name', 'text', (col) => col.notNull())
+        .addColumn('trigger', 'text', (col) => col.notNull())
+        .addColumn('status', 'text', (col) => col.notNull().defaultTo('pending'))
+        .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('execution_id', 'text')
+        .addColumn('created_at', 'bigint', (col) => col.notNull())
+        .addColumn('updated_at', 'bigint', (col) => col.notNull())
+        .addPrimaryKeyConstraint('pipeline_starts_pk', ['delivery_id', 'pipeline_id'])
+        .addCheckConstraint('pipeline_starts_status_check', sql`status in ('pending', 'started', 'failed')`)
+        .execute();
+      await db.schema.createIndex('pipeline_starts_status').on('pipeline_starts').columns(['status']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -7,6 +7,7 @@ import type { Generated } from 'kysely';
 export interface Database {
   deliveries: DeliveriesTable;
   dispatches: DispatchesTable;
+  pipeline_starts: PipelineStartsTable;
 }
 
 export type DeliveryStatus = 'pending' | 'processed' | 'failed';
@@ -36,6 +37,24 @@ export interface DispatchesTable {
   correlation_id: string;
   request: string;
   run_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type PipelineStartStatus = 'pending' | 'started' | 'failed';
+
+/** The pipelines a delivery matched, and whether each was started through Gate. */
+export interface PipelineStartsTable {
+  delivery_id: string;
+  pipeline_id: string;
+  application: string;
+  pipeline_name: string;
+  /** The trigger sent to Gate, as JSON. */
+  trigger: string;
+  status: PipelineStartStatus;
+  attempts: Generated<number>;
+  last_error: string | null;
+  execution_id: string | null;
   created_at: number;
   updated_at: number;
 }

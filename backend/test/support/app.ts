@@ -28,13 +28,23 @@ export function useTempStore(): { readonly store: Store } {
 
 /** The backend's Express app wired to the simulated GitHub and a real store, as server.ts wires it. */
 export const STAGE_SECRET = 'stage-secret-for-tests';
+export const WEBHOOK_SECRET = 'webhook-secret-for-tests';
 
 export function appFor(
   sim: Parameters<typeof githubAppFor>[0],
   store: Store,
   overrides: Parameters<typeof githubAppFor>[1] = {},
   stage: AppDeps['stage'] = { lookupTimeoutMs: 3_000, lookupIntervalMs: 100 },
+  webhooks: AppDeps['webhooks'] = { secret: WEBHOOK_SECRET, onDelivery: () => {} },
 ) {
   const { github } = githubAppFor(sim, overrides);
-  return createApp({ logger: silentLogger, store, github, metrics: createMetrics(), stageSecret: STAGE_SECRET, stage });
+  return createApp({
+    logger: silentLogger,
+    store,
+    github,
+    metrics: createMetrics(),
+    stageSecret: STAGE_SECRET,
+    stage,
+    webhooks,
+  });
 }

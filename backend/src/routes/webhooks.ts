@@ -1,0 +1,83 @@
+import express, { Router } from 'express';
+import { Webhooks } from '@octokit/webhooks';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { AuthenticationError, InputError } from '../errors.js';
+import { recordDelivery, type Store } from '../store/index.js';
+
+/** GitHub caps webhook payloads at 25 MB and does not deliver larger ones (https://docs.github.com/webhooks/webhook-events-and-payloads#payload-cap). */
+export const MAX_PAYLOAD = '25mb';
+
+const headers = z.object({
+  'x-github-delivery': z.string().min(1).max(100),
+  'x-github-event': z.string().regex(/^[a-z_]{1,100}$/, { error: 'must be a GitHub event name' }),
+  'x-hub-signature-256': z.string().regex(/^sha256=[0-9a-f]{64}$/, { error: 'must be sha256=<hex digest>' }),
+});
+
+/**
+ * `POST /webhooks/github`: checks the signature (@octokit/webhooks, constant time), stores the delivery
+ * and answers 202 at once; a worker processes stored deliveries, so nothing acknowledged is lost in a crash.
+ * A redelivered id is acknowledged and not stored twice.
+ */
+export function webhookRouter({
+  secret,
+  store,
+  logger,
+  onDelivery,
+}: {
+  secret: string;
+  store: Store;
+  logger: Logger;
+  /** Called after a new delivery is stored, to wake the worker. */
+  onDelivery: () => void;
+}): Router {
+  const webhooks = new Webhooks({ secret });
+  const router = Router();
+
+  router.post('/github', express.raw({ type: () => true, limit: MAX_PAYLOAD }), async (req, res) => {
+    const signature = req.get('x-hub-signature-256');
+    if (!signature)
+      throw new AuthenticationError(
+        'The request is not signed: X-Hub-Signature-256 is missing. Set the webhook secret of the GitHub App to GITHUB_WEBHOOK_SECRET.',
+      );
+    const parsed = headers.safeParse({
+      'x-github-delivery': req.get('x-github-delivery'),
+      'x-github-event': req.get('x-github-event'),
+      'x-hub-signature-256': signature,
+    });
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `header ${issue.path.join('.')} ${issue.message}`);
+      throw new InputError(`Not a GitHub webhook delivery: ${problems.join('; ')}.`);
+    }
+    const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    if (!(await webhooks.verify(body, signature))) {
+      throw new AuthenticationError(
+        'The signature does not match: the GitHub App webhook secret differs from GITHUB_WEBHOOK_SECRET.',
+      );
+    }
+    const { 'x-github-delivery': id, 'x-github-event': event } = parsed.data;
+    let payload: { action?: unknown; zen?: unknown };
+    try {
+      payload = JSON.parse(body) as typeof payload;
+    } catch {
+      throw new InputError(
+        'The delivery body is not JSON. Set the GitHub App webhook content type to application/json.',
+      );
+    }
+    if (event === 'ping') {
+      res.json({ ok: true, message: 'pong', zen: payload.zen });
+      return;
+    }
+    const { inserted } = await recordDelivery(store.db, {
+      id,
+      event,
+      action: typeof payload.action === 'string' ? payload.action : null,
+      payload: body,
+    });
+    logger.info({ delivery: id, event, action: payload.action, duplicate: !inserted }, 'webhook delivery accepted');
+    if (inserted) onDelivery();
+    res.status(202).json({ accepted: true, delivery: id, duplicate: !inserted });
+  });
+
+  return router;
+}

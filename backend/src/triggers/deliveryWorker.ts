@@ -1,0 +1,206 @@
+import type { Logger } from 'pino';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { GateError, type Gate } from '../spinnaker/gate.js';
+import {
+  claimDueDeliveries,
+  countPipelineStarts,
+  markDeliveryFailed,
+  markDeliveryProcessed,
+  markPipelineStartFailed,
+  markPipelineStarted,
+  notePipelineStartAttempt,
+  pipelineStartsOf,
+  recordPipelineStarts,
+  type ClaimedDelivery,
+  type PipelineStart,
+  type Store,
+} from '../store/index.js';
+import { eventOf, matchPipelines } from './matching.js';
+import type { PipelineCache } from './pipelineCache.js';
+import { triggerFor } from './triggerFacts.js';
+
+export interface DeliveryWorkerOptions {
+  store: Store;
+  gate: Gate;
+  pipelines: PipelineCache;
+  logger: Logger;
+  registry?: Registry;
+  /** How often stored deliveries are looked at when nothing wakes the worker. */
+  pollMs?: number;
+  /** First retry delay of a failed pipeline start; doubles each time up to `maxRetryDelayMs`. */
+  retryBaseMs?: number;
+  maxRetryDelayMs?: number;
+  /** Attempts before a pipeline start is kept as failed. */
+  maxAttempts?: number;
+}
+
+/**
+ * Processes stored webhook deliveries: matches each against the pipelines' triggers once, records the
+ * (delivery, pipeline) pairs, and starts each pipeline through Gate at most once. Failed starts are retried with
+ * backoff, then kept as failed (GET /api/pipeline-starts?status=failed, metric github_pipeline_starts_failed).
+ */
+export class DeliveryWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private readonly starts: Counter<'result'> | undefined;
+
+  constructor(private readonly options: DeliveryWorkerOptions) {
+    const { registry, store } = options;
+    if (registry) {
+      this.starts = new Counter({
+        name: 'github_pipeline_starts_total',
+        help: 'Pipeline start attempts through Gate, by result: started, retry, failed (given up)',
+        labelNames: ['result'],
+        registers: [registry],
+      });
+      new Gauge({
+        name: 'github_pipeline_starts_failed',
+        help: 'Pipeline starts given up on, kept for an operator to look at',
+        registers: [registry],
+        async collect() {
+          this.set(await countPipelineStarts(store.db, 'failed'));
+        },
+      });
+    }
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Processes due deliveries now (coalesced with a run already going). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.drain()
+      .catch((error: unknown) => this.options.logger.error({ err: error }, 'processing webhook deliveries failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        } else {
+          this.timer = setTimeout(() => this.wake(), this.options.pollMs ?? 1000);
+          this.timer.unref();
+        }
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Until every due delivery is handled; for tests and shutdown. */
+  async drain(): Promise<void> {
+    for (;;) {
+      const claimed = await claimDueDeliveries(this.options.store, { limit: 20, leaseMs: 60_000 });
+      if (!claimed.length) return;
+      for (const delivery of claimed) await this.process(delivery);
+    }
+  }
+
+  private async process(delivery: ClaimedDelivery): Promise<void> {
+    const { store, logger } = this.options;
+    const log = logger.child({ delivery: delivery.id, event: delivery.event, action: delivery.action });
+    try {
+      const payload = JSON.parse(delivery.payload) as Record<string, unknown>;
+      const event = eventOf(delivery.event, payload);
+      if (event) {
+        // Matched once: a later attempt starts the pipelines this delivery matched then, whatever changed since.
+        if (delivery.attempt <= 1 || !(await pipelineStartsOf(store.db, delivery.id)).length) {
+          const matches = matchPipelines(event, await this.options.pipelines.get(), log);
+          await recordPipelineStarts(
+            store.db,
+            delivery.id,
+            matches.map((match) => ({
+              pipelineId: match.pipeline.id,
+              application: match.pipeline.application,
+              pipelineName: match.pipeline.name,
+              trigger: triggerFor(match, event, delivery.id, payload),
+            })),
+          );
+          log.info(
+            { pipelines: matches.map((m) => `${m.pipeline.application}/${m.pipeline.name}`) },
+            'delivery matched',
+          );
+        }
+        const pending = (await pipelineStartsOf(store.db, delivery.id)).filter((start) => start.status === 'pending');
+        const results = await Promise.all(pending.map((start) => this.startPipeline(start)));
+        const retryIn = results.filter((delay): delay is number => delay !== undefined);
+        if (retryIn.length) {
+          await markDeliveryFailed(store.db, delivery.id, 'some pipelines could not be started yet', {
+            retryAt: new Date(Date.now() + Math.min(...retryIn)),
+          });
+          return;
+        }
+      }
+      await markDeliveryProcessed(store.db, delivery.id);
+    } catch (error) {
+      // Gate's pipeline list unavailable, the database briefly gone: the whole delivery is tried again.
+      const delay = this.delay(delivery.attempt);
+      log.warn({ err: error, retryInMs: delay }, 'delivery not processed; will retry');
+      await markDeliveryFailed(store.db, delivery.id, (error as Error).message, {
+        retryAt: new Date(Date.now() + delay),
+      });
+    }
+  }
+
+  /** Starts one pipeline; answers the delay before the next attempt, or undefined when done (started or given up). */
+  private async startPipeline(start: PipelineStart): Promise<number | undefined> {
+    const { store, gate, logger } = this.options;
+    const key = { deliveryId: start.deliveryId, pipelineId: start.pipelineId };
+    const log = logger.child({
+      delivery: start.deliveryId,
+      application: start.application,
+      pipeline: start.pipelineName,
+    });
+    try {
+      // An earlier attempt may have reached Gate before the process stopped: look for its execution first.
+      if (start.attempts > 0) {
+        const triggerType = String(start.trigger.type);
+        const found = (await gate.findExecutionsByEvent(start.application, triggerType, start.deliveryId)).find(
+          (execution) => execution.pipelineConfigId === start.pipelineId,
+        );
+        if (found) {
+          await markPipelineStarted(store.db, key, found.id);
+          log.info({ execution: found.id }, 'pipeline had already been started');
+          return undefined;
+        }
+      }
+      await notePipelineStartAttempt(store.db, key);
+      const user = typeof start.trigger.user === 'string' ? start.trigger.user : undefined;
+      const executionId = await gate.startPipeline(start.application, start.pipelineId, start.trigger, user);
+      await markPipelineStarted(store.db, key, executionId || null);
+      this.starts?.inc({ result: 'started' });
+      log.info({ execution: executionId }, 'pipeline started');
+      return undefined;
+    } catch (error) {
+      const attempts = start.attempts + 1;
+      const final = (error instanceof GateError && error.permanent) || attempts >= (this.options.maxAttempts ?? 8);
+      await markPipelineStartFailed(store.db, key, (error as Error).message, { final });
+      this.starts?.inc({ result: final ? 'failed' : 'retry' });
+      if (final) {
+        log.error({ err: error, attempts }, 'pipeline could not be started; kept as failed');
+        return undefined;
+      }
+      const delay = this.delay(attempts);
+      log.warn({ err: error, attempts, retryInMs: delay }, 'pipeline could not be started; will retry');
+      return delay;
+    }
+  }
+
+  private delay(attempt: number): number {
+    const base = this.options.retryBaseMs ?? 5_000;
+    return Math.min(base * 2 ** Math.max(attempt - 1, 0), this.options.maxRetryDelayMs ?? 600_000);
+  }
+}

@@ -1,0 +1,361 @@
+import { createHmac } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setupServer } from 'msw/node';
+import request from 'supertest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMetrics } from '../src/metrics.js';
+import { Gate } from '../src/spinnaker/gate.js';
+import { openStore, type Store } from '../src/store/index.js';
+import { DeliveryWorker } from '../src/triggers/deliveryWorker.js';
+import { PipelineCache } from '../src/triggers/pipelineCache.js';
+import type { PipelineConfig } from '../src/triggers/matching.js';
+import { createGithubSimulator } from './github/simulator.js';
+import { GateSimulator } from './spinnaker/gateSimulator.js';
+import { WEBHOOK_SECRET, appFor } from './support/app.js';
+import { silentLogger } from './support/githubApp.js';
+
+interface Example {
+  name: string;
+  examples: Record<string, unknown>[];
+}
+const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as Example[];
+const example = (event: string, index: number) => {
+  const found = examples.find((e) => e.name === event)?.examples[index];
+  if (!found) throw new Error(`no ${event} example ${index} in @octokit/webhooks-examples`);
+  return structuredClone(found);
+};
+
+// Real recorded payloads: a completed workflow run of octo-org/octo-repo (test.yml, master, success) and a
+// deployment of Codertocat/Hello-World to production at master.
+const workflowRun = () => example('workflow_run', 1);
+const deployment = () => example('deployment', 0);
+
+const trigger = (fields: Record<string, unknown>) => ({ enabled: true, ...fields });
+const pipeline = (
+  id: string,
+  triggers: Record<string, unknown>[],
+  extra: Partial<PipelineConfig> = {},
+): PipelineConfig => ({
+  id,
+  name: `Pipeline ${id}`,
+  application: 'checkout',
+  triggers,
+  ...extra,
+});
+
+const PIPELINES: PipelineConfig[] = [
+  pipeline('on-test', [
+    trigger({
+      type: 'githubWorkflowRun',
+      repository: 'octo-org/octo-repo',
+      workflow: 'test.yml',
+      branch: 'master|main',
+    }),
+  ]),
+  pipeline('on-test-by-name', [
+    trigger({
+      type: 'githubWorkflowRun',
+      repository: 'OCTO-ORG/octo-repo',
+      workflow: 'test',
+      runAsUser: 'deployer@example.com',
+    }),
+  ]),
+  pipeline('other-branch', [
+    trigger({
+      type: 'githubWorkflowRun',
+      repository: 'octo-org/octo-repo',
+      workflow: 'test.yml',
+      branch: 'release/.*',
+    }),
+  ]),
+  pipeline('on-failure', [
+    trigger({
+      type: 'githubWorkflowRun',
+      repository: 'octo-org/octo-repo',
+      workflow: 'test.yml',
+      conclusion: 'failure',
+    }),
+  ]),
+  pipeline('trigger-disabled', [
+    trigger({ type: 'githubWorkflowRun', repository: 'octo-org/octo-repo', workflow: 'test.yml', enabled: false }),
+  ]),
+  pipeline(
+    'pipeline-disabled',
+    [trigger({ type: 'githubWorkflowRun', repository: 'octo-org/octo-repo', workflow: 'test.yml' })],
+    {
+      disabled: true,
+    },
+  ),
+  pipeline('bad-regex', [
+    trigger({ type: 'githubWorkflowRun', repository: 'octo-org/octo-repo', workflow: 'test.yml', branch: '(' }),
+  ]),
+  pipeline('deploy-prod', [
+    trigger({ type: 'githubDeployment', repository: 'Codertocat/Hello-World', environment: 'prod.*', ref: 'master' }),
+  ]),
+  pipeline('deploy-staging', [
+    trigger({ type: 'githubDeployment', repository: 'Codertocat/Hello-World', environment: 'staging' }),
+  ]),
+  pipeline('cron-only', [trigger({ type: 'cron', cronExpression: '0 0 3 * * ?' })]),
+];
+
+const github = createGithubSimulator();
+const gate = new GateSimulator();
+const server = setupServer(...github.handlers, ...gate.handlers);
+let dir: string;
+let store: Store;
+let worker: DeliveryWorker;
+let metrics: ReturnType<typeof createMetrics>;
+
+function newWorker(current: Store) {
+  metrics = createMetrics();
+  const client = new Gate({ url: gate.url, logger: silentLogger });
+  return new DeliveryWorker({
+    store: current,
+    gate: client,
+    pipelines: new PipelineCache(client, silentLogger, 0),
+    logger: silentLogger,
+    registry: metrics.registry,
+    retryBaseMs: 1,
+    maxRetryDelayMs: 1,
+    maxAttempts: 3,
+  });
+}
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
+afterAll(() => server.close());
+beforeEach(async () => {
+  gate.reset();
+  gate.pipelines = structuredClone(PIPELINES);
+  dir = mkdtempSync(join(tmpdir(), 'triggers-'));
+  store = await openStore({ databaseFile: join(dir, 'store.db'), logger: silentLogger });
+  worker = newWorker(store);
+});
+afterEach(async () => {
+  await worker.stop();
+  await store.close();
+});
+
+const sign = (body: string, secret = WEBHOOK_SECRET) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+function deliver(event: string, payload: unknown, { id = `delivery-${Math.random()}`, secret = WEBHOOK_SECRET } = {}) {
+  const body = JSON.stringify(payload);
+  return request(appFor(github, store, {}, undefined, { secret: WEBHOOK_SECRET, onDelivery: () => {} }))
+    .post('/webhooks/github')
+    .set('Content-Type', 'application/json')
+    .set('X-GitHub-Event', event)
+    .set('X-GitHub-Delivery', id)
+    .set('X-Hub-Signature-256', sign(body, secret))
+    .send(body);
+}
+
+const startedIds = () => gate.starts.map((s) => s.pipelineNameOrId).sort();
+const deliveriesStored = async () => (await store.db.selectFrom('deliveries').select('id').execute()).length;
+
+describe('POST /webhooks/github', () => {
+  it('answers ping', async () => {
+    const res = await deliver('ping', example('ping', 0)).expect(200);
+
+    expect(res.body).toMatchObject({ ok: true, message: 'pong' });
+  });
+
+  it('stores a delivery before answering 202', async () => {
+    const res = await deliver('workflow_run', workflowRun(), { id: 'd-1' }).expect(202);
+
+    expect(res.body).toEqual({ accepted: true, delivery: 'd-1', duplicate: false });
+    expect(await deliveriesStored()).toBe(1);
+  });
+
+  it.each([
+    ['unsigned', (req: request.Test) => req.unset('X-Hub-Signature-256')],
+    ['signed with another secret', (req: request.Test) => req.set('X-Hub-Signature-256', sign('{}', 'wrong'))],
+  ])('refuses a delivery %s with 401 and stores nothing', async (_name, tamper) => {
+    const res = await tamper(deliver('workflow_run', workflowRun())).expect(401);
+
+    expect(res.body.error.name).toBe('AuthenticationError');
+    expect(await deliveriesStored()).toBe(0);
+  });
+
+  it('refuses a body that is not JSON with 400', async () => {
+    const body = '{"action": "completed",';
+    const res = await request(appFor(github, store))
+      .post('/webhooks/github')
+      .set('Content-Type', 'application/json')
+      .set('X-GitHub-Event', 'workflow_run')
+      .set('X-GitHub-Delivery', 'bad-json')
+      .set('X-Hub-Signature-256', sign(body))
+      .send(body)
+      .expect(400);
+
+    expect(res.body.error.message).toMatch(/not JSON/);
+    expect(await deliveriesStored()).toBe(0);
+  });
+
+  it("refuses a body over GitHub's 25 MB cap with 413", async () => {
+    const body = JSON.stringify({ filler: 'x'.repeat(25 * 1024 * 1024) });
+    const res = await request(appFor(github, store))
+      .post('/webhooks/github')
+      .set('Content-Type', 'application/json')
+      .set('X-GitHub-Event', 'workflow_run')
+      .set('X-GitHub-Delivery', 'too-big')
+      .set('X-Hub-Signature-256', sign(body))
+      .send(body)
+      .expect(413);
+
+    expect(res.body.error.message).toMatch(/too large/i);
+  });
+});
+
+describe('a completed workflow run', () => {
+  it('starts exactly the pipelines whose trigger matches, with the event facts in the trigger', async () => {
+    await deliver('workflow_run', workflowRun(), { id: 'run-1' }).expect(202);
+    await worker.drain();
+
+    // Not: another branch, a failure conclusion, a disabled trigger or pipeline, an invalid regex, other events.
+    expect(startedIds()).toEqual(['on-test', 'on-test-by-name']);
+    const sent = gate.starts.find((s) => s.pipelineNameOrId === 'on-test');
+    expect(sent?.application).toBe('checkout');
+    expect(sent?.trigger).toMatchObject({
+      type: 'githubWorkflowRun',
+      enabled: true,
+      repository: 'octo-org/octo-repo',
+      workflow: 'test.yml',
+      branch: 'master',
+      conclusion: 'success',
+      sha: '3484a3fb816e0859fd6e1cea078d76385ff50625',
+      workflowRunId: 289782451,
+      runNumber: 163,
+      eventId: 'run-1',
+      link: 'https://github.com/octo-org/octo-repo/actions/runs/289782451',
+      payload: workflowRun(),
+    });
+  });
+
+  it('starts a trigger with runAsUser as that user', async () => {
+    await deliver('workflow_run', workflowRun()).expect(202);
+    await worker.drain();
+
+    const sent = gate.starts.find((s) => s.pipelineNameOrId === 'on-test-by-name');
+    expect(sent?.trigger.user).toBe('deployer@example.com');
+    expect(sent?.headers['x-spinnaker-user']).toBe('deployer@example.com');
+  });
+
+  it('starts a failure pipeline when the run failed, and not the success ones', async () => {
+    const failed = workflowRun();
+    (failed.workflow_run as Record<string, unknown>).conclusion = 'failure';
+    await deliver('workflow_run', failed).expect(202);
+    await worker.drain();
+
+    expect(startedIds()).toEqual(['on-failure']);
+  });
+
+  it('starts nothing for a requested (not completed) run', async () => {
+    await deliver('workflow_run', example('workflow_run', 3)).expect(202);
+    await worker.drain();
+
+    expect(gate.starts).toEqual([]);
+  });
+
+  it('acknowledges a redelivery and does not start anything twice', async () => {
+    await deliver('workflow_run', workflowRun(), { id: 'same' }).expect(202);
+    await worker.drain();
+    const again = await deliver('workflow_run', workflowRun(), { id: 'same' }).expect(202);
+    await worker.drain();
+
+    expect(again.body.duplicate).toBe(true);
+    expect(startedIds()).toEqual(['on-test', 'on-test-by-name']);
+  });
+});
+
+describe('a created deployment', () => {
+  it('starts the pipelines matching repository, environment and ref', async () => {
+    await deliver('deployment', deployment(), { id: 'dep-1' }).expect(202);
+    await worker.drain();
+
+    expect(startedIds()).toEqual(['deploy-prod']);
+    expect(gate.starts[0]?.trigger).toMatchObject({
+      type: 'githubDeployment',
+      repository: 'Codertocat/Hello-World',
+      environment: 'production',
+      ref: 'master',
+      sha: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
+      deploymentId: 145988746,
+      eventId: 'dep-1',
+      link: 'https://github.com/Codertocat/Hello-World/deployments',
+    });
+  });
+});
+
+describe('when Gate is away', () => {
+  it('starts the pipelines of deliveries acknowledged while Gate was down once it is back, after a restart, each once', async () => {
+    gate.down();
+    await deliver('workflow_run', workflowRun(), { id: 'while-down-1' }).expect(202);
+    await deliver('deployment', deployment(), { id: 'while-down-2' }).expect(202);
+    await worker.drain();
+    expect(gate.starts).toEqual([]);
+
+    // The backend restarts: a new process opens the same database file.
+    await worker.stop();
+    await store.close();
+    store = await openStore({ databaseFile: join(dir, 'store.db'), logger: silentLogger });
+    worker = newWorker(store);
+    gate.up();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await worker.drain();
+    await worker.drain();
+
+    expect(startedIds()).toEqual(['deploy-prod', 'on-test', 'on-test-by-name']);
+  });
+
+  it('does not start a pipeline twice when Gate started it but the answer was lost', async () => {
+    gate.failNext('accept-then-fail');
+    await deliver('deployment', deployment(), { id: 'lost-answer' }).expect(202);
+    await worker.drain();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await worker.drain();
+
+    expect(gate.starts).toHaveLength(1);
+    const row = await store.db.selectFrom('pipeline_starts').selectAll().executeTakeFirst();
+    expect(row).toMatchObject({ status: 'started', execution_id: [...gate.executions.keys()][0] });
+  });
+
+  it('keeps a start that cannot succeed as failed, visible through the API and a metric', async () => {
+    // The pipeline was deleted after the backend listed it: Gate answers 404, which no retry can fix.
+    gate.failNext('pipeline-deleted', 1, /^POST /);
+    await deliver('deployment', deployment(), { id: 'gone' }).expect(202);
+    await worker.drain();
+
+    const res = await request(appFor(github, store)).get('/api/pipeline-starts?status=failed').expect(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        deliveryId: 'gone',
+        pipelineId: 'deploy-prod',
+        status: 'failed',
+        attempts: 1,
+        lastError: expect.stringMatching(/Gate answered 404 .*Pipeline configuration not found/),
+      }),
+    ]);
+    expect(await metrics.registry.getSingleMetricAsString('github_pipeline_starts_failed')).toMatch(
+      /github_pipeline_starts_failed 1/,
+    );
+  });
+
+  it('retries a Gate that answers 503 and gives up after the last attempt', async () => {
+    gate.failNext('unavailable', 100, /^POST /);
+    await deliver('deployment', deployment(), { id: 'flaky' }).expect(202);
+    for (let i = 0; i < 6; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await worker.drain();
+    }
+
+    const row = await store.db.selectFrom('pipeline_starts').selectAll().executeTakeFirst();
+    expect(row).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      last_error: expect.stringMatching(/Gate answered 503/),
+    });
+  });
+});
