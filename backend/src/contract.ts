@@ -150,3 +150,15 @@ export interface StageRunStatusDto {
   failedJobs: string[];
   run: StageRunDto;
 }
+
+/** `GET /api/repos/:owner/:repo/deployments`: recent deployments, newest first. */
+export interface DeploymentDto {
+  id: number;
+  environment: string;
+  ref: string;
+  sha: string;
+  task: string;
+  description: string | null;
+  creator: string | null;
+  createdAt: string;
+}

@@ -247,3 +247,21 @@ describe('GitHub failures seen through the API', () => {
     expect(res.body.error.name).toBe('RateLimitedError');
   });
 });
+
+describe('recent runs and deployments, for the trigger editors', () => {
+  it('lists recent runs of a workflow, newest first', async () => {
+    const res = await api().get(`${REPO}/runs`).query({ workflow: 'deploy.yml' }).expect(200);
+
+    expect(res.body.items.map((r: { id: number }) => r.id)).toEqual([runs.inProgress, runs.failure]);
+    expect(res.body.items[1]).toMatchObject({ headBranch: 'main', conclusion: 'failure', event: 'workflow_dispatch' });
+  });
+
+  it('lists deployments, newest first', async () => {
+    const res = await api().get(`${REPO}/deployments`).expect(200);
+
+    expect(res.body.items.map((d: { environment: string; ref: string }) => [d.environment, d.ref])).toEqual([
+      ['staging', 'release/1.x'],
+      ['production', 'main'],
+    ]);
+  });
+});

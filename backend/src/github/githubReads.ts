@@ -1,5 +1,13 @@
 import type { Endpoints } from '@octokit/types';
-import type { BranchDto, JobDto, RepositoryDto, RunDto, WorkflowDto, WorkflowInputsDto } from '../contract.js';
+import type {
+  BranchDto,
+  DeploymentDto,
+  JobDto,
+  RepositoryDto,
+  RunDto,
+  WorkflowDto,
+  WorkflowInputsDto,
+} from '../contract.js';
 import { UpstreamError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
 import { toHttpError } from './githubErrors.js';
@@ -154,6 +162,42 @@ export class GithubReads {
     );
     if (typeof file.data !== 'string') throw new UpstreamError(`GitHub did not return ${found.data.path} as text.`);
     return { workflow, path: found.data.path, ref: at, ...parseDispatchInputs(file.data, found.data.path) };
+  }
+
+  /** Recent runs, newest first: of one workflow (file name or id) when given. */
+  async listRecentRuns({ owner, repo, workflow }: RepoRef & { workflow?: string }): Promise<RunDto[]> {
+    const client = await this.github.forRepo(owner, repo);
+    const { data } = await this.attempt(
+      `listing recent runs of ${owner}/${repo}`,
+      () =>
+        workflow
+          ? client.request('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', {
+              owner,
+              repo,
+              workflow_id: workflow,
+              per_page: 30,
+            })
+          : client.request('GET /repos/{owner}/{repo}/actions/runs', { owner, repo, per_page: 30 }),
+      workflow ? `Workflow ${workflow} does not exist in ${owner}/${repo}.` : undefined,
+    );
+    return data.workflow_runs.map(toRun);
+  }
+
+  async listDeployments({ owner, repo }: RepoRef): Promise<DeploymentDto[]> {
+    const client = await this.github.forRepo(owner, repo);
+    const { data } = await this.attempt(`listing deployments of ${owner}/${repo}`, () =>
+      client.request('GET /repos/{owner}/{repo}/deployments', { owner, repo, per_page: 30 }),
+    );
+    return data.map((d) => ({
+      id: Number(d.id),
+      environment: d.environment,
+      ref: d.ref,
+      sha: d.sha,
+      task: d.task,
+      description: d.description ?? null,
+      creator: d.creator?.login ?? null,
+      createdAt: d.created_at,
+    }));
   }
 
   async getRun({ owner, repo, runId }: RepoRef & { runId: number }): Promise<RunDto> {

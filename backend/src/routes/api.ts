@@ -13,6 +13,7 @@ const runParams = repoParams.extend({ runId: numericId });
 const jobParams = repoParams.extend({ jobId: numericId });
 const inputsParams = repoParams.extend({ workflow });
 const inputsQuery = z.object({ ref: gitRef.optional() });
+const runsQuery = z.object({ workflow: workflow.optional() });
 
 const startsQuery = z.object({ status: z.literal('failed', { error: 'only status=failed is listed' }) });
 
@@ -58,6 +59,16 @@ export function apiRouter({ github, reads, store }: { github: GithubApp; reads: 
 
   router.get('/repos/:owner/:repo/branches', async (req, res) => {
     res.json(list(await reads.listBranches(parse(repoParams, req.params, 'path'))));
+  });
+
+  router.get('/repos/:owner/:repo/runs', async (req, res) => {
+    const params = parse(repoParams, req.params, 'path');
+    const query = parse(runsQuery, req.query, 'query');
+    res.json(list(await reads.listRecentRuns({ ...params, ...query })));
+  });
+
+  router.get('/repos/:owner/:repo/deployments', async (req, res) => {
+    res.json(list(await reads.listDeployments(parse(repoParams, req.params, 'path'))));
   });
 
   router.get('/repos/:owner/:repo/runs/:runId', async (req, res) => {

@@ -3,6 +3,8 @@ import { componentExample } from './openapi.js';
 import type {
   Account,
   ContentFile,
+  Deployment,
+  DeploymentStatus,
   FullRepository,
   Installation,
   Integration,
@@ -339,4 +341,69 @@ export function contentFile(options: { fullName: string; path: string; ref: stri
 
 function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((key) => [key, value[key]])) as Pick<T, K>;
+}
+
+export function deployment(options: {
+  id: number;
+  fullName: string;
+  ref: string;
+  sha: string;
+  environment: string;
+  creator: Account;
+  createdAt: string;
+}): Deployment {
+  const { id, fullName } = options;
+  const api = `${API}/repos/${fullName}`;
+  return {
+    ...componentExample<Deployment>('deployment'),
+    id,
+    node_id: nodeId('Deployment', id),
+    url: `${api}/deployments/${id}`,
+    sha: options.sha,
+    ref: options.ref,
+    task: 'deploy',
+    payload: {},
+    original_environment: options.environment,
+    environment: options.environment,
+    description: `Deploy ${options.ref} to ${options.environment}`,
+    creator: options.creator,
+    created_at: options.createdAt,
+    updated_at: options.createdAt,
+    statuses_url: `${api}/deployments/${id}/statuses`,
+    repository_url: api,
+    transient_environment: false,
+    production_environment: options.environment === 'production',
+  };
+}
+
+export function deploymentStatus(options: {
+  id: number;
+  deployment: Deployment;
+  fullName: string;
+  state: DeploymentStatus['state'];
+  description: string;
+  environment: string;
+  logUrl: string;
+  environmentUrl: string;
+  creator: Account;
+  createdAt: string;
+}): DeploymentStatus {
+  const { id, deployment: parent, fullName } = options;
+  return {
+    ...componentExample<DeploymentStatus>('deployment-status'),
+    id,
+    node_id: nodeId('DeploymentStatus', id),
+    url: `${parent.url}/statuses/${id}`,
+    state: options.state,
+    creator: options.creator,
+    description: options.description,
+    environment: options.environment,
+    target_url: options.logUrl,
+    log_url: options.logUrl,
+    environment_url: options.environmentUrl,
+    created_at: options.createdAt,
+    updated_at: options.createdAt,
+    deployment_url: parent.url,
+    repository_url: `${API}/repos/${fullName}`,
+  };
 }

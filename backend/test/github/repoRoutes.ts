@@ -1,6 +1,6 @@
 import { API, WEB, contentFile, sha1 } from './entities.js';
 import { error, notFound, ok, paginate, type SimResponse } from './responses.js';
-import { Answer, visibleRepo, type Route, type RouteContext } from './routeContext.js';
+import { Answer, integerParam, visibleRepo, type Route, type RouteContext } from './routeContext.js';
 import type { ShortBranch } from './types.js';
 
 const httpDate = (iso: string) => new Date(iso).toUTCString();
@@ -95,4 +95,70 @@ export const repoRoutes: Record<string, Route> = {
     },
   },
   'repos/get-content': { auth: 'installation', handle: getContent },
+};
+
+function deploymentOf(ctx: RouteContext) {
+  const repo = visibleRepo(ctx);
+  const state = ctx.world.deployments.get(integerParam(ctx, 'deployment_id'));
+  if (!state || state.repo !== repo.full.full_name.toLowerCase()) throw new Answer(notFound(ctx.operation.docsUrl));
+  return state;
+}
+
+const STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
+
+/** Deployments and their statuses (https://docs.github.com/rest/deployments). */
+export const deploymentRoutes: Record<string, Route> = {
+  'repos/list-deployments': {
+    auth: 'installation',
+    handle: (ctx) => {
+      const repo = visibleRepo(ctx);
+      const q = ctx.url.searchParams;
+      const deployments = [...ctx.world.deployments.values()]
+        .filter((d) => d.repo === repo.full.full_name.toLowerCase())
+        .map((d) => d.deployment)
+        .filter(
+          (d) =>
+            (!q.get('sha') || d.sha === q.get('sha')) &&
+            (!q.get('ref') || d.ref === q.get('ref')) &&
+            (!q.get('task') || d.task === q.get('task')) &&
+            (!q.get('environment') || d.environment === q.get('environment')),
+        )
+        .sort((a, b) => b.created_at.localeCompare(a.created_at));
+      return paginate(deployments, ctx.url);
+    },
+  },
+  'repos/get-deployment': { auth: 'installation', handle: (ctx) => ok(deploymentOf(ctx).deployment) },
+  'repos/list-deployment-statuses': {
+    auth: 'installation',
+    handle: (ctx) => paginate(deploymentOf(ctx).statuses, ctx.url),
+  },
+  'repos/create-deployment-status': {
+    auth: 'installation',
+    handle: (ctx) => {
+      const state = deploymentOf(ctx);
+      const body = (ctx.body ?? {}) as {
+        state?: string;
+        description?: string;
+        log_url?: string;
+        target_url?: string;
+        environment_url?: string;
+        environment?: string;
+      };
+      if (!body.state || !STATES.includes(body.state)) {
+        throw new Answer(error(422, 'Validation Failed', ctx.operation.docsUrl));
+      }
+      const created = ctx.world.addDeploymentStatus(
+        Number(state.deployment.id),
+        {
+          state: body.state as (typeof state.statuses)[number]['state'],
+          description: body.description,
+          logUrl: body.log_url ?? body.target_url,
+          environmentUrl: body.environment_url,
+          environment: body.environment,
+        },
+        ctx.world.bot,
+      );
+      return { status: 201, json: created };
+    },
+  },
 };

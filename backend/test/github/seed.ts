@@ -11,6 +11,7 @@ export interface SeededRepo {
     failureDeploy: number;
     inProgressDeploy: number;
   };
+  deployments: { production: number; staging: number };
 }
 
 const seededRepo = (id: number, n: number): SeededRepo => ({
@@ -24,6 +25,7 @@ const seededRepo = (id: number, n: number): SeededRepo => ({
     failureDeploy: 4004 + 10 * n,
     inProgressDeploy: 4005 + 10 * n,
   },
+  deployments: { production: 7001 + 10 * n, staging: 7002 + 10 * n },
 });
 
 export const SEED = {

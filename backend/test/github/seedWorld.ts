@@ -66,6 +66,24 @@ export function seedWorld(): World {
     const seeded = (SEED.repos as Record<string, SeededRepo>)[fullName];
     seedFiles(world, login, name, seeded);
     if (seeded) seedRuns(world, login, name, seeded);
+    if (seeded) {
+      world.addDeployment({
+        id: seeded.deployments.production,
+        owner: login,
+        repo: name,
+        environment: 'production',
+        ref: 'main',
+        createdAt: '2024-01-04T00:00:00Z',
+      });
+      world.addDeployment({
+        id: seeded.deployments.staging,
+        owner: login,
+        repo: name,
+        environment: 'staging',
+        ref: 'release/1.x',
+        createdAt: '2024-01-05T00:00:00Z',
+      });
+    }
   }
   return world;
 }

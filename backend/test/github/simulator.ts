@@ -7,7 +7,7 @@ import { API } from './entities.js';
 import { faultResponse, pathMatches, takeFault, type Fault, type FaultMatch, type PendingFault } from './faults.js';
 import { LOG_HOST, logUrlSigner } from './logs.js';
 import { validateRequest, validateResponse, type MatchedOperation } from './openapi.js';
-import { repoRoutes } from './repoRoutes.js';
+import { deploymentRoutes, repoRoutes } from './repoRoutes.js';
 import {
   error,
   matchesEtag,
@@ -43,7 +43,7 @@ export interface RecordedRequest {
   caller?: string;
 }
 
-const ROUTES: Record<string, Route> = { ...appRoutes, ...repoRoutes, ...actionsRoutes };
+const ROUTES: Record<string, Route> = { ...appRoutes, ...repoRoutes, ...deploymentRoutes, ...actionsRoutes };
 const EXPOSED =
   'ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset';
 
@@ -137,6 +137,14 @@ export class GithubSimulator {
     return this.requests.filter(
       (r) => (method === '*' || r.method === method.toUpperCase()) && pathMatches(path, [r.path, r.template]),
     ).length;
+  }
+
+  get deployments(): World['deployments'] {
+    return this.world.deployments;
+  }
+
+  addDeployment(options: Parameters<World['addDeployment']>[0]): ReturnType<World['addDeployment']> {
+    return this.world.addDeployment(options);
   }
 
   /** The App's bot account, the actor of runs the backend starts. */

@@ -14,5 +14,8 @@ export type WorkflowRun = Data<'GET /repos/{owner}/{repo}/actions/runs/{run_id}'
 export type Job = Data<'GET /repos/{owner}/{repo}/actions/jobs/{job_id}'>;
 export type ContentFile = Extract<Data<'GET /repos/{owner}/{repo}/contents/{path}'>, { type: 'file' }>;
 
+export type Deployment = Data<'GET /repos/{owner}/{repo}/deployments/{deployment_id}'>;
+export type DeploymentStatus = Data<'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}'>;
+
 export type RunStatus = NonNullable<WorkflowRun['status']>;
 export type RunConclusion = WorkflowRun['conclusion'];

@@ -2,6 +2,8 @@ import { appKeyPair, type IssuedToken } from './auth.js';
 import * as build from './entities.js';
 import { jobLogText } from './logs.js';
 import type {
+  Deployment,
+  DeploymentStatus,
   Account,
   FullRepository,
   Installation,
@@ -83,6 +85,7 @@ export class World {
   readonly jobs = new Map<number, { repo: string; job: Job; log?: string }>();
   readonly tokens = new Map<string, IssuedToken>();
   readonly dispatches: Dispatch[] = [];
+  readonly deployments = new Map<number, { repo: string; deployment: Deployment; statuses: DeploymentStatus[] }>();
   /**
    * Whether `return_run_details` is honoured. A GitHub Enterprise Server release that predates it
    * without it answers 204 whatever the request asks, which the stage must also handle.
@@ -91,6 +94,8 @@ export class World {
   // Like GitHub's, ids are never reused, not even by a fresh world: stores that outlive a test keep theirs.
   private static nextRunId = 50_001;
   private static nextJobId = 60_001;
+  private static nextDeploymentId = 70_001;
+  private static nextStatusId = 80_001;
 
   constructor(app: Integration) {
     this.app = { ...app, privateKey: appKeyPair().privateKey };
@@ -226,6 +231,58 @@ export class World {
       const steps = current.steps?.length ? current.steps.map((s) => s.name) : undefined;
       this.addJob(state.run, state.run.path, { id: jobId, name: current.name, steps });
     }
+  }
+
+  addDeployment(options: {
+    id?: number;
+    owner: string;
+    repo: string;
+    environment: string;
+    ref: string;
+    createdAt?: string;
+  }): Deployment {
+    const repo = this.mustRepo(options.owner, options.repo);
+    const at = this.resolveRef(repo, options.ref);
+    const deployment = build.deployment({
+      id: options.id ?? World.nextDeploymentId++,
+      fullName: repo.full.full_name,
+      ref: options.ref,
+      sha: at?.sha ?? build.sha1(options.ref),
+      environment: options.environment,
+      creator: this.accounts.get('octocat') ?? repo.full.owner,
+      createdAt: options.createdAt ?? iso(Date.now()),
+    });
+    this.deployments.set(Number(deployment.id), { repo: key(repo.full.full_name), deployment, statuses: [] });
+    return deployment;
+  }
+
+  addDeploymentStatus(
+    deploymentId: number,
+    status: {
+      state: DeploymentStatus['state'];
+      description?: string;
+      logUrl?: string;
+      environmentUrl?: string;
+      environment?: string;
+    },
+    creator: Account,
+  ): DeploymentStatus {
+    const state = this.deployments.get(deploymentId);
+    if (!state) throw new Error(`No deployment ${deploymentId}`);
+    const created = build.deploymentStatus({
+      id: World.nextStatusId++,
+      deployment: state.deployment,
+      fullName: state.deployment.repository_url.split('/repos/')[1] ?? '',
+      state: status.state,
+      description: status.description ?? '',
+      environment: status.environment ?? state.deployment.environment,
+      logUrl: status.logUrl ?? '',
+      environmentUrl: status.environmentUrl ?? '',
+      creator,
+      createdAt: iso(Date.now()),
+    });
+    state.statuses.unshift(created);
+    return created;
   }
 
   setJobLog(jobId: number, text: string): void {
