@@ -1,8 +1,14 @@
 import type { IDeckPlugin } from '@spinnaker/core';
+import { Registry } from '@spinnaker/core';
 
+import { claimStageType } from './stages/claimStageType';
 import { githubWorkflowStage } from './stages/githubWorkflow/githubWorkflowStage';
 
 export const plugin: IDeckPlugin = {
   stages: [githubWorkflowStage],
-  initialize() {},
+  initialize() {
+    // Deck has just registered plugin.stages; Orca's preconfigured webhook of the same type may register before or
+    // after (docs/deck-plugin.md, "One GitHub Workflow entry").
+    claimStageType(Registry.pipeline, githubWorkflowStage);
+  },
 };

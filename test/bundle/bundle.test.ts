@@ -1,6 +1,7 @@
 import * as spinnakerCore from '@spinnaker/core';
 import { Registry, registerPluginExtensions } from '@spinnaker/core';
 import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import * as uiRouterCore from '@uirouter/core';
 import * as uiRouterReact from '@uirouter/react';
 import * as uiRouterRx from '@uirouter/rx';
@@ -12,6 +13,9 @@ import * as propTypes from 'prop-types';
 import * as react from 'react';
 import * as reactDom from 'react-dom';
 import * as rxjs from 'rxjs';
+
+import { bootstrapAngular } from '../angular';
+import { useMswServer } from '../msw/server';
 
 const bundlePath = resolve(fileURLToPath(import.meta.url), '../../../build/dist/index.js');
 
@@ -32,6 +36,9 @@ const sharedLibraries = {
 
 const stage = { name: 'Deploy', refId: '1', requisiteStageRefIds: [], type: 'githubWorkflow' };
 
+useMswServer();
+beforeAll(() => bootstrapAngular());
+
 function readBundle(): string {
   if (!existsSync(bundlePath)) throw new Error(`${bundlePath} is missing: run npm run build first`);
   return readFileSync(bundlePath, 'utf8');
@@ -48,8 +55,20 @@ describe('build/dist/index.js', () => {
     expect(Registry.pipeline.getStageTypes().map((type) => type.key)).toContain('githubWorkflow');
     // A second copy of React in the bundle would fail here with an invalid hook call.
     const StageConfig = Registry.pipeline.getStageConfig(stage).component!;
-    render(react.createElement(StageConfig));
-    expect(screen.getByText(/editor for the GitHub Workflow stage arrives in a later release/)).toBeInTheDocument();
+    const pipeline = { id: 'p1', name: 'Release', application: 'deployer', stages: [stage], triggers: [] };
+    const noop = () => {};
+    render(
+      react.createElement(StageConfig, {
+        application: {},
+        pipeline,
+        stage,
+        updateStage: noop,
+        stageFieldUpdated: noop,
+      }),
+    );
+    // The bundled react-query reads the backend through Deck's REST helper.
+    await userEvent.click(await screen.findByLabelText('Repository'));
+    expect(await screen.findByText('octo-org/app', { selector: '.Select-option' })).toBeInTheDocument();
   });
 
   it('reads the shared libraries from Deck and bundles react-query', () => {

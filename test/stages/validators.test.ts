@@ -1,19 +1,133 @@
-import { validate } from '../../src/stages/githubWorkflow/validators';
+import type { IPipeline } from '@spinnaker/core';
+import { PipelineConfigValidator, Registry } from '@spinnaker/core';
+import { http } from 'msw';
 
-const stage = { name: 'Deploy', refId: '1', requisiteStageRefIds: [], type: 'githubWorkflow' };
+import { githubWorkflowStage } from '../../src/stages/githubWorkflow/githubWorkflowStage';
+import type { GithubWorkflowStage } from '../../src/stages/githubWorkflow/types';
+import { stageErrors } from '../../src/stages/githubWorkflow/validators';
+import { queryClient } from '../../src/queryClient';
+import { bootstrapAngular } from '../angular';
+import { deployInputsMain } from '../msw/fixtures';
+import { API, errorResponse } from '../msw/handlers';
+import { requests, server, useMswServer } from '../msw/server';
 
-describe('validate (githubWorkflow stage)', () => {
-  it('requires a repository and, for workflow_dispatch, a workflow', async () => {
-    const errors = await validate(stage, {});
-    expect(Object.keys(errors).sort()).toEqual(['repository', 'workflow']);
+const base = { name: 'Deploy', refId: '1', requisiteStageRefIds: [], type: 'githubWorkflow' };
+const stage = (fields: Partial<GithubWorkflowStage>) => ({ ...base, ...fields }) as GithubWorkflowStage;
+const complete = stage({
+  repository: 'octo-org/app',
+  workflow: 'deploy.yml',
+  inputs: { environment: 'production', version: 'v1.4.2' },
+});
+
+describe('stageErrors', () => {
+  it('requires a repository and, for workflow_dispatch, a workflow', () => {
+    expect(stageErrors(stage({}))).toEqual({
+      repository: 'Repository is required.',
+      workflow: 'Workflow is required.',
+    });
   });
 
-  it('requires an event type instead of a workflow for repository_dispatch', async () => {
-    const errors = await validate({ ...stage, repository: 'octo-org/app', dispatchType: 'repository_dispatch' }, {});
-    expect(Object.keys(errors)).toEqual(['eventType']);
+  it('requires an event type instead of a workflow for repository_dispatch', () => {
+    expect(stageErrors(stage({ repository: 'octo-org/app', dispatchType: 'repository_dispatch' }))).toEqual({
+      eventType: 'Event type is required.',
+    });
   });
 
-  it('passes a complete workflow_dispatch stage', async () => {
-    expect(await validate({ ...stage, repository: 'octo-org/app', workflow: 'deploy.yml' }, {})).toEqual({});
+  it('wants owner/repo unless the repository is SpEL', () => {
+    expect(stageErrors(stage({ repository: 'app', workflow: 'deploy.yml' })).repository).toMatch(/owner\/repo/);
+    expect(stageErrors(stage({ repository: '${trigger.parameters.repo}', workflow: 'deploy.yml' }))).toEqual({});
+  });
+
+  it('requires the required inputs the workflow declares, when they are known', () => {
+    const missing = stage({ repository: 'octo-org/app', workflow: 'deploy.yml', inputs: { version: ' ' } });
+    expect(stageErrors(missing)).toEqual({});
+    expect(stageErrors(missing, deployInputsMain)).toEqual({
+      inputs: { environment: 'Input environment is required.', version: 'Input version is required.' },
+    });
+    expect(stageErrors(complete, deployInputsMain)).toEqual({});
+  });
+
+  it('refuses a client payload that is not a JSON object, unless it is SpEL', () => {
+    const dispatch = (clientPayload: unknown) =>
+      stageErrors(
+        stage({ repository: 'o/r', dispatchType: 'repository_dispatch', eventType: 'deploy', clientPayload } as never),
+      );
+    expect(dispatch('{"a": ').clientPayload).toMatch(/^Client payload is not valid JSON: /);
+    expect(dispatch('"text"').clientPayload).toBe('Client payload must be a JSON object.');
+    expect(dispatch([1])).toHaveProperty('clientPayload', 'Client payload must be a JSON object.');
+    expect(dispatch('${trigger.payload}')).toEqual({});
+    const tenProperties = Object.fromEntries([...'abcdefghij'].map((key) => [key, 1]));
+    expect(dispatch(tenProperties).clientPayload).toMatch(/^Client payload may have at most 9 top-level properties/);
+    expect(dispatch({ sha: '${trigger.hash}' })).toEqual({});
+  });
+});
+
+describe("Deck's pipeline validation of the githubWorkflow stage", () => {
+  useMswServer();
+  beforeAll(() => {
+    bootstrapAngular();
+    Registry.pipeline.registerStage(githubWorkflowStage);
+  });
+  afterEach(() => queryClient.clear());
+
+  const validate = (...stages: GithubWorkflowStage[]) =>
+    PipelineConfigValidator.validatePipeline({ name: 'Release', stages, triggers: [] } as unknown as IPipeline);
+
+  it('blocks saving a stage whose required input is empty, naming the input', async () => {
+    const missing = stage({ repository: 'octo-org/app', workflow: 'deploy.yml', inputs: { environment: 'staging' } });
+
+    const result = await validate(missing);
+
+    expect(result.preventSave).toBe(true);
+    expect(result.stages).toEqual([{ stage: missing, messages: ['Input version is required.'] }]);
+    expect(requests).toEqual(['/proxies/github/api/repos/octo-org/app/workflows/deploy.yml/inputs']);
+  });
+
+  it('blocks saving a stage without repository or workflow', async () => {
+    const result = await validate(stage({}));
+
+    expect(result.preventSave).toBe(true);
+    expect(result.stages[0].messages).toEqual(['Repository is required.', 'Workflow is required.']);
+  });
+
+  it('blocks saving a client payload that is not JSON', async () => {
+    const result = await validate(
+      stage({
+        repository: 'octo-org/app',
+        dispatchType: 'repository_dispatch',
+        eventType: 'deploy',
+        clientPayload: '{',
+      }),
+    );
+
+    expect(result.preventSave).toBe(true);
+    expect(result.stages[0].messages[0]).toMatch(/^Client payload is not valid JSON: /);
+  });
+
+  it('lets a complete stage be saved, and reads the inputs once', async () => {
+    expect(await validate(complete)).toMatchObject({ preventSave: false, stages: [], hasWarnings: false });
+    await validate(complete);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('warns, without blocking, about inputs the workflow no longer declares', async () => {
+    const result = await validate({ ...complete, inputs: { ...complete.inputs, legacy: 'yes' } });
+
+    expect(result.preventSave).toBe(false);
+    expect(result.stages[0].messages).toEqual([
+      '.github/workflows/deploy.yml at main no longer declares the input(s) legacy; GitHub refuses to dispatch a workflow with undeclared inputs.',
+    ]);
+  });
+
+  it('does not block saving when the inputs cannot be read', async () => {
+    server.use(
+      http.get(`${API}/repos/:owner/:repo/workflows/:workflow/inputs`, ({ request }) =>
+        errorResponse(404, 'NotFoundError', 'The GitHub App is not installed on octo-org/app.', request),
+      ),
+    );
+
+    expect(await validate(stage({ repository: 'octo-org/app', workflow: 'deploy.yml' }))).toMatchObject({
+      preventSave: false,
+    });
   });
 });

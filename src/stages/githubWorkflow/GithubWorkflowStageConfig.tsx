@@ -1,25 +1,46 @@
-import { withErrorBoundary } from '@spinnaker/core';
-import { QueryClientProvider } from '@tanstack/react-query';
+import type { IStage, IStageConfigProps } from '@spinnaker/core';
+import { FormikStageConfig, withErrorBoundary } from '@spinnaker/core';
+import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import type { FormikProps } from 'formik';
 import React from 'react';
 
 import { queryClient } from '../../queryClient';
+import { GithubWorkflowStageForm } from './GithubWorkflowStageForm';
+import { STAGE_DEFAULTS } from './stageDefaults';
+import type { GithubWorkflowStage } from './types';
+import { createFormValidator } from './validators';
 
-function StageConfigPlaceholder() {
+/** The editor without its providers; tests render it inside their own QueryClientProvider. */
+export function GithubWorkflowStageEditor({ application, pipeline, stage, updateStage }: IStageConfigProps) {
+  const client = useQueryClient();
+  const validate = React.useMemo(() => createFormValidator(client), [client]);
+  const [initialValues] = React.useState(() => ({ ...STAGE_DEFAULTS, ...stage }));
+
+  const onChange = (values: IStage, previous: IStage) => {
+    // Formik drops a field set to undefined, and Deck's updateStage only copies the fields it is given: name the
+    // dropped ones so they leave Deck's stage too.
+    const dropped = Object.keys(previous ?? {}).filter((key) => !(key in values));
+    updateStage({ ...Object.fromEntries(dropped.map((key) => [key, undefined])), ...values });
+  };
+
   return (
-    <div className="form-horizontal">
-      <p>The editor for the GitHub Workflow stage arrives in a later release of this plugin.</p>
-      <p>
-        Until then, set the stage&apos;s fields (<code>repository</code>, <code>workflow</code>, <code>ref</code>,{' '}
-        <code>inputs</code>, …) with <strong>Pipeline Actions → Edit as JSON</strong>.
-      </p>
-    </div>
+    <FormikStageConfig
+      application={application}
+      pipeline={pipeline}
+      stage={initialValues}
+      validate={validate}
+      onChange={onChange as (values: IStage) => void}
+      render={({ formik }) => (
+        <GithubWorkflowStageForm formik={formik as unknown as FormikProps<GithubWorkflowStage>} />
+      )}
+    />
   );
 }
 
-function GithubWorkflowStageConfigWithProviders() {
+function GithubWorkflowStageConfigWithProviders(props: IStageConfigProps) {
   return (
     <QueryClientProvider client={queryClient}>
-      <StageConfigPlaceholder />
+      <GithubWorkflowStageEditor {...props} />
     </QueryClientProvider>
   );
 }

@@ -1,14 +1,24 @@
 import type { IStageTypeConfig } from '@spinnaker/core';
 import { ExecutionDetailsTasks } from '@spinnaker/core';
 
+import { GithubWorkflowExecutionDetails } from './GithubWorkflowExecutionDetails';
 import { GithubWorkflowStageConfig } from './GithubWorkflowStageConfig';
-import { validate } from './validators';
+import { STAGE_DEFAULTS } from './stageDefaults';
+import { createStageValidators } from './validators';
+
+export const GITHUB_WORKFLOW_STAGE_KEY = 'githubWorkflow';
 
 export const githubWorkflowStage: IStageTypeConfig = {
-  key: 'githubWorkflow',
+  key: GITHUB_WORKFLOW_STAGE_KEY,
   label: 'GitHub Workflow',
   description: 'Runs a GitHub Actions workflow and finishes with its result',
+  // Orca runs the stage as its preconfigured webhook of type githubWorkflow. It finds the stage's builder by `type`,
+  // then by the `alias` that Deck writes into the stage (orca DefaultStageDefinitionBuilderFactory.builderFor), as
+  // Deck's own registration of a preconfigured webhook does (webhookStage.ts).
+  alias: 'preconfiguredWebhook',
+  addAliasToConfig: true,
+  defaults: STAGE_DEFAULTS,
   component: GithubWorkflowStageConfig,
-  executionDetailsSections: [ExecutionDetailsTasks],
-  validateFn: validate,
+  executionDetailsSections: [GithubWorkflowExecutionDetails, ExecutionDetailsTasks],
+  validators: createStageValidators(),
 };

@@ -2,6 +2,8 @@ import type { IStage } from '@spinnaker/core';
 
 export type DispatchType = 'workflow_dispatch' | 'repository_dispatch';
 
+export type InputValue = string | number | boolean;
+
 /** The `githubWorkflow` stage as pipeline JSON saves it (CONTRACTS: "Stage: githubWorkflow"). */
 export interface GithubWorkflowStage extends IStage {
   /** `owner/repo`; SpEL allowed. */
@@ -13,11 +15,14 @@ export interface GithubWorkflowStage extends IStage {
   /** Branch, tag or sha; `workflow_dispatch` only. Defaults to the repository's default branch. */
   ref?: string;
   /** `workflow_dispatch` only. */
-  inputs?: Record<string, string | number | boolean>;
+  inputs?: Record<string, InputValue>;
   /** `repository_dispatch` only. */
   eventType?: string;
-  /** `repository_dispatch` only. */
-  clientPayload?: Record<string, unknown>;
+  /**
+   * `repository_dispatch` only. A JSON object; a string only while the editor holds text that is not one (the
+   * validators then block saving) or when it is a SpEL expression for Orca to evaluate.
+   */
+  clientPayload?: Record<string, unknown> | string;
   /** Defaults to `true`: the stage ends with the run's conclusion; `false`: it ends once the run is found. */
   waitForCompletion?: boolean;
 }

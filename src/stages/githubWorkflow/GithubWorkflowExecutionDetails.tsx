@@ -1,0 +1,79 @@
+import type { IExecutionDetailsSectionProps, IExecutionStage } from '@spinnaker/core';
+import { ExecutionDetailsSection, Spinner, StageFailureMessage, withErrorBoundary } from '@spinnaker/core';
+import { QueryClientProvider } from '@tanstack/react-query';
+import React from 'react';
+
+import { useJobs, useRun } from '../../api/queries';
+import { queryClient } from '../../queryClient';
+import { JobsView } from './JobsView';
+import { progressFromContext, runFromContext, webhookErrorFromContext } from './runFromContext';
+import { RunSummaryView } from './RunSummaryView';
+
+function ErrorLine({ children }: { children: React.ReactNode }) {
+  return (
+    <div className="alert alert-danger" role="alert">
+      {children}
+    </div>
+  );
+}
+
+/**
+ * The run a githubWorkflow stage started, read live from the backend until GitHub reports it completed (the stage
+ * context alone when the backend cannot be read).
+ */
+export function GithubWorkflowRun({ stage }: { stage: IExecutionStage }) {
+  const stageRun = runFromContext(stage);
+  const lookup = stageRun ?? {};
+  const run = useRun(lookup, { live: true });
+  const liveJobs = (run.data?.status ?? stageRun?.status) !== 'completed';
+  const jobs = useJobs(lookup, { live: liveJobs });
+  const webhookError = webhookErrorFromContext(stage);
+
+  if (!stageRun) {
+    return webhookError ? (
+      <ErrorLine>The workflow could not be dispatched: {webhookError}</ErrorLine>
+    ) : (
+      <p>{stage.isRunning ? 'Dispatching the workflow and waiting for its run…' : 'This stage started no run.'}</p>
+    );
+  }
+
+  const where = `run ${stageRun.runId} of ${stageRun.owner}/${stageRun.repo}`;
+  return (
+    <>
+      <RunSummaryView stageRun={stageRun} run={run.data} progress={progressFromContext(stage)} />
+      {run.error && (
+        <ErrorLine>
+          Failed to load {where}: {run.error.message}
+        </ErrorLine>
+      )}
+      {webhookError && <ErrorLine>{webhookError}</ErrorLine>}
+      <h5>Jobs</h5>
+      {jobs.data && <JobsView jobs={jobs.data} />}
+      {jobs.isInitialLoading && <Spinner size="small" />}
+      {jobs.error && (
+        <ErrorLine>
+          Failed to load the jobs of {where}: {jobs.error.message}
+        </ErrorLine>
+      )}
+      {/* The log viewer (issue 4, src/logs/) goes here, below the jobs it shows the logs of. */}
+    </>
+  );
+}
+
+function GithubWorkflowExecutionDetailsSection(props: IExecutionDetailsSectionProps) {
+  const { name, current, stage } = props;
+  return (
+    <ExecutionDetailsSection name={name} current={current}>
+      <QueryClientProvider client={queryClient}>
+        <GithubWorkflowRun stage={stage} />
+      </QueryClientProvider>
+      {stage.failureMessage && <StageFailureMessage stage={stage} message={stage.failureMessage} />}
+    </ExecutionDetailsSection>
+  );
+}
+
+/** The "Workflow Run" section of the stage's execution details (Deck shows the title as words). */
+export const GithubWorkflowExecutionDetails = Object.assign(
+  withErrorBoundary(GithubWorkflowExecutionDetailsSection, 'githubWorkflowExecutionDetails'),
+  { title: 'workflowRun' },
+);

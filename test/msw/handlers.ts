@@ -1,0 +1,58 @@
+import { http, HttpResponse } from 'msw';
+
+import type { ErrorBody } from '../../src/api/types';
+import * as fixtures from './fixtures';
+
+export const GATE_URL = 'http://gate.test';
+/** The backend's read API behind Gate's proxy. */
+export const API = `${GATE_URL}/proxies/github/api`;
+
+/** The backend's error body (backend/src/errors.ts). */
+export function errorResponse(status: number, name: string, message: string, request: Request) {
+  const body: ErrorBody = {
+    error: { name, message },
+    request: { method: request.method, url: new URL(request.url).pathname.replace('/proxies/github', '') },
+    response: { statusCode: status },
+  };
+  return HttpResponse.json(body, { status });
+}
+
+const INPUTS: Record<string, Record<string, typeof fixtures.deployInputsMain>> = {
+  'deploy.yml': { main: fixtures.deployInputsMain, 'release/1.x': fixtures.deployInputsRelease },
+  'ci.yml': { main: fixtures.ciInputsMain },
+};
+
+function notInstalled(request: Request, owner: string, repo: string) {
+  return errorResponse(
+    404,
+    'NotFoundError',
+    `The GitHub App is not installed on ${owner}/${repo}, or that repository does not exist. Install the App on it.`,
+    request,
+  );
+}
+
+const known = (owner: unknown, repo: unknown) => owner === 'octo-org' && repo === 'app';
+
+export const handlers = [
+  http.get(`${API}/repos`, () => HttpResponse.json({ items: fixtures.repositories })),
+  http.get(`${API}/repos/:owner/:repo/workflows`, ({ params, request }) =>
+    known(params.owner, params.repo)
+      ? HttpResponse.json({ items: fixtures.workflows })
+      : notInstalled(request, String(params.owner), String(params.repo)),
+  ),
+  http.get(`${API}/repos/:owner/:repo/branches`, ({ params, request }) =>
+    known(params.owner, params.repo)
+      ? HttpResponse.json({ items: fixtures.branches })
+      : notInstalled(request, String(params.owner), String(params.repo)),
+  ),
+  http.get(`${API}/repos/:owner/:repo/workflows/:workflow/inputs`, ({ params, request }) => {
+    if (!known(params.owner, params.repo)) return notInstalled(request, String(params.owner), String(params.repo));
+    const ref = new URL(request.url).searchParams.get('ref') ?? 'main';
+    const inputs = INPUTS[String(params.workflow)]?.[ref];
+    return inputs
+      ? HttpResponse.json(inputs)
+      : errorResponse(404, 'NotFoundError', `${params.workflow} does not exist at ${ref} in octo-org/app.`, request);
+  }),
+  http.get(`${API}/repos/:owner/:repo/runs/:runId`, () => HttpResponse.json(fixtures.run)),
+  http.get(`${API}/repos/:owner/:repo/runs/:runId/jobs`, () => HttpResponse.json({ items: fixtures.jobs })),
+];
