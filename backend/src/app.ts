@@ -7,6 +7,8 @@ import { GithubReads } from './github/githubReads.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { apiRouter } from './routes/api.js';
 import { healthRouter } from './routes/health.js';
+import type { DeploymentStatuses } from './deployments/deploymentStatuses.js';
+import { eventsRouter } from './routes/events.js';
 import { stageRouter } from './routes/stage.js';
 import { webhookRouter } from './routes/webhooks.js';
 import { StageRuns, type StageRunsOptions } from './stage/stageRuns.js';
@@ -23,6 +25,8 @@ export interface AppDeps {
   stage?: Pick<StageRunsOptions, 'lookupTimeoutMs' | 'lookupIntervalMs'>;
   /** GITHUB_WEBHOOK_SECRET, and what to wake when a delivery is stored. */
   webhooks: { secret: string; onDelivery: () => void };
+  /** Deployment statuses, told of Echo's pipeline events. */
+  statuses: DeploymentStatuses;
 }
 
 /** The Express app with every route; no `listen()` here (server.ts does that), so tests drive it directly. */
@@ -34,6 +38,7 @@ export function createApp({
   stageSecret,
   stage,
   webhooks,
+  statuses,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -53,6 +58,7 @@ export function createApp({
   const reads = new GithubReads(github);
   app.use('/api', metrics.rememberMountPath, apiRouter({ github, reads, store }));
   app.use('/webhooks', metrics.rememberMountPath, webhookRouter({ ...webhooks, store, logger }));
+  app.use('/events', metrics.rememberMountPath, eventsRouter({ statuses, logger }));
   const stageRuns = new StageRuns({ github, reads, store, logger, ...stage });
   app.use('/stage', metrics.rememberMountPath, express.json({ limit: '1mb' }), stageRouter({ stageRuns, stageSecret }));
 

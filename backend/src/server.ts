@@ -5,7 +5,9 @@ import { GithubApp } from './github/githubApp.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { Gate } from './spinnaker/gate.js';
+import { DeploymentStatuses } from './deployments/deploymentStatuses.js';
 import { DeliveryWorker } from './triggers/deliveryWorker.js';
+import { DEPLOYMENT_TRIGGER } from './triggers/matching.js';
 import { PipelineCache } from './triggers/pipelineCache.js';
 import { openStore } from './store/index.js';
 
@@ -35,12 +37,22 @@ async function main(): Promise<void> {
   const github = new GithubApp({ github: config.github, logger });
   const metrics = createMetrics();
   const gate = new Gate({ url: config.gate.url, authHeader: config.gate.authHeader, logger });
+  const statuses = new DeploymentStatuses({
+    store,
+    github,
+    gate,
+    logger: logger.child({ component: 'deployment-statuses' }),
+    spinnakerUiUrl: config.spinnakerUiUrl,
+  });
   const worker = new DeliveryWorker({
     store,
     gate,
     pipelines: new PipelineCache(gate, logger),
     logger: logger.child({ component: 'deliveries' }),
     registry: metrics.registry,
+    onStarted: async (start, executionId) => {
+      if (start.trigger.type === DEPLOYMENT_TRIGGER) await statuses.pipelineStarted({ ...start, executionId });
+    },
   });
   const app = createApp({
     logger,
@@ -49,9 +61,11 @@ async function main(): Promise<void> {
     metrics,
     stageSecret: config.stageSecret,
     webhooks: { secret: config.github.webhookSecret, onDelivery: () => worker.wake() },
+    statuses,
   });
-  // Deliveries stored before a restart are picked up here.
+  // Work stored before a restart (deliveries, deployment statuses) is picked up here.
   worker.start();
+  statuses.start();
 
   const server = app.listen(config.port, () => {
     logger.info(
@@ -72,6 +86,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     await closeServer(server);
     await worker.stop();
+    await statuses.stop();
     await store.close();
     logger.info('stopped');
     process.exit(0);

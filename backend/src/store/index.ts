@@ -27,3 +27,16 @@ export {
   recordPipelineStarts,
   type PipelineStart,
 } from './pipelineStarts.js';
+export {
+  dueDeploymentLinks,
+  dueStatusUpdates,
+  findDeploymentLink,
+  linksOfDeployment,
+  noteStatusAttempt,
+  queueStatusUpdate,
+  recordDeploymentLink,
+  settleStatusUpdate,
+  updateDeploymentLink,
+  type DeploymentLink,
+  type StatusUpdate,
+} from './deployments.js';

@@ -73,6 +73,60 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('pipeline_starts_status').on('pipeline_starts').columns(['status']).execute();
     },
   },
+  '004_deployment_statuses': {
+    async up(db: Kysely<unknown>) {
+      // A pipeline execution started for a GitHub deployment, followed until it ends.
+      await db.schema
+        .createTable('deployment_links')
+        .addColumn('execution_id', 'text', (col) => col.primaryKey())
+        .addColumn('deployment_id', 'bigint', (col) => col.notNull())
+        .addColumn('owner', 'text', (col) => col.notNull())
+        .addColumn('repo', 'text', (col) => col.notNull())
+        .addColumn('application', 'text', (col) => col.notNull())
+        .addColumn('pipeline_name', 'text', (col) => col.notNull())
+        .addColumn('environment_url_from', 'text')
+        .addColumn('state', 'text', (col) => col.notNull().defaultTo('running'))
+        .addColumn('reason', 'text')
+        .addColumn('checks', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('next_check_at', 'bigint', (col) => col.notNull())
+        .addColumn('created_at', 'bigint', (col) => col.notNull())
+        .addColumn('updated_at', 'bigint', (col) => col.notNull())
+        .execute();
+      await db.schema
+        .createIndex('deployment_links_deployment')
+        .on('deployment_links')
+        .column('deployment_id')
+        .execute();
+      await db.schema
+        .createIndex('deployment_links_due')
+        .on('deployment_links')
+        .columns(['state', 'next_check_at'])
+        .execute();
+      // Deployment statuses to write, persisted before they are sent: one per deployment and state.
+      await db.schema
+        .createTable('deployment_status_updates')
+        .addColumn('deployment_id', 'bigint', (col) => col.notNull())
+        .addColumn('state', 'text', (col) => col.notNull())
+        .addColumn('owner', 'text', (col) => col.notNull())
+        .addColumn('repo', 'text', (col) => col.notNull())
+        .addColumn('description', 'text', (col) => col.notNull())
+        .addColumn('log_url', 'text', (col) => col.notNull())
+        .addColumn('environment_url', 'text')
+        .addColumn('status', 'text', (col) => col.notNull().defaultTo('pending'))
+        .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('next_attempt_at', 'bigint', (col) => col.notNull())
+        .addColumn('created_at', 'bigint', (col) => col.notNull())
+        .addColumn('updated_at', 'bigint', (col) => col.notNull())
+        .addPrimaryKeyConstraint('deployment_status_updates_pk', ['deployment_id', 'state'])
+        .execute();
+      await db.schema
+        .createIndex('deployment_status_updates_due')
+        .on('deployment_status_updates')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

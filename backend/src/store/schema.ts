@@ -8,6 +8,8 @@ export interface Database {
   deliveries: DeliveriesTable;
   dispatches: DispatchesTable;
   pipeline_starts: PipelineStartsTable;
+  deployment_links: DeploymentLinksTable;
+  deployment_status_updates: DeploymentStatusUpdatesTable;
 }
 
 export type DeliveryStatus = 'pending' | 'processed' | 'failed';
@@ -55,6 +57,43 @@ export interface PipelineStartsTable {
   attempts: Generated<number>;
   last_error: string | null;
   execution_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type LinkState = 'running' | 'succeeded' | 'failed' | 'canceled' | 'gone';
+
+export interface DeploymentLinksTable {
+  execution_id: string;
+  deployment_id: number;
+  owner: string;
+  repo: string;
+  application: string;
+  pipeline_name: string;
+  /** A trigger parameter or stage output naming the environment URL. */
+  environment_url_from: string | null;
+  state: LinkState;
+  reason: string | null;
+  checks: Generated<number>;
+  next_check_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error';
+
+export interface DeploymentStatusUpdatesTable {
+  deployment_id: number;
+  state: DeploymentState;
+  owner: string;
+  repo: string;
+  description: string;
+  log_url: string;
+  environment_url: string | null;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: number;
   created_at: number;
   updated_at: number;
 }

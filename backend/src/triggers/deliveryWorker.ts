@@ -32,6 +32,8 @@ export interface DeliveryWorkerOptions {
   maxRetryDelayMs?: number;
   /** Attempts before a pipeline start is kept as failed. */
   maxAttempts?: number;
+  /** Told of every pipeline started (deployment statuses follow the ones started for deployments). */
+  onStarted?: (start: PipelineStart, executionId: string) => Promise<void>;
 }
 
 /**
@@ -173,6 +175,7 @@ export class DeliveryWorker {
         );
         if (found) {
           await markPipelineStarted(store.db, key, found.id);
+          await this.options.onStarted?.(start, found.id);
           log.info({ execution: found.id }, 'pipeline had already been started');
           return undefined;
         }
@@ -182,6 +185,7 @@ export class DeliveryWorker {
       const executionId = await gate.startPipeline(start.application, start.pipelineId, start.trigger, user);
       await markPipelineStarted(store.db, key, executionId || null);
       this.starts?.inc({ result: 'started' });
+      if (executionId) await this.options.onStarted?.(start, executionId);
       log.info({ execution: executionId }, 'pipeline started');
       return undefined;
     } catch (error) {

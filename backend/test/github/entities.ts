@@ -400,10 +400,11 @@ export function deploymentStatus(options: {
     environment: options.environment,
     target_url: options.logUrl,
     log_url: options.logUrl,
-    environment_url: options.environmentUrl,
+    // Optional, with default "" that its own `format: uri` refuses: left out when not set.
+    ...(options.environmentUrl ? { environment_url: options.environmentUrl } : { environment_url: undefined }),
     created_at: options.createdAt,
     updated_at: options.createdAt,
     deployment_url: parent.url,
     repository_url: `${API}/repos/${fullName}`,
-  };
+  } as DeploymentStatus;
 }

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { createApp, type AppDeps } from '../../src/app.js';
+import { DeploymentStatuses } from '../../src/deployments/deploymentStatuses.js';
+import type { GithubApp } from '../../src/github/githubApp.js';
 import { createMetrics } from '../../src/metrics.js';
+import { Gate } from '../../src/spinnaker/gate.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { githubAppFor, silentLogger } from './githubApp.js';
 
@@ -29,6 +32,8 @@ export function useTempStore(): { readonly store: Store } {
 /** The backend's Express app wired to the simulated GitHub and a real store, as server.ts wires it. */
 export const STAGE_SECRET = 'stage-secret-for-tests';
 export const WEBHOOK_SECRET = 'webhook-secret-for-tests';
+export const GATE_URL = 'https://gate.example.com';
+export const SPINNAKER_UI_URL = 'https://spinnaker.example.com';
 
 export function appFor(
   sim: Parameters<typeof githubAppFor>[0],
@@ -36,8 +41,18 @@ export function appFor(
   overrides: Parameters<typeof githubAppFor>[1] = {},
   stage: AppDeps['stage'] = { lookupTimeoutMs: 3_000, lookupIntervalMs: 100 },
   webhooks: AppDeps['webhooks'] = { secret: WEBHOOK_SECRET, onDelivery: () => {} },
+  statuses?: (github: GithubApp) => DeploymentStatuses,
 ) {
   const { github } = githubAppFor(sim, overrides);
+  const deploymentStatuses =
+    statuses?.(github) ??
+    new DeploymentStatuses({
+      store,
+      github,
+      gate: new Gate({ url: GATE_URL, logger: silentLogger }),
+      logger: silentLogger,
+      spinnakerUiUrl: SPINNAKER_UI_URL,
+    });
   return createApp({
     logger: silentLogger,
     store,
@@ -46,5 +61,6 @@ export function appFor(
     stageSecret: STAGE_SECRET,
     stage,
     webhooks,
+    statuses: deploymentStatuses,
   });
 }

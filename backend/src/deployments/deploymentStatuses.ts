@@ -1,0 +1,315 @@
+import type { Logger } from 'pino';
+import type { GithubApp } from '../github/githubApp.js';
+import type { Execution, Gate } from '../spinnaker/gate.js';
+import {
+  dueDeploymentLinks,
+  dueStatusUpdates,
+  findDeploymentLink,
+  linksOfDeployment,
+  noteStatusAttempt,
+  queueStatusUpdate,
+  recordDeploymentLink,
+  settleStatusUpdate,
+  updateDeploymentLink,
+  type DeploymentLink,
+  type StatusUpdate,
+  type Store,
+} from '../store/index.js';
+import type { DeploymentState, LinkState } from '../store/schema.js';
+
+export interface DeploymentStatusesOptions {
+  store: Store;
+  github: GithubApp;
+  gate: Gate;
+  logger: Logger;
+  /** SPINNAKER_UI_URL: Deck's base URL, for the links written to GitHub. */
+  spinnakerUiUrl: string;
+  /** Poll an execution this long after it started when no Echo event came, then back off to `maxPollMs`. */
+  firstPollMs?: number;
+  maxPollMs?: number;
+  /** Retry delay of a status GitHub did not accept; doubles up to `maxRetryMs`. */
+  retryBaseMs?: number;
+  maxRetryMs?: number;
+  maxAttempts?: number;
+  /** How often the worker looks for due work when nothing wakes it. */
+  tickMs?: number;
+}
+
+/** Orca's execution statuses (orca ExecutionStatus) as a link's end state; undefined while it goes on. */
+export function linkStateOf(status: string): Exclude<LinkState, 'running' | 'gone'> | undefined {
+  if (status === 'SUCCEEDED' || status === 'SKIPPED') return 'succeeded';
+  if (status === 'TERMINAL' || status === 'STOPPED' || status === 'FAILED_CONTINUE') return 'failed';
+  if (status === 'CANCELED') return 'canceled';
+  return undefined;
+}
+
+const GITHUB_DESCRIPTION_MAX = 140;
+const clip = (text: string) =>
+  text.length > GITHUB_DESCRIPTION_MAX ? `${text.slice(0, GITHUB_DESCRIPTION_MAX - 1)}…` : text;
+
+/**
+ * The final state of a deployment started several pipelines: it waits for all of them, then the worst outcome
+ * wins: a failed pipeline makes it `failure`; else a cancelled or deleted one makes it `error`; else `success`.
+ */
+export function finalStateOf(
+  links: DeploymentLink[],
+): { state: DeploymentState; link: DeploymentLink; description: string } | undefined {
+  if (!links.length || links.some((link) => link.state === 'running')) return undefined;
+  const pick = (state: LinkState) => links.find((link) => link.state === state);
+  const several = links.length > 1 ? ` (${links.length} pipelines)` : '';
+  const failed = pick('failed');
+  if (failed)
+    return {
+      state: 'failure',
+      link: failed,
+      description: `Spinnaker pipeline ${failed.pipelineName} failed${several}`,
+    };
+  const canceled = pick('canceled');
+  if (canceled) {
+    return {
+      state: 'error',
+      link: canceled,
+      description: `Spinnaker pipeline ${canceled.pipelineName} was cancelled${several}`,
+    };
+  }
+  const gone = pick('gone');
+  if (gone) {
+    return {
+      state: 'error',
+      link: gone,
+      description: `Spinnaker execution of ${gone.pipelineName} was deleted before it finished${several}`,
+    };
+  }
+  const first = links[0] as DeploymentLink;
+  return {
+    state: 'success',
+    link: first,
+    description:
+      links.length > 1
+        ? `All ${links.length} Spinnaker pipelines succeeded`
+        : `Spinnaker pipeline ${first.pipelineName} succeeded`,
+  };
+}
+
+/** `environment_url` from a trigger parameter or a stage output of that name, when it is an http(s) URL. */
+function environmentUrlOf(execution: Execution | undefined, name: string | null): string | null {
+  if (!execution || !name) return null;
+  const parameters = (execution.trigger?.parameters ?? {}) as Record<string, unknown>;
+  const outputs = (execution.stages ?? []).map((stage) => stage.outputs?.[name]).filter((value) => value !== undefined);
+  const value = outputs.at(-1) ?? parameters[name];
+  return typeof value === 'string' && /^https?:\/\/\S+$/.test(value) ? value : null;
+}
+
+/**
+ * GitHub deployment statuses that follow the pipelines a deployment started: `in_progress` when the first starts,
+ * then the final state once all have ended. The end is learnt from Echo's events (a nudge: the execution is read
+ * back from Gate, so a forged event changes nothing) and, when events are missed, by polling Gate with backoff.
+ * Every status is stored before it is sent, sent at most once, and retried when GitHub fails.
+ */
+export class DeploymentStatuses {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private readonly executions = new Map<string, Execution>();
+
+  constructor(private readonly options: DeploymentStatusesOptions) {}
+
+  /** Called when a pipeline was started for a deployment. */
+  async pipelineStarted(start: {
+    executionId: string;
+    application: string;
+    pipelineName: string;
+    trigger: Record<string, unknown>;
+  }): Promise<void> {
+    const { store } = this.options;
+    const { trigger } = start;
+    const [owner = '', repo = ''] = String(trigger.repository ?? '').split('/');
+    const deploymentId = Number(trigger.deploymentId);
+    const environmentUrlFrom =
+      typeof trigger.environmentUrlFrom === 'string' && trigger.environmentUrlFrom ? trigger.environmentUrlFrom : null;
+    await recordDeploymentLink(
+      store.db,
+      {
+        executionId: start.executionId,
+        deploymentId,
+        owner,
+        repo,
+        application: start.application,
+        pipelineName: start.pipelineName,
+        environmentUrlFrom,
+      },
+      new Date(Date.now() + (this.options.firstPollMs ?? 30_000)),
+    );
+    await queueStatusUpdate(store.db, {
+      deploymentId,
+      state: 'in_progress',
+      owner,
+      repo,
+      description: clip(`Spinnaker pipeline ${start.pipelineName} is running`),
+      logUrl: this.executionUrl(start.application, start.executionId),
+      environmentUrl: null,
+    });
+    this.wake();
+  }
+
+  /** An execution Echo says changed: read it back and settle its link. Unknown executions are ignored. */
+  async executionEvent(executionId: string): Promise<boolean> {
+    const link = await findDeploymentLink(this.options.store.db, executionId);
+    if (!link || link.state !== 'running') return false;
+    await this.check(link);
+    this.wake();
+    return true;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.drain()
+      .catch((error: unknown) => this.options.logger.error({ err: error }, 'deployment status work failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        } else {
+          this.timer = setTimeout(() => this.wake(), this.options.tickMs ?? 1000);
+          this.timer.unref();
+        }
+      });
+  }
+
+  /** Checks due executions and sends due statuses; for tests and the worker loop. */
+  async drain(): Promise<void> {
+    const { store } = this.options;
+    for (const link of await dueDeploymentLinks(store.db)) await this.check(link);
+    for (const update of await dueStatusUpdates(store.db)) await this.send(update);
+  }
+
+  private executionUrl(application: string, executionId: string): string {
+    const base = this.options.spinnakerUiUrl.replace(/\/+$/, '');
+    return `${base}/#/applications/${encodeURIComponent(application)}/executions/details/${encodeURIComponent(executionId)}`;
+  }
+
+  /** Reads the execution from Gate and ends the link when the execution has ended (or is gone). */
+  private async check(link: DeploymentLink): Promise<void> {
+    const { store, gate, logger } = this.options;
+    let ended: { state: Exclude<LinkState, 'running'>; reason?: string } | undefined;
+    try {
+      const execution = await gate.getExecution(link.executionId);
+      if (!execution) {
+        ended = { state: 'gone', reason: 'the execution no longer exists in Spinnaker' };
+        logger.warn(
+          { execution: link.executionId, deployment: link.deploymentId },
+          'execution deleted; ending its deployment link',
+        );
+      } else {
+        const state = linkStateOf(execution.status);
+        if (state) {
+          ended = { state, reason: execution.status };
+          this.executions.set(link.executionId, execution);
+        }
+      }
+    } catch (error) {
+      logger.warn({ err: error, execution: link.executionId }, 'could not read the execution; will poll again');
+    }
+    if (!ended) {
+      const delay = Math.min(
+        (this.options.firstPollMs ?? 30_000) * 2 ** link.checks,
+        this.options.maxPollMs ?? 300_000,
+      );
+      await updateDeploymentLink(store.db, link.executionId, { nextCheckAt: new Date(Date.now() + delay) });
+      return;
+    }
+    if (!(await updateDeploymentLink(store.db, link.executionId, ended))) return;
+    const final = finalStateOf(await linksOfDeployment(store.db, link.deploymentId));
+    if (!final) return;
+    await queueStatusUpdate(store.db, {
+      deploymentId: link.deploymentId,
+      state: final.state,
+      owner: link.owner,
+      repo: link.repo,
+      description: clip(final.description),
+      logUrl: this.executionUrl(final.link.application, final.link.executionId),
+      environmentUrl:
+        final.state === 'success'
+          ? environmentUrlOf(this.executions.get(final.link.executionId), final.link.environmentUrlFrom)
+          : null,
+    });
+    this.executions.delete(link.executionId);
+  }
+
+  private async send(update: StatusUpdate): Promise<void> {
+    const { store, github, logger } = this.options;
+    const key = { deploymentId: update.deploymentId, state: update.state };
+    const log = logger.child({
+      deployment: update.deploymentId,
+      repository: `${update.owner}/${update.repo}`,
+      state: update.state,
+    });
+    try {
+      const client = await github.forRepo(update.owner, update.repo);
+      const route = { owner: update.owner, repo: update.repo, deployment_id: update.deploymentId };
+      // An earlier attempt may have reached GitHub before the process stopped: look before writing again.
+      if (update.attempts > 0) {
+        const { data: existing } = await client.request(
+          'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+          {
+            ...route,
+            per_page: 100,
+            request: { revalidate: true },
+          },
+        );
+        if (existing.some((status) => status.state === update.state && status.log_url === update.logUrl)) {
+          await settleStatusUpdate(store.db, key, { sent: true });
+          return;
+        }
+      }
+      await noteStatusAttempt(store.db, key, new Date(Date.now() + 60_000));
+      await client.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+        ...route,
+        state: update.state,
+        log_url: update.logUrl,
+        description: update.description,
+        ...(update.environmentUrl ? { environment_url: update.environmentUrl } : {}),
+      });
+      await settleStatusUpdate(store.db, key, { sent: true });
+      log.info('deployment status written');
+    } catch (error) {
+      const status =
+        (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+      const attempts = update.attempts + 1;
+      // 404: the deployment (or the App's access to it) is gone; 422: GitHub refuses it. Neither gets better.
+      if (status === 404 || status === 422 || attempts >= (this.options.maxAttempts ?? 10)) {
+        await settleStatusUpdate(store.db, key, { failed: (error as Error).message });
+        log.error({ err: error, attempts }, 'deployment status given up');
+        return;
+      }
+      const delay = Math.min(
+        (this.options.retryBaseMs ?? 5_000) * 2 ** (attempts - 1),
+        this.options.maxRetryMs ?? 600_000,
+      );
+      await settleStatusUpdate(store.db, key, {
+        retryAt: new Date(Date.now() + delay),
+        error: (error as Error).message,
+      });
+      log.warn({ err: error, attempts, retryInMs: delay }, 'deployment status not written; will retry');
+    }
+  }
+}
