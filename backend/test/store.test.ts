@@ -105,8 +105,16 @@ for (const { kind, skipped } of DIALECTS) {
       expect(store.kind).toBe(kind);
       if (target.file) expect(existsSync(target.file)).toBe(true);
       const tables = (await store.db.introspection.getTables()).map((table) => table.name);
-      expect(tables).toEqual(expect.arrayContaining(['deliveries', 'dispatches', 'pipeline_starts']));
-      expect(lines().filter((line) => line.msg === 'database migration applied')).toHaveLength(3);
+      expect(tables).toEqual(
+        expect.arrayContaining([
+          'deliveries',
+          'dispatches',
+          'pipeline_starts',
+          'deployment_links',
+          'deployment_status_updates',
+        ]),
+      );
+      expect(lines().filter((line) => line.msg === 'database migration applied')).toHaveLength(4);
     });
 
     it('keeps its data across a restart and does not migrate again', async () => {
