@@ -12,7 +12,7 @@ export default tseslint.config(
     // `const { secret: _secret, ...rest } = value` is how we drop a field; that is not an unused variable.
     rules: { '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }] },
   },
-  { files: ['*.{js,ts}', 'backend/**/*.ts'], languageOptions: { globals: globals.node } },
+  { files: ['*.{js,ts}', 'backend/**/*.ts', 'bench/*.{mjs,ts}'], languageOptions: { globals: globals.node } },
   {
     // The rules of @spinnaker/pluginsdk's pluginconfig/eslintrc that still apply (consistent type imports, hooks).
     files: ['src/**/*.{ts,tsx}', 'test/**/*.{ts,tsx}'],

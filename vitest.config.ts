@@ -21,15 +21,31 @@ const shared = {
   },
 };
 
-// Only these two projects run from the root; the backend runs its own backend/vitest.config.ts.
+// Only these projects run from the root; the backend runs its own backend/vitest.config.ts.
 export default defineConfig({
   test: {
     projects: [
       {
         ...shared,
-        test: { ...shared.test, name: 'plugin', include: ['test/**/*.test.{ts,tsx}'], exclude: ['test/bundle/**'] },
+        test: {
+          ...shared.test,
+          name: 'plugin',
+          include: ['test/**/*.test.{ts,tsx}'],
+          exclude: ['test/bundle/**', 'test/browser/**'],
+        },
       },
       { ...shared, test: { ...shared.test, name: 'bundle', include: ['test/bundle/**/*.test.ts'] } },
+      // Real Chromium driven by playwright-core; pages are bundled by the tests themselves.
+      {
+        test: {
+          name: 'browser',
+          environment: 'node',
+          globals: true,
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

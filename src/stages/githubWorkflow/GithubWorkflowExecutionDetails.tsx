@@ -55,7 +55,7 @@ export function GithubWorkflowRun({ stage }: { stage: IExecutionStage }) {
           Failed to load the jobs of {where}: {jobs.error.message}
         </ErrorLine>
       )}
-      {/* The log viewer (issue 4, src/logs/) goes here, below the jobs it shows the logs of. */}
+      {/* The jobs' logs are in the stage's Logs section (src/logs/GithubRunLogsSection.tsx). */}
     </>
   );
 }

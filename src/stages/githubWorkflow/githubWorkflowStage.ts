@@ -1,6 +1,7 @@
 import type { IStageTypeConfig } from '@spinnaker/core';
 import { ExecutionDetailsTasks } from '@spinnaker/core';
 
+import { GithubRunLogsSection } from '../../logs';
 import { GithubWorkflowExecutionDetails } from './GithubWorkflowExecutionDetails';
 import { GithubWorkflowStageConfig } from './GithubWorkflowStageConfig';
 import { STAGE_DEFAULTS } from './stageDefaults';
@@ -19,6 +20,6 @@ export const githubWorkflowStage: IStageTypeConfig = {
   addAliasToConfig: true,
   defaults: STAGE_DEFAULTS,
   component: GithubWorkflowStageConfig,
-  executionDetailsSections: [GithubWorkflowExecutionDetails, ExecutionDetailsTasks],
+  executionDetailsSections: [GithubWorkflowExecutionDetails, GithubRunLogsSection, ExecutionDetailsTasks],
   validators: createStageValidators(),
 };

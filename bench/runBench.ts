@@ -1,0 +1,213 @@
+/**
+ * `npm run bench:logs`: renders the same synthetic job logs with three log viewers in headless Chromium and prints
+ * how long each takes to show the first lines, find every match of a term and scroll to the end, and its JS heap.
+ * Options: `--sizes 10000,100000` `--viewers ours,melloware` `--repeat 3`.
+ */
+import { build } from 'esbuild';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { chromium } from 'playwright-core';
+
+import { SEARCH_TERM } from './syntheticLog';
+
+const bench = dirname(fileURLToPath(import.meta.url));
+const root = resolve(bench, '..');
+const STEP_TIMEOUT_MS = 150_000;
+
+interface ViewerPage {
+  name: string;
+  label: string;
+  entry: string;
+  alias: Record<string, string>;
+}
+
+const VIEWERS: ViewerPage[] = [
+  {
+    name: 'ours',
+    label: 'this plugin (React 16.14)',
+    entry: 'pages/ours.tsx',
+    // Deck's React, from the plugin's own node_modules, not bench/node_modules' React 18.
+    alias: { react: `${root}/node_modules/react`, 'react-dom': `${root}/node_modules/react-dom` },
+  },
+  {
+    name: 'melloware',
+    label: '@melloware/react-logviewer (React 18)',
+    entry: 'pages/melloware.tsx',
+    alias: {},
+  },
+  {
+    name: 'backstage',
+    label: '@backstage/core-components LogViewer (React 18)',
+    entry: 'pages/backstage.tsx',
+    alias: {
+      'backstage-real-log-viewer': `${bench}/node_modules/@backstage/core-components/dist/components/LogViewer/RealLogViewer.esm.js`,
+    },
+  },
+];
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+}
+
+async function buildPage(viewer: ViewerPage): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), `log-bench-${viewer.name}-`));
+  await build({
+    entryPoints: [join(bench, viewer.entry)],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    outfile: join(dir, 'page.js'),
+    define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
+    alias: viewer.alias,
+    loader: { '.js': 'jsx' },
+    logLevel: 'error',
+  });
+  const html =
+    '<!doctype html><meta charset="utf-8"><body style="margin:0"><div id="root"></div><script src="page.js">';
+  writeFileSync(join(dir, 'index.html'), `${html}</script>`);
+  return `file://${join(dir, 'index.html')}`;
+}
+
+function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: no answer within ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS),
+    ),
+  ]);
+}
+
+interface Run {
+  bytes: number;
+  firstPaint?: number;
+  search?: number;
+  matches?: number;
+  scrollEnd?: number;
+  heap?: number;
+  error?: string;
+}
+
+/** Garbage-collected JS heap of the page, array buffers' backing stores included (they live outside V8's heap). */
+async function heapBytes(context: BrowserContext): Promise<number> {
+  const cdp = await context.newCDPSession(context.pages()[0]);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
+  return usage.usedSize + (usage.backingStorageSize ?? 0);
+}
+
+async function measure(browser: Browser, url: string, lines: number): Promise<Run> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const crashed = new Promise<never>((_, reject) => page.on('crash', () => reject(new Error('the page crashed'))));
+  const step = <T>(what: string, work: Promise<T>) => withTimeout(Promise.race([work, crashed]), what);
+  const run: Run = { bytes: 0 };
+  try {
+    await page.goto(url);
+    run.bytes = await step(
+      'prepare',
+      page.evaluate((n) => window.bench.prepare(n), lines),
+    );
+    run.firstPaint = (
+      await step(
+        'first paint',
+        page.evaluate(() => window.bench.mount()),
+      )
+    ).ms;
+    run.heap = await step('heap', heapBytes(context));
+    const found = await step(
+      'search',
+      page.evaluate((term) => window.bench.search(term), SEARCH_TERM),
+    );
+    [run.search, run.matches] = [found.ms, found.count];
+    run.scrollEnd = (
+      await step(
+        'scroll to end',
+        page.evaluate(() => window.bench.scrollToEnd()),
+      )
+    ).ms;
+  } catch (error) {
+    run.error = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  } finally {
+    await Promise.race([context.close(), new Promise((done) => setTimeout(done, 10_000))]).catch(() => undefined);
+  }
+  return run;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ms = (value?: number) =>
+  value === undefined ? '–' : value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
+const mb = (value: number) => `${(value / 1e6).toFixed(1)} MB`;
+
+/** Median of `repeat` runs; a run that fails or takes over 30 s is not repeated. */
+async function measureMedian(browser: Browser, url: string, lines: number, repeat: number): Promise<Run> {
+  const runs: Run[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const run = await measure(browser, url, lines);
+    runs.push(run);
+    if (run.error || (run.firstPaint ?? 0) > 30_000) return run;
+  }
+  const pick = (key: 'firstPaint' | 'search' | 'scrollEnd' | 'heap') => median(runs.map((run) => run[key] ?? NaN));
+  return {
+    ...runs[0],
+    firstPaint: pick('firstPaint'),
+    search: pick('search'),
+    scrollEnd: pick('scrollEnd'),
+    heap: pick('heap'),
+  };
+}
+
+async function main() {
+  const sizes = option('sizes', '10000,100000,1000000').split(',').map(Number);
+  const names = option('viewers', VIEWERS.map((viewer) => viewer.name).join(',')).split(',');
+  const repeat = Number(option('repeat', '3'));
+  const viewers = VIEWERS.filter((viewer) => names.includes(viewer.name));
+  const urls = new Map<string, string>();
+  for (const viewer of viewers) urls.set(viewer.name, await buildPage(viewer));
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  console.log(`Chromium ${browser.version()}, search term "${SEARCH_TERM}", median of ${repeat} runs\n`);
+  console.log(
+    '| lines | raw log | viewer | first lines painted | find all matches | scroll to end | JS heap after load |',
+  );
+  console.log('| ---: | ---: | --- | ---: | ---: | ---: | ---: |');
+  try {
+    for (const lines of sizes) {
+      for (const viewer of viewers) {
+        const run = await measureMedian(browser, urls.get(viewer.name)!, lines, repeat);
+        const heap = run.heap === undefined ? '–' : `${mb(run.heap)} (${(run.heap / run.bytes).toFixed(2)}×)`;
+        const search = run.search === undefined ? '–' : `${ms(run.search)} (${run.matches})`;
+        const cells = [
+          lines.toLocaleString('en'),
+          mb(run.bytes),
+          viewer.label,
+          ms(run.firstPaint),
+          search,
+          ms(run.scrollEnd),
+          heap,
+        ];
+        console.log(`| ${cells.join(' | ')} |${run.error ? ` ${run.error}` : ''}`);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+await main();

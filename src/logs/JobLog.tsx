@@ -1,0 +1,59 @@
+import React from 'react';
+
+import type { PollOptions } from './backoff';
+import { isFailed } from './format';
+import { useJobLog } from './logQueries';
+import { LogRequestError } from './logsClient';
+import { LogViewer } from './LogViewer';
+import type { JobDto } from './types';
+
+/** What to tell the user when a log cannot be shown; the backend's message says why. */
+export function logErrorMessage(error: unknown, job: JobDto, live: boolean): string {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof LogRequestError)) return detail;
+  if (error.status === 410) {
+    return `GitHub no longer has the log of ${job.name}: logs are kept for a limited time (90 days unless the repository sets less) and this one has expired or was deleted.`;
+  }
+  if (error.status === 404 && live) {
+    return `The log of ${job.name} is not available yet; it appears here once the job starts writing it.`;
+  }
+  if (error.status === 404 || error.status === 403) {
+    return `The log of ${job.name} cannot be shown: the GitHub App may not read this repository's Actions logs, or the log was deleted. ${detail}`;
+  }
+  return detail;
+}
+
+export interface JobLogProps {
+  owner: string;
+  repo: string;
+  job: JobDto;
+  poll: Required<PollOptions>;
+  height?: number | string;
+}
+
+/** One job's log: loaded when shown, polled while the job runs. */
+export function JobLog({ owner, repo, job, poll, height }: JobLogProps) {
+  const live = job.status !== 'completed';
+  const { snapshot, error, isLoading } = useJobLog({ owner, repo, jobId: job.id, live, poll });
+  if (snapshot) {
+    return (
+      <LogViewer
+        model={snapshot.model}
+        lineCount={snapshot.lineCount}
+        live={live}
+        focusFirstError={isFailed(job)}
+        fileName={`${owner}-${repo}-job-${job.id}.log`}
+        label={`Log of ${job.name}`}
+        height={height}
+      />
+    );
+  }
+  if (error) {
+    return (
+      <p className={live ? 'ghrl-message' : 'ghrl-message ghrl-error'} role={live ? 'status' : 'alert'}>
+        {logErrorMessage(error, job, live)}
+      </p>
+    );
+  }
+  return <p className="ghrl-message">{isLoading ? `Loading the log of ${job.name}…` : ''}</p>;
+}

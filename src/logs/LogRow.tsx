@@ -1,0 +1,145 @@
+import React from 'react';
+
+import type { AnsiStyle, Span } from './ansi';
+import { parseAnsi } from './ansi';
+import { LABELS } from './lineText';
+import type { LogModel } from './parse';
+import { LineKind } from './parse';
+import { matchRanges } from './search';
+
+const KIND_CLASS: Record<LineKind, string> = {
+  [LineKind.Text]: '',
+  [LineKind.Group]: ' ghlv-k-group',
+  [LineKind.EndGroup]: '',
+  [LineKind.Error]: ' ghlv-k-error',
+  [LineKind.Warning]: ' ghlv-k-warning',
+  [LineKind.Notice]: ' ghlv-k-notice',
+  [LineKind.Debug]: ' ghlv-k-debug',
+  [LineKind.Command]: ' ghlv-k-command',
+  [LineKind.Section]: ' ghlv-k-section',
+};
+
+export interface LogRowProps {
+  model: LogModel;
+  line: number;
+  top: number;
+  /** Fixed height, or undefined when lines wrap and the row is measured. */
+  height?: number;
+  showTimestamp: boolean;
+  selected: boolean;
+  folded: boolean;
+  /** The search term's pattern, and which of this line's matches is the current one (-1: none). */
+  pattern?: RegExp;
+  currentMatch: number;
+  /** CSS width of the line-number column. */
+  numberWidth: string;
+  onSelect(line: number): void;
+  onToggleGroup(group: number): void;
+}
+
+function css(style: AnsiStyle | undefined): React.CSSProperties | undefined {
+  if (!style) return undefined;
+  const [fg, bg] = style.inverse
+    ? [style.bg ?? 'var(--ghlv-bg, #0d1117)', style.fg ?? 'currentColor']
+    : [style.fg, style.bg];
+  const decoration = [style.underline && 'underline', style.strike && 'line-through'].filter(Boolean).join(' ');
+  return {
+    color: fg,
+    backgroundColor: bg,
+    fontWeight: style.bold ? 600 : undefined,
+    fontStyle: style.italic ? 'italic' : undefined,
+    opacity: style.dim ? 0.7 : undefined,
+    textDecoration: decoration || undefined,
+  };
+}
+
+/** Renders spans, wrapping the parts inside `ranges` in <mark>. */
+function withMatches(spans: Span[], ranges: Array<[number, number]>, current: number): React.ReactNode[] {
+  const nodes: React.ReactNode[] = [];
+  let offset = 0;
+  let r = 0;
+  spans.forEach((span, s) => {
+    const end = offset + span.text.length;
+    let at = offset;
+    while (at < end) {
+      while (r < ranges.length && ranges[r][1] <= at) r++;
+      const range = ranges[r];
+      const inMatch = range !== undefined && range[0] <= at;
+      const stop = Math.min(end, range === undefined ? end : inMatch ? range[1] : range[0]);
+      const text = span.text.slice(at - offset, stop - offset);
+      const key = `${s}-${at}`;
+      nodes.push(
+        inMatch ? (
+          <mark key={key} className={r === current ? 'ghlv-match ghlv-current' : 'ghlv-match'} style={css(span.style)}>
+            {text}
+          </mark>
+        ) : (
+          <span key={key} style={css(span.style)}>
+            {text}
+          </span>
+        ),
+      );
+      at = stop;
+    }
+    offset = end;
+  });
+  return nodes;
+}
+
+function LogRowComponent(props: LogRowProps) {
+  const { model, line, pattern, currentMatch, folded, onSelect, onToggleGroup } = props;
+  const kind = model.kind(line);
+  const group = model.group(line);
+  const isHeader = kind === LineKind.Group;
+  const spans = parseAnsi(model.content(line));
+  const shown = spans.map((span) => span.text).join('');
+  const ranges = pattern ? matchRanges(shown, pattern) : [];
+  const className =
+    'ghlv-row' +
+    KIND_CLASS[kind] +
+    (group >= 0 && !isHeader ? ' ghlv-in-group' : '') +
+    (props.selected ? ' ghlv-selected' : '');
+  const toggle = () => onToggleGroup(group);
+  return (
+    <div
+      className={className}
+      style={{ top: props.top, height: props.height }}
+      data-line={line + 1}
+      onClick={isHeader ? toggle : undefined}
+    >
+      <button
+        type="button"
+        className="ghlv-ln"
+        style={{ minWidth: props.numberWidth }}
+        aria-label={`Line ${line + 1}`}
+        onClick={(event) => {
+          event.stopPropagation();
+          onSelect(line);
+        }}
+      >
+        {line + 1}
+      </button>
+      {props.showTimestamp && <span className="ghlv-ts">{model.timestamp(line)}</span>}
+      <span className="ghlv-text">
+        {isHeader && (
+          <button
+            type="button"
+            className="ghlv-caret"
+            aria-expanded={!folded}
+            aria-label={`${folded ? 'Expand' : 'Collapse'} ${shown}`}
+            onClick={(event) => {
+              event.stopPropagation();
+              toggle();
+            }}
+          >
+            {folded ? '▸' : '▾'}
+          </button>
+        )}
+        {LABELS[kind] && <span className="ghlv-label">{LABELS[kind]}</span>}
+        {withMatches(spans, ranges, currentMatch)}
+      </span>
+    </div>
+  );
+}
+
+export const LogRow = React.memo(LogRowComponent);

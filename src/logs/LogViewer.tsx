@@ -1,0 +1,232 @@
+import React, { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+
+import { copyText, downloadText } from './clipboard';
+import { shownLog, shownText } from './lineText';
+import { LogRow } from './LogRow';
+import { LogToolbar } from './LogToolbar';
+import type { LogModel } from './parse';
+import { LineKind } from './parse';
+import { foldedGroupOf, foldedGroups, rowOfLine, visibleLines } from './rows';
+import { ordinalInLine } from './search';
+import { injectStyles, ROW_HEIGHT } from './styles';
+import { useLogSearch } from './useLogSearch';
+import { useRowLayout } from './useRowLayout';
+import { useScroller } from './useScroller';
+import { useViewport } from './useViewport';
+
+export interface LogViewerProps {
+  /** The parsed log. It may grow (live logs): give its `lineCount` as `lineCount` so the viewer notices. */
+  model: LogModel;
+  lineCount: number;
+  /** Name of the downloaded file. */
+  fileName?: string;
+  /** Select and scroll to the first `##[error]` line when it is there on mount. */
+  focusFirstError?: boolean;
+  /** The log is still being written: keep the view pinned to the bottom while the user is there. */
+  live?: boolean;
+  /** CSS height of the whole viewer. */
+  height?: number | string;
+  /** Accessible name of the scrolling log. */
+  label?: string;
+}
+
+const OVERSCAN = 10;
+
+/**
+ * A GitHub Actions log: only the rows in view are in the DOM, `##[group]`s fold, and search, line selection, copy,
+ * wrap, timestamps and download work on logs of millions of lines. Remount it (with a `key`) for another log.
+ */
+export function LogViewer(props: LogViewerProps) {
+  const { model, lineCount, live = false, focusFirstError = false } = props;
+  const complete = model.complete;
+  const initialLine = focusFirstError ? model.firstError : -1;
+  const [overrides, setOverrides] = useState<ReadonlyMap<number, boolean>>(new Map());
+  const [showTimestamps, setShowTimestamps] = useState(false);
+  const [wrap, setWrap] = useState(false);
+  const [selected, setSelected] = useState(initialLine);
+  const [target, setTarget] = useState(initialLine >= 0 ? { line: initialLine } : null);
+  const [status, setStatus] = useState('');
+  const [charWidth, setCharWidth] = useState(0);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const probeRef = useRef<HTMLSpanElement>(null);
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  const topLine = useRef(0);
+
+  useLayoutEffect(() => {
+    injectStyles();
+    const width = probeRef.current ? probeRef.current.offsetWidth / 10 : 0;
+    if (width > 0) setCharWidth(width);
+  }, []);
+
+  const search = useLogSearch(
+    model,
+    lineCount,
+    useCallback(() => topLine.current, []),
+  );
+  const { current } = search;
+  const matches = search.result.lines;
+  const currentLine = current >= 0 ? matches[current] : -1;
+  const folded = useMemo(() => {
+    const groups = foldedGroups(model, overrides, lineCount, complete);
+    // The group holding the current match is open while it is current.
+    const group = currentLine >= 0 ? foldedGroupOf(model, groups, currentLine) : -1;
+    if (group >= 0) groups[group] = 0;
+    return groups;
+  }, [model, overrides, lineCount, complete, currentLine]);
+  const rows = useMemo(() => visibleLines(model, folded, lineCount), [model, folded, lineCount]);
+
+  const viewport = useViewport(scrollerRef);
+  const digits = String(lineCount).length;
+  const gutterChars = digits + 5 + (showTimestamps ? 30 : 0);
+  const columns = charWidth > 0 ? Math.floor((viewport.width - 24) / charWidth) - gutterChars : 0;
+  const { layout, measure } = useRowLayout({ model, rows, wrap, columns });
+  const scroller = useScroller(scrollerRef, viewport.height, layout.total, live);
+  const { contentTop, scrollToContent } = scroller;
+  const first = Math.max(0, layout.rowAt(contentTop) - OVERSCAN);
+  const last = Math.min(rows.length - 1, layout.rowAt(contentTop + viewport.height) + OVERSCAN);
+
+  useLayoutEffect(() => {
+    topLine.current = rows[Math.min(first + OVERSCAN, rows.length - 1)] ?? 0;
+    measure(scrollerRef.current);
+  }, [rows, first, last, measure]);
+
+  // Scroll to a selected line or the current match once each: not again when rows or heights change afterwards.
+  const scrolledTo = useRef<{ target: unknown; match: string }>({ target: null, match: '' });
+  const matchKey = `${search.result.term}\n${current}`;
+  useLayoutEffect(() => {
+    const done = scrolledTo.current;
+    let line = -1;
+    if (target && done.target !== target) line = target.line;
+    else if (currentLine >= 0 && done.match !== matchKey) line = currentLine;
+    done.target = target;
+    done.match = matchKey;
+    if (line < 0) return;
+    const row = rowOfLine(rows, line);
+    scrollToContent(layout.top(row) + layout.height(row) / 2 - viewport.height / 2);
+  }, [target, matchKey, currentLine, rows, layout, viewport.height, scrollToContent]);
+
+  const select = useCallback(
+    (line: number) => {
+      const group = foldedGroupOf(model, folded, line);
+      if (group >= 0) setOverrides((previous) => new Map(previous).set(group, false));
+      setSelected(line);
+      setTarget({ line });
+    },
+    [model, folded],
+  );
+  const toggleGroup = useCallback(
+    (group: number) => setOverrides((previous) => new Map(previous).set(group, !folded[group])),
+    [folded],
+  );
+  const foldAll = (fold: boolean) => setOverrides(new Map(Array.from(folded, (_, group) => [group, fold])));
+
+  const flash = (message: string) => {
+    setStatus(message);
+    setTimeout(() => setStatus(''), 2000);
+  };
+  const copy = async () => {
+    const text = selected >= 0 ? shownText(model, selected, showTimestamps) : shownLog(model, showTimestamps);
+    const copied = await copyText(text);
+    flash(copied ? (selected >= 0 ? `Copied line ${selected + 1}` : 'Copied the log') : 'Copy failed');
+  };
+
+  const scrollBy = (delta: number) => scrollToContent(contentTop + delta);
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const row = selected >= 0 ? rowOfLine(rows, selected) : -1;
+    const keys: Record<string, () => void> = {
+      '/': () => searchRef.current?.focus(),
+      n: () => search.goTo(current + 1),
+      N: () => search.goTo(current - 1),
+      ArrowDown: () => (row >= 0 ? select(rows[Math.min(rows.length - 1, row + 1)]) : scrollBy(ROW_HEIGHT)),
+      ArrowUp: () => (row >= 0 ? select(rows[Math.max(0, row - 1)]) : scrollBy(-ROW_HEIGHT)),
+      PageDown: () => scrollBy(viewport.height - ROW_HEIGHT),
+      PageUp: () => scrollBy(ROW_HEIGHT - viewport.height),
+      Home: () => scrollToContent(0),
+      End: () => scroller.scrollToEnd(),
+      Enter: () => {
+        if (selected >= 0 && model.kind(selected) === LineKind.Group) toggleGroup(model.group(selected));
+      },
+      Escape: () => setSelected(-1),
+    };
+    const action = event.target === event.currentTarget ? keys[event.key] : undefined;
+    if (action && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      action();
+    }
+  };
+
+  const currentOrdinal = current >= 0 ? ordinalInLine(search.result, current) : -1;
+  const rendered: React.ReactNode[] = [];
+  for (let row = first; row <= last; row++) {
+    const line = rows[row];
+    rendered.push(
+      <LogRow
+        key={line}
+        model={model}
+        line={line}
+        top={layout.top(row) + scroller.shift}
+        height={wrap ? undefined : ROW_HEIGHT}
+        showTimestamp={showTimestamps}
+        selected={line === selected}
+        folded={model.kind(line) === LineKind.Group && folded[model.group(line)] === 1}
+        pattern={search.pattern}
+        currentMatch={line === currentLine ? currentOrdinal : -1}
+        numberWidth={`calc(${digits}ch + 20px)`}
+        onSelect={select}
+        onToggleGroup={toggleGroup}
+      />,
+    );
+  }
+
+  return (
+    <div className={wrap ? 'ghlv ghlv-wrap' : 'ghlv'} style={{ height: props.height ?? 600 }}>
+      <LogToolbar
+        ref={searchRef}
+        query={search.query}
+        onQuery={search.setQuery}
+        matchCount={matches.length}
+        currentMatch={current}
+        searching={search.searching}
+        onNext={() => search.goTo(current + 1)}
+        onPrevious={() => search.goTo(current - 1)}
+        onSearchNow={search.searchNow}
+        showTimestamps={showTimestamps}
+        onToggleTimestamps={() => setShowTimestamps(!showTimestamps)}
+        wrap={wrap}
+        onToggleWrap={() => setWrap(!wrap)}
+        hasGroups={folded.length > 0}
+        onExpandAll={() => foldAll(false)}
+        onCollapseAll={() => foldAll(true)}
+        copyLabel={selected >= 0 ? 'Copy line' : 'Copy log'}
+        onCopy={copy}
+        onDownload={() => downloadText(model.text(), props.fileName ?? 'job.log')}
+        status={status}
+      />
+      <div
+        ref={scrollerRef}
+        className="ghlv-scroller"
+        tabIndex={0}
+        role="region"
+        aria-label={props.label ?? 'Log'}
+        onScroll={scroller.onScroll}
+        onKeyDown={onKeyDown}
+      >
+        {lineCount === 0 && (
+          <div className="ghlv-empty">{live ? 'Waiting for the job to write its log…' : 'The log is empty.'}</div>
+        )}
+        <div
+          className="ghlv-inner"
+          style={{
+            height: scroller.map.scrollHeight,
+            width: wrap ? undefined : `calc(${model.maxLength + gutterChars}ch + 24px)`,
+          }}
+        >
+          {rendered}
+        </div>
+        <span ref={probeRef} className="ghlv-probe" aria-hidden>
+          0000000000
+        </span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+import React, { useState } from 'react';
+
+import type { PollOptions } from './backoff';
+import { DEFAULT_POLL } from './backoff';
+import { formatDuration, isFailed, statusLook } from './format';
+import { JobLog } from './JobLog';
+import { useRunJobs } from './logQueries';
+import { injectStyles } from './styles';
+import type { JobDto, RunRef } from './types';
+
+export interface RunLogsProps extends RunRef {
+  /** Polling intervals while the run is in progress (tests shorten them). */
+  poll?: PollOptions;
+  /** CSS height of the log viewer. */
+  height?: number | string;
+}
+
+/** The job opened at first: the first failed one, else the first running one, else the first. */
+export function defaultJob(jobs: JobDto[]): JobDto | undefined {
+  return jobs.find(isFailed) ?? jobs.find((job) => job.status === 'in_progress') ?? jobs[0];
+}
+
+function Status({ of: item }: { of: { status: string; conclusion: string | null } }) {
+  const look = statusLook(item);
+  return (
+    <span className="ghrl-status" style={{ color: look.color }} title={look.label} aria-label={look.label} role="img">
+      {look.icon}
+    </span>
+  );
+}
+
+function Steps({ job, now }: { job: JobDto; now: number }) {
+  return (
+    <ol className="ghrl-steps" aria-label={`Steps of ${job.name}`}>
+      {job.steps.map((step) => (
+        <li key={step.number}>
+          <Status of={step} />
+          <span className="ghrl-name">{step.name}</span>
+          <span className="ghrl-duration">{formatDuration(step.startedAt, step.completedAt, now)}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** A workflow run's jobs with their steps, and the log of the job the user opens (a failed one at first). */
+export function RunLogs({ owner, repo, runId, poll, height }: RunLogsProps) {
+  injectStyles();
+  const polling = { ...DEFAULT_POLL, ...poll };
+  const jobs = useRunJobs({ owner, repo, runId }, polling.jobsMs);
+  const [chosen, setChosen] = useState<number | null>(null);
+  // Durations of running jobs count up to the time of the last poll.
+  const now = jobs.dataUpdatedAt;
+
+  if (jobs.isLoading) return <p className="ghrl-message">Loading the jobs of run {runId}…</p>;
+  if (jobs.isError) {
+    const message = jobs.error instanceof Error ? jobs.error.message : String(jobs.error);
+    return (
+      <p className="ghrl-message ghrl-error" role="alert">
+        {message}
+      </p>
+    );
+  }
+  if (jobs.data.length === 0) return <p className="ghrl-message">Run {runId} has no jobs yet.</p>;
+
+  const openId = chosen ?? defaultJob(jobs.data)?.id;
+  return (
+    <ul className="ghrl" aria-label={`Jobs of run ${runId}`}>
+      {jobs.data.map((job) => {
+        const open = job.id === openId;
+        return (
+          <li key={job.id} className={open ? 'ghrl-job ghrl-open' : 'ghrl-job'}>
+            <button
+              type="button"
+              className="ghrl-job-header"
+              aria-expanded={open}
+              onClick={() => setChosen(open ? -1 : job.id)}
+            >
+              <Status of={job} />
+              <span className="ghrl-name">{job.name}</span>
+              <span className="ghrl-duration">{formatDuration(job.startedAt, job.completedAt, now)}</span>
+            </button>
+            {open && (
+              <div className="ghrl-job-body">
+                <Steps job={job} now={now} />
+                {job.htmlUrl && (
+                  <a href={job.htmlUrl} target="_blank" rel="noopener noreferrer">
+                    Open on GitHub
+                  </a>
+                )}
+                <JobLog owner={owner} repo={repo} job={job} poll={polling} height={height} />
+              </div>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

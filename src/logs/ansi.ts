@@ -1,0 +1,149 @@
+import { ANSI_16 } from './palette';
+
+export interface AnsiStyle {
+  /** CSS colours. */
+  fg?: string;
+  bg?: string;
+  bold?: boolean;
+  dim?: boolean;
+  italic?: boolean;
+  underline?: boolean;
+  strike?: boolean;
+  inverse?: boolean;
+}
+
+export interface Span {
+  text: string;
+  style?: AnsiStyle;
+}
+
+const ESC = '\x1b';
+const CUBE = [0, 95, 135, 175, 215, 255];
+
+/** xterm's 256-colour palette: the 16 named colours, a 6×6×6 cube, then 24 greys. */
+export function color256(n: number): string | undefined {
+  if (!(n >= 0 && n <= 255)) return undefined;
+  if (n < 16) return ANSI_16[n];
+  if (n >= 232) {
+    const grey = 8 + (n - 232) * 10;
+    return `rgb(${grey},${grey},${grey})`;
+  }
+  const index = n - 16;
+  return `rgb(${CUBE[Math.floor(index / 36)]},${CUBE[Math.floor(index / 6) % 6]},${CUBE[index % 6]})`;
+}
+
+/** Reads an extended colour (`5;n` or `2;r;g;b`) starting at `codes[i]`; returns it and the index of its last code. */
+function extendedColor(codes: number[], i: number): [string | undefined, number] {
+  if (codes[i] === 5) return [color256(codes[i + 1]), i + 1];
+  if (codes[i] === 2) {
+    const [r, g, b] = [codes[i + 1], codes[i + 2], codes[i + 3]];
+    if ([r, g, b].every((c) => c >= 0 && c <= 255)) return [`rgb(${r},${g},${b})`, i + 3];
+    return [undefined, i + 3];
+  }
+  return [undefined, i];
+}
+
+/** Applies one SGR sequence's parameters (`1;31`) to a style, returning the new style. */
+export function applySgr(style: AnsiStyle, params: string): AnsiStyle {
+  // `38:2::r:g:b` (ITU T.416 sub-parameters) is written with colons; an empty colour-space id is dropped.
+  const codes = params === '' ? [0] : params.replace(/:{2}/g, ':').split(/[;:]/).map(Number);
+  let next: AnsiStyle = { ...style };
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i];
+    if (code === 0 || Number.isNaN(code)) next = {};
+    else if (code === 1) next.bold = true;
+    else if (code === 2) next.dim = true;
+    else if (code === 3) next.italic = true;
+    else if (code === 4) next.underline = true;
+    else if (code === 7) next.inverse = true;
+    else if (code === 9) next.strike = true;
+    else if (code === 21 || code === 22) next.bold = next.dim = undefined;
+    else if (code === 23) next.italic = undefined;
+    else if (code === 24) next.underline = undefined;
+    else if (code === 27) next.inverse = undefined;
+    else if (code === 29) next.strike = undefined;
+    else if (code >= 30 && code <= 37) next.fg = ANSI_16[code - 30];
+    else if (code >= 90 && code <= 97) next.fg = ANSI_16[code - 90 + 8];
+    else if (code >= 40 && code <= 47) next.bg = ANSI_16[code - 40];
+    else if (code >= 100 && code <= 107) next.bg = ANSI_16[code - 100 + 8];
+    else if (code === 39) next.fg = undefined;
+    else if (code === 49) next.bg = undefined;
+    else if (code === 38 || code === 48) {
+      const [color, last] = extendedColor(codes, i + 1);
+      if (color) next[code === 38 ? 'fg' : 'bg'] = color;
+      i = last;
+    }
+  }
+  return next;
+}
+
+const isEmpty = (style: AnsiStyle) => Object.values(style).every((value) => value === undefined);
+
+/** Index just past the escape sequence starting at `esc` (CSI, OSC, or a two- or three-character escape). */
+function sequenceEnd(text: string, esc: number): [end: number, sgr: string | undefined] {
+  const kind = text.charCodeAt(esc + 1);
+  if (kind === 91 /* [ */) {
+    let q = esc + 2;
+    while (q < text.length) {
+      const c = text.charCodeAt(q);
+      if (c >= 0x40 && c <= 0x7e) return [q + 1, c === 109 /* m */ ? text.slice(esc + 2, q) : undefined];
+      if (c < 0x20 || c > 0x3f) return [q, undefined];
+      q++;
+    }
+    return [q, undefined];
+  }
+  if (kind === 93 /* ] */) {
+    const bel = text.indexOf('\x07', esc);
+    const st = text.indexOf(`${ESC}\\`, esc);
+    const ends = [bel < 0 ? Infinity : bel + 1, st < 0 ? Infinity : st + 2];
+    const end = Math.min(...ends);
+    return [end === Infinity ? text.length : end, undefined];
+  }
+  if (kind === 40 || kind === 41) return [Math.min(esc + 3, text.length), undefined];
+  return [Math.min(esc + 2, text.length), undefined];
+}
+
+/** Drops control characters other than tab (a lone carriage return, backspace, bell…), which have no width. */
+function withoutControls(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 9) || c === 0x7f) {
+      out += text.slice(from, i);
+      from = i + 1;
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+/** Splits one line into styled spans. SGR sequences set the style; every other escape sequence is dropped. */
+export function parseAnsi(text: string): Span[] {
+  if (!text.includes(ESC)) return [{ text: withoutControls(text) }];
+  const spans: Span[] = [];
+  let style: AnsiStyle = {};
+  let from = 0;
+  let esc = text.indexOf(ESC);
+  while (esc >= 0) {
+    if (esc > from) spans.push(span(text.slice(from, esc), style));
+    const [end, sgr] = sequenceEnd(text, esc);
+    if (sgr !== undefined) style = applySgr(style, sgr);
+    from = end;
+    esc = text.indexOf(ESC, from);
+  }
+  if (from < text.length) spans.push(span(text.slice(from), style));
+  return spans;
+}
+
+function span(raw: string, style: AnsiStyle): Span {
+  const text = withoutControls(raw);
+  return isEmpty(style) ? { text } : { text, style };
+}
+
+/** The line as it is shown: escape sequences and control characters removed. */
+export function stripAnsi(text: string): string {
+  if (!text.includes(ESC)) return withoutControls(text);
+  return parseAnsi(text)
+    .map((s) => s.text)
+    .join('');
+}

@@ -1,0 +1,45 @@
+type TypedArray = Uint8Array | Uint32Array | Int32Array;
+
+/** An append-only typed array that doubles its buffer as it fills: `array` is valid up to `length`. */
+abstract class Growable<T extends TypedArray> {
+  length = 0;
+  array: T;
+
+  constructor(capacity = 1024) {
+    this.array = this.allocate(capacity);
+  }
+
+  protected abstract allocate(capacity: number): T;
+
+  push(value: number): void {
+    if (this.length === this.array.length) {
+      const bigger = this.allocate(this.array.length * 2);
+      bigger.set(this.array);
+      this.array = bigger;
+    }
+    this.array[this.length++] = value;
+  }
+
+  /** A view of the filled part. */
+  view(): T {
+    return this.array.subarray(0, this.length) as T;
+  }
+}
+
+export class GrowableUint8 extends Growable<Uint8Array> {
+  protected allocate(capacity: number): Uint8Array {
+    return new Uint8Array(capacity);
+  }
+}
+
+export class GrowableUint32 extends Growable<Uint32Array> {
+  protected allocate(capacity: number): Uint32Array {
+    return new Uint32Array(capacity);
+  }
+}
+
+export class GrowableInt32 extends Growable<Int32Array> {
+  protected allocate(capacity: number): Int32Array {
+    return new Int32Array(capacity);
+  }
+}

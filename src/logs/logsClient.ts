@@ -1,0 +1,58 @@
+import { SETTINGS } from '@spinnaker/core';
+
+import type { ErrorBody, JobDto, RunRef } from './types';
+
+/** A non-2xx answer from the backend, with its status and the backend's own message. */
+export class LogRequestError extends Error {
+  override name = 'LogRequestError';
+
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  static async fromResponse(response: Response, what: string): Promise<LogRequestError> {
+    let detail = response.statusText || `HTTP ${response.status}`;
+    try {
+      const body = (await response.json()) as Partial<ErrorBody>;
+      if (body.error?.message) detail = body.error.message;
+    } catch {
+      // Not JSON (a proxy's error page): the status text says enough.
+    }
+    return new LogRequestError(response.status, `Failed to load ${what}: ${detail}`);
+  }
+}
+
+/** The backend as Gate proxies it for the signed-in user. */
+export function backendUrl(path: string): string {
+  return `${SETTINGS.gateUrl}/proxies/github${path}`;
+}
+
+const repoPath = ({ owner, repo }: { owner: string; repo: string }) =>
+  `/api/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
+
+async function get(path: string, what: string, signal?: AbortSignal): Promise<Response> {
+  const response = await fetch(backendUrl(path), { credentials: 'include', signal });
+  if (!response.ok) throw await LogRequestError.fromResponse(response, what);
+  return response;
+}
+
+/** The run's jobs with their steps. Throws `LogRequestError`. */
+export async function fetchRunJobs(run: RunRef, signal?: AbortSignal): Promise<JobDto[]> {
+  const response = await get(`${repoPath(run)}/runs/${run.runId}/jobs`, `the jobs of run ${run.runId}`, signal);
+  return ((await response.json()) as { items: JobDto[] }).items;
+}
+
+/**
+ * The job's raw log as text, as far as GitHub has it. Throws `LogRequestError`: 404 when the job has no log (yet), 410
+ * when GitHub has expired it.
+ */
+export async function fetchJobLog(
+  job: { owner: string; repo: string; jobId: number },
+  signal?: AbortSignal,
+): Promise<string> {
+  const response = await get(`${repoPath(job)}/jobs/${job.jobId}/logs`, `the log of job ${job.jobId}`, signal);
+  return response.text();
+}

@@ -1,0 +1,245 @@
+import { GrowableInt32, GrowableUint32, GrowableUint8 } from './growable';
+
+/** What a line is, from GitHub's `##[…]` prefix (https://docs.github.com/actions/reference/workflow-commands-for-github-actions). */
+export const LineKind = {
+  Text: 0,
+  Group: 1,
+  EndGroup: 2,
+  Error: 3,
+  Warning: 4,
+  Notice: 5,
+  Debug: 6,
+  Command: 7,
+  Section: 8,
+} as const;
+export type LineKind = (typeof LineKind)[keyof typeof LineKind];
+
+const MARKERS: ReadonlyArray<[string, LineKind]> = [
+  ['##[group]', LineKind.Group],
+  ['##[endgroup]', LineKind.EndGroup],
+  ['##[error]', LineKind.Error],
+  ['##[warning]', LineKind.Warning],
+  ['##[notice]', LineKind.Notice],
+  ['##[debug]', LineKind.Debug],
+  ['##[command]', LineKind.Command],
+  ['##[section]', LineKind.Section],
+  // The runner's exec listener prints commands it runs as `[command]/usr/bin/git …`; GitHub shows them as commands.
+  ['[command]', LineKind.Command],
+];
+
+const BOM = 0xfeff;
+const CR = 13;
+
+/** Length of a leading `2024-01-01T00:00:00.0000000Z ` (with its space), or 0. */
+function timestampLength(s: string, p: number, end: number): number {
+  if (end - p < 20 || s.charCodeAt(p + 4) !== 45 || s.charCodeAt(p + 10) !== 84 || s.charCodeAt(p + 13) !== 58) {
+    return 0;
+  }
+  const limit = Math.min(end, p + 40);
+  for (let q = p + 19; q < limit; q++) {
+    if (s.charCodeAt(q) !== 90) continue;
+    if (q + 1 === end) return q + 1 - p;
+    return s.charCodeAt(q + 1) === 32 ? q + 2 - p : 0;
+  }
+  return 0;
+}
+
+const NO_MARKER: [string, LineKind] = ['', LineKind.Text];
+
+function marker(s: string, p: number): [string, LineKind] {
+  const c = s.charCodeAt(p);
+  if (c !== 91 /* [ */ && (c !== 35 /* # */ || s.charCodeAt(p + 1) !== 35 || s.charCodeAt(p + 2) !== 91))
+    return NO_MARKER;
+  for (const entry of MARKERS) if (s.startsWith(entry[0], p)) return entry;
+  return NO_MARKER;
+}
+
+/**
+ * A GitHub Actions job log, split into lines once and classified cheaply: offsets live in typed arrays, the text stays
+ * in the strings it arrived in, and ANSI colours are only parsed for lines being rendered (see `ansi.ts`).
+ * `append` takes the log as it grows; a line is only added once its newline has arrived (or at `end`).
+ */
+export class LogModel {
+  /** First line with `##[error]`, or -1. */
+  firstError = -1;
+  /** Longest line in characters (timestamp and escapes included): an upper bound for the unwrapped width. */
+  maxLength = 0;
+  /** False while more text may be appended. */
+  complete = false;
+
+  private readonly chunks: string[] = [];
+  private readonly chunkFirstLine: number[] = [];
+  private readonly starts = new GrowableUint32();
+  private readonly ends = new GrowableUint32();
+  private readonly tsLengths = new GrowableUint8();
+  private readonly markerLengths = new GrowableUint8();
+  private readonly kinds = new GrowableUint8();
+  private readonly groups = new GrowableInt32();
+  private readonly groupStarts = new GrowableUint32();
+  private readonly groupEnds = new GrowableUint32();
+  private openGroup = -1;
+  private pending = '';
+  private started = false;
+
+  get lineCount(): number {
+    return this.kinds.length;
+  }
+
+  get groupCount(): number {
+    return this.groupStarts.length;
+  }
+
+  /** Characters received so far, BOM excluded. */
+  get length(): number {
+    let total = this.pending.length;
+    for (const chunk of this.chunks) total += chunk.length;
+    return total;
+  }
+
+  append(text: string): void {
+    if (this.complete) throw new Error('Cannot append to a log that has ended');
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === BOM) text = text.slice(1);
+    }
+    const joined = this.pending ? this.pending + text : text;
+    const lastNewline = joined.lastIndexOf('\n');
+    if (lastNewline < 0) {
+      this.pending = joined;
+      return;
+    }
+    this.pending = joined.slice(lastNewline + 1);
+    this.addChunk(lastNewline === joined.length - 1 ? joined : joined.slice(0, lastNewline + 1));
+  }
+
+  /** No more text will come: the last line without a trailing newline becomes a line. */
+  end(): void {
+    if (this.complete) return;
+    if (this.pending) this.addChunk(this.pending);
+    this.pending = '';
+    this.complete = true;
+  }
+
+  kind(line: number): LineKind {
+    return this.kinds.array[line] as LineKind;
+  }
+
+  /** Group the line belongs to (a group's header line included), or -1. */
+  group(line: number): number {
+    return this.groups.array[line];
+  }
+
+  groupStart(group: number): number {
+    return this.groupStarts.array[group];
+  }
+
+  /** Last line of the group (its `##[endgroup]` when it has one). Grows while an unterminated group is the last one. */
+  groupEnd(group: number): number {
+    return this.groupEnds.array[group];
+  }
+
+  /** The whole line as received, without its line break. */
+  raw(line: number): string {
+    const chunk = this.chunks[this.chunkOf(line)];
+    return chunk.slice(this.starts.array[line], this.ends.array[line]);
+  }
+
+  timestamp(line: number): string {
+    const length = this.tsLengths.array[line];
+    if (!length) return '';
+    const chunk = this.chunks[this.chunkOf(line)];
+    const start = this.starts.array[line];
+    return chunk.slice(start, start + length).trimEnd();
+  }
+
+  /** The line after its timestamp and `##[…]` marker, ANSI escapes still in. */
+  content(line: number): string {
+    const chunk = this.chunks[this.chunkOf(line)];
+    return chunk.slice(this.contentStart(line), this.ends.array[line]);
+  }
+
+  /** The raw log received so far, BOM excluded. */
+  text(): string {
+    return this.chunks.join('') + this.pending;
+  }
+
+  /** @internal for search: the strings lines live in, and where each line's content starts and ends. */
+  chunkList(): readonly string[] {
+    return this.chunks;
+  }
+
+  /** @internal */
+  chunkLines(chunk: number): [first: number, end: number] {
+    return [this.chunkFirstLine[chunk], this.chunkFirstLine[chunk + 1] ?? this.lineCount];
+  }
+
+  /** @internal offset in the line's chunk */
+  contentStart(line: number): number {
+    return this.starts.array[line] + this.tsLengths.array[line] + this.markerLengths.array[line];
+  }
+
+  /** @internal offset in the line's chunk */
+  lineEnd(line: number): number {
+    return this.ends.array[line];
+  }
+
+  private chunkOf(line: number): number {
+    const firsts = this.chunkFirstLine;
+    let low = 0;
+    let high = firsts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (firsts[mid] <= line) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
+
+  private addChunk(chunk: string): void {
+    this.chunks.push(chunk);
+    this.chunkFirstLine.push(this.lineCount);
+    const length = chunk.length;
+    let p = 0;
+    while (p < length) {
+      let next = chunk.indexOf('\n', p);
+      if (next < 0) next = length;
+      const end = next > p && chunk.charCodeAt(next - 1) === CR ? next - 1 : next;
+      this.addLine(chunk, p, end);
+      p = next + 1;
+    }
+  }
+
+  private addLine(chunk: string, start: number, end: number): void {
+    const line = this.lineCount;
+    const tsLength = timestampLength(chunk, start, end);
+    const [prefix, kind] = marker(chunk, start + tsLength);
+    this.starts.push(start);
+    this.ends.push(end);
+    this.tsLengths.push(tsLength);
+    this.markerLengths.push(prefix.length);
+    this.kinds.push(kind);
+    if (end - start > this.maxLength) this.maxLength = end - start;
+
+    if (kind === LineKind.Group) {
+      // GitHub does not nest groups: a new group closes the open one.
+      if (this.openGroup >= 0) this.groupEnds.array[this.openGroup] = line - 1;
+      this.openGroup = this.groupStarts.length;
+      this.groupStarts.push(line);
+      this.groupEnds.push(line);
+      this.groups.push(this.openGroup);
+      return;
+    }
+    this.groups.push(this.openGroup);
+    if (this.openGroup >= 0) this.groupEnds.array[this.openGroup] = line;
+    if (kind === LineKind.EndGroup) this.openGroup = -1;
+    else if (kind === LineKind.Error && this.firstError < 0) this.firstError = line;
+  }
+}
+
+/** Parses a complete log. */
+export function parseLog(text: string): LogModel {
+  const model = new LogModel();
+  model.append(text);
+  model.end();
+  return model;
+}

@@ -1,0 +1,70 @@
+import { THEME as T } from './palette';
+
+export const ROW_HEIGHT = 20;
+
+// Rollup has no CSS pipeline here, so the viewer's styles are one <style> element added to the page once.
+const CSS = `
+.ghlv { display: flex; flex-direction: column; background: ${T.background}; color: ${T.text}; border: 1px solid ${T.border};
+  border-radius: 6px; font-size: 12px; overflow: hidden; }
+.ghlv-toolbar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; padding: 6px 8px; background: ${T.toolbar};
+  border-bottom: 1px solid ${T.border}; }
+.ghlv-toolbar input[type=search] { background: ${T.background}; color: ${T.text}; border: 1px solid ${T.border};
+  border-radius: 6px; padding: 3px 8px; min-width: 220px; }
+.ghlv-toolbar button { background: transparent; color: ${T.text}; border: 1px solid ${T.border}; border-radius: 6px;
+  padding: 2px 8px; line-height: 18px; }
+.ghlv-toolbar button:hover:not(:disabled) { background: ${T.hover}; }
+.ghlv-toolbar button[aria-pressed=true] { background: ${T.selected}; border-color: ${T.notice}; }
+.ghlv-toolbar button:disabled { opacity: 0.5; }
+.ghlv-count { color: ${T.muted}; min-width: 80px; }
+.ghlv-spacer { flex: 1; }
+.ghlv-scroller { position: relative; flex: 1; overflow: auto; outline: none;
+  font-family: ui-monospace, SFMono-Regular, 'SF Mono', Menlo, Consolas, 'Liberation Mono', monospace; }
+.ghlv-scroller:focus-visible { box-shadow: inset 0 0 0 2px ${T.notice}; }
+.ghlv-inner { position: relative; min-width: 100%; }
+.ghlv-row { position: absolute; left: 0; right: 0; display: flex; align-items: flex-start; line-height: ${ROW_HEIGHT}px; white-space: pre; }
+.ghlv-wrap .ghlv-row { white-space: pre-wrap; word-break: break-all; }
+.ghlv-row:hover { background: ${T.hover}; }
+.ghlv-row.ghlv-selected { background: ${T.selected}; }
+.ghlv-ln { flex: none; text-align: right; color: ${T.muted}; background: none; border: 0; padding: 0 12px 0 8px;
+  font: inherit; cursor: pointer; user-select: none; }
+.ghlv-ln:hover, .ghlv-selected .ghlv-ln { color: ${T.text}; text-decoration: underline; }
+.ghlv-ts { flex: none; color: ${T.muted}; padding-right: 12px; user-select: none; }
+.ghlv-text { flex: 1; min-width: 0; }
+.ghlv-in-group .ghlv-text { padding-left: 20px; }
+.ghlv-caret { background: none; border: 0; color: ${T.muted}; padding: 0 4px 0 0; font: inherit; cursor: pointer; }
+.ghlv-k-group { font-weight: 600; cursor: pointer; }
+.ghlv-k-error { background: ${T.errorBackground}; } .ghlv-k-error .ghlv-text { color: ${T.error}; }
+.ghlv-k-warning { background: ${T.warningBackground}; } .ghlv-k-warning .ghlv-text { color: ${T.warning}; }
+.ghlv-k-notice .ghlv-text { color: ${T.notice}; }
+.ghlv-k-debug .ghlv-text { color: ${T.debug}; }
+.ghlv-k-command .ghlv-text { color: ${T.command}; }
+.ghlv-k-section .ghlv-text { font-weight: 600; }
+.ghlv-label { font-weight: 600; }
+.ghlv-match { background: ${T.match}; color: inherit; padding: 0; border-radius: 2px; }
+.ghlv-match.ghlv-current { background: ${T.currentMatch}; color: ${T.background}; }
+.ghlv-empty { padding: 16px; color: ${T.muted}; }
+.ghlv-probe { position: absolute; visibility: hidden; white-space: pre; }
+.ghrl { list-style: none; padding: 0; margin: 0; }
+.ghrl-job { border: 1px solid #d0d7de; border-radius: 6px; margin-bottom: 6px; }
+.ghrl-job-header { display: flex; gap: 8px; width: 100%; align-items: center; padding: 6px 10px; background: none; border: 0;
+  text-align: left; font-weight: 600; }
+.ghrl-open > .ghrl-job-header { border-bottom: 1px solid #d0d7de; }
+.ghrl-job-body { padding: 6px 10px 10px; display: flex; flex-direction: column; gap: 6px; }
+.ghrl-steps { list-style: none; padding: 0; margin: 0; columns: 2; }
+.ghrl-steps li { display: flex; gap: 8px; break-inside: avoid; }
+.ghrl-status { width: 1em; text-align: center; flex: none; }
+.ghrl-name { flex: 1; }
+.ghrl-duration { color: #6e7781; font-variant-numeric: tabular-nums; }
+.ghrl-message { padding: 8px 0; margin: 0; }
+.ghrl-error { color: #cf222e; }
+`;
+
+const STYLE_ID = 'github-log-viewer-styles';
+
+export function injectStyles(): void {
+  if (typeof document === 'undefined' || document.getElementById(STYLE_ID)) return;
+  const style = document.createElement('style');
+  style.id = STYLE_ID;
+  style.textContent = CSS;
+  document.head.appendChild(style);
+}

@@ -1,0 +1,47 @@
+import { useEffect, useMemo, useState } from 'react';
+
+import type { LogModel } from './parse';
+import type { SearchResult } from './search';
+import { firstMatchFrom, searchLog, termPattern } from './search';
+
+/** Typing pauses this long before a search runs: one scan of a million lines costs tens of milliseconds. */
+export const SEARCH_DELAY_MS = 150;
+
+export interface LogSearch {
+  query: string;
+  setQuery(query: string): void;
+  /** The term the result is for; lags `query` while the user types. */
+  result: SearchResult;
+  pattern?: RegExp;
+  searching: boolean;
+  /** Index of the current match, -1 without matches. */
+  current: number;
+  goTo(index: number): void;
+  /** Runs the search for what is typed without waiting for the typing pause (Enter). */
+  searchNow(): void;
+}
+
+/**
+ * Search state of a log viewer. `lineCount` re-runs the search as a live log grows. A new term starts at the first
+ * match at or below `anchorLine()`, read when the term is applied.
+ */
+export function useLogSearch(model: LogModel, lineCount: number, anchorLine: () => number): LogSearch {
+  const [query, setQuery] = useState('');
+  const [applied, setApplied] = useState({ term: '', anchor: 0 });
+  const [cursor, setCursor] = useState({ term: '', index: -1 });
+  useEffect(() => {
+    const timer = setTimeout(() => setApplied({ term: query, anchor: anchorLine() }), query ? SEARCH_DELAY_MS : 0);
+    return () => clearTimeout(timer);
+  }, [query, anchorLine]);
+  const { term, anchor } = applied;
+  const result = useMemo(() => searchLog(model, term, lineCount), [model, term, lineCount]);
+  const pattern = useMemo(() => (term ? termPattern(term) : undefined), [term]);
+  const count = result.lines.length;
+  const current =
+    count === 0 ? -1 : cursor.term === term ? Math.min(cursor.index, count - 1) : firstMatchFrom(result, anchor);
+  const goTo = (index: number) => {
+    if (count > 0) setCursor({ term, index: (index + count) % count });
+  };
+  const searchNow = () => setApplied({ term: query, anchor: anchorLine() });
+  return { query, setQuery, result, pattern, searching: query !== term, current, goTo, searchNow };
+}

@@ -1,0 +1,70 @@
+import { useCallback, useMemo, useState } from 'react';
+
+import type { Layout } from './layout';
+import { fixedLayout, measuredLayout } from './layout';
+import type { LogModel } from './parse';
+import { rowOfLine } from './rows';
+import { ROW_HEIGHT } from './styles';
+
+const FALLBACK_COLUMNS = 120;
+
+interface Measured {
+  cols: number;
+  /** Rendered height by line. */
+  heights: ReadonlyMap<number, number>;
+}
+
+/**
+ * Row positions. Unwrapped rows all have one height. Wrapped rows start from an estimate (characters ÷ columns, exact
+ * for monospace text without wide characters) and take their measured height once rendered.
+ */
+export function useRowLayout(options: {
+  model: LogModel;
+  rows: Uint32Array;
+  wrap: boolean;
+  /** Columns of text a row holds; 0 when unknown. */
+  columns: number;
+}): { layout: Layout; measure(container: HTMLElement | null): void } {
+  const { model, rows, wrap, columns } = options;
+  const cols = columns > 0 ? columns : FALLBACK_COLUMNS;
+  const [measured, setMeasured] = useState<Measured>({ cols, heights: new Map() });
+
+  const layout = useMemo(() => {
+    if (!wrap) return fixedLayout(rows.length, ROW_HEIGHT);
+    const heights = new Float64Array(rows.length);
+    for (let row = 0; row < rows.length; row++) {
+      const line = rows[row];
+      heights[row] = ROW_HEIGHT * Math.max(1, Math.ceil((model.lineEnd(line) - model.contentStart(line)) / cols));
+    }
+    if (measured.cols === cols) {
+      measured.heights.forEach((height, line) => {
+        const row = rowOfLine(rows, line);
+        if (rows[row] === line) heights[row] = height;
+      });
+    }
+    return measuredLayout(heights);
+  }, [model, rows, wrap, cols, measured]);
+
+  /** Reads the heights of the rendered rows (elements with `data-line`); call it after rendering. */
+  const measure = useCallback(
+    (element: HTMLElement | null) => {
+      if (!wrap || !element) return;
+      const changes: Array<[number, number]> = [];
+      element.querySelectorAll<HTMLElement>('[data-line]').forEach((rowElement) => {
+        const line = Number(rowElement.dataset.line) - 1;
+        const height = rowElement.offsetHeight;
+        const row = rowOfLine(rows, line);
+        if (height > 0 && rows[row] === line && layout.height(row) !== height) changes.push([line, height]);
+      });
+      if (changes.length === 0) return;
+      setMeasured((previous) => {
+        const heights = new Map(previous.cols === cols ? previous.heights : []);
+        changes.forEach(([line, height]) => heights.set(line, height));
+        return { cols, heights };
+      });
+    },
+    [wrap, rows, layout, cols],
+  );
+
+  return { layout, measure };
+}

@@ -1,0 +1,59 @@
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+
+import type { ScrollMap } from './layout';
+import { scrollMap } from './layout';
+import { ROW_HEIGHT } from './styles';
+
+export interface Scroller {
+  map: ScrollMap;
+  /** Content offset at the top of the viewport. */
+  contentTop: number;
+  /** How far rendered rows are shifted so that they sit in the viewport when scroll positions are scaled. */
+  shift: number;
+  scrollToContent(y: number): void;
+  scrollToEnd(): void;
+  onScroll(): void;
+}
+
+/**
+ * Scroll position of a virtualized list whose content is `contentHeight` px tall. With `follow`, the view stays pinned
+ * to the bottom as content grows, as long as the user was at the bottom.
+ */
+export function useScroller(
+  ref: React.RefObject<HTMLElement>,
+  viewportHeight: number,
+  contentHeight: number,
+  follow: boolean,
+): Scroller {
+  const [scrollTop, setScrollTop] = useState(0);
+  const atBottom = useRef(follow);
+  const map = useMemo(() => scrollMap(contentHeight, viewportHeight), [contentHeight, viewportHeight]);
+  const maxScroll = Math.max(0, map.scrollHeight - viewportHeight);
+
+  const scrollTo = useCallback(
+    (value: number) => {
+      const top = Math.max(0, Math.min(maxScroll, value));
+      if (ref.current) ref.current.scrollTop = top;
+      setScrollTop(top);
+      atBottom.current = top >= maxScroll - 1;
+    },
+    [ref, maxScroll],
+  );
+
+  const onScroll = useCallback(() => {
+    const element = ref.current;
+    if (!element) return;
+    setScrollTop(element.scrollTop);
+    atBottom.current = element.scrollTop + element.clientHeight >= element.scrollHeight - ROW_HEIGHT;
+  }, [ref]);
+
+  useLayoutEffect(() => {
+    if (follow && atBottom.current) scrollTo(maxScroll);
+  }, [follow, maxScroll, scrollTo]);
+
+  const top = Math.min(scrollTop, maxScroll);
+  const contentTop = map.toContent(top);
+  const scrollToContent = useCallback((y: number) => scrollTo(map.toScroll(y)), [map, scrollTo]);
+  const scrollToEnd = useCallback(() => scrollTo(maxScroll), [maxScroll, scrollTo]);
+  return { map, contentTop, shift: top - contentTop, scrollToContent, scrollToEnd, onScroll };
+}

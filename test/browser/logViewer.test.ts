@@ -1,0 +1,70 @@
+import type { Browser, Page } from 'playwright-core';
+
+import { SEARCH_TERM, syntheticLog } from '../../bench/syntheticLog';
+import { buildPage, hasChromium, launchChromium, root } from './chromium';
+
+const SKIP_REASON = '/usr/bin/chromium is missing: install it with `apt-get install -y chromium` (.ci/run does)';
+const LINES = 100_000;
+const API = 'http://gate.test/proxies/github/api/repos/octo-org/web-app';
+
+/** The current search match's line number, and whether its row lies inside the scrolled log's visible box. */
+function currentMatch(page: Page) {
+  return page.evaluate(() => {
+    const mark = document.querySelector('mark.ghlv-current');
+    const row = mark?.closest<HTMLElement>('[data-line]');
+    const scroller = document.querySelector('.ghlv-scroller');
+    if (!mark || !row || !scroller) return null;
+    const box = row.getBoundingClientRect();
+    const view = scroller.getBoundingClientRect();
+    return {
+      line: Number(row.dataset.line),
+      text: row.textContent ?? '',
+      visible: box.top >= view.top && box.bottom <= view.bottom,
+    };
+  });
+}
+
+describe('the run logs in Chromium', () => {
+  let browser: Browser | undefined;
+  const log = syntheticLog(LINES);
+
+  beforeAll(async () => {
+    if (hasChromium) browser = await launchChromium();
+  });
+  afterAll(async () => browser?.close());
+
+  it(`shows a ${LINES}-line job log and scrolls to the matches of a search`, async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const url = await buildPage('test/browser/page/runLogsPage.tsx', {
+      '@spinnaker/core': `${root}/test/browser/page/spinnakerCore.ts`,
+    });
+    const page = await browser.newPage();
+    const job = { id: 9, runId: 42, name: 'test', status: 'completed', conclusion: 'failure', steps: [] };
+    await page.route(`${API}/runs/42/jobs`, (route) => route.fulfill({ json: { items: [job] } }));
+    await page.route(`${API}/jobs/9/logs`, (route) => route.fulfill({ body: log, contentType: 'text/plain' }));
+    await page.goto(url);
+
+    // A failed job opens at its error, the log's last lines.
+    const error = page.locator(`[data-line="${LINES - 1}"]`);
+    await error.waitFor();
+    expect(await error.textContent()).toContain('Error: Process completed with exit code 1.');
+
+    const search = page.getByRole('searchbox', { name: 'Search log' });
+    await search.fill(SEARCH_TERM);
+    await search.press('Enter');
+    // The search starts at the match nearest below what is in view: here, near the end.
+    const count = page.getByText(/^\d+ of \d+$/);
+    await count.waitFor();
+    const [, total] = ((await count.textContent()) ?? '').split(' of ').map(Number);
+    expect(total).toBe(log.split(SEARCH_TERM).length - 1);
+    const near = await currentMatch(page);
+    expect(near).toMatchObject({ visible: true, text: expect.stringContaining(SEARCH_TERM) });
+
+    // The next match after the last is the first, near the top: tens of thousands of lines away.
+    await page.getByRole('button', { name: 'Next match' }).click();
+    await page.getByText(`1 of ${total}`).waitFor();
+    const first = await currentMatch(page);
+    expect(first).toMatchObject({ visible: true, text: expect.stringContaining(SEARCH_TERM) });
+    expect(first!.line).toBeLessThan(near!.line - LINES / 2);
+  });
+});

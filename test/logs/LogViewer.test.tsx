@@ -1,0 +1,111 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import React from 'react';
+
+import { LogViewer } from '../../src/logs/LogViewer';
+import { parseLog } from '../../src/logs/parse';
+import { readLogFixture } from './fixtures';
+
+function renderLog(text: string) {
+  const model = parseLog(text);
+  render(<LogViewer model={model} lineCount={model.lineCount} label="Job log" height={400} />);
+  return screen.getByLabelText('Job log');
+}
+
+const row = (region: HTMLElement, line: number) => region.querySelector<HTMLElement>(`[data-line="${line}"]`);
+const fixture = readLogFixture('failed-job.log');
+
+describe('<LogViewer />', () => {
+  it('folds groups by default and opens one when its header is clicked', async () => {
+    const region = renderLog(fixture);
+    const checkout = screen.getByRole('button', { name: 'Expand Run actions/checkout@v4' });
+    expect(checkout).toHaveAttribute('aria-expanded', 'false');
+    expect(region).not.toHaveTextContent('ssh-strict: true');
+
+    await userEvent.click(checkout);
+    expect(screen.getByRole('button', { name: 'Collapse Run actions/checkout@v4' })).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
+    expect(region).toHaveTextContent('ssh-strict: true');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Collapse Run actions/checkout@v4' }));
+    expect(region).not.toHaveTextContent('ssh-strict: true');
+  });
+
+  it('hides ##[endgroup] lines and shows annotations as GitHub does', () => {
+    const region = renderLog(fixture);
+    expect(region).not.toHaveTextContent('##[');
+    expect(region).toHaveTextContent('Warning: The `set-output` command is deprecated');
+    expect(row(region, 63)).toHaveClass('ghlv-k-warning');
+  });
+
+  it('counts matches, opens the folded group holding the current one and moves between them', async () => {
+    const region = renderLog(fixture);
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search log' }), 'cache');
+
+    expect(await screen.findByText('1 of 4')).toBeInTheDocument();
+    // "cache: npm" sits in the folded setup-node group, which opens for it; "hostedtoolcache" and "Cache" match too.
+    expect(region).toHaveTextContent('cache: npm');
+    expect(region.querySelector('mark.ghlv-current')).toHaveTextContent('cache');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next match' }));
+    expect(screen.getByText('2 of 4')).toBeInTheDocument();
+    expect(region.querySelector('mark.ghlv-current')?.closest('[data-line]')).toHaveTextContent(
+      'Found in cache @ /opt/hostedtoolcache/node/20.11.1/x64',
+    );
+
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search log' }), '{Shift>}{Enter}{/Shift}');
+    expect(screen.getByText('1 of 4')).toBeInTheDocument();
+  });
+
+  it('says when nothing matches', async () => {
+    renderLog(fixture);
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search log' }), 'no such text');
+    expect(await screen.findByText('No matches')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Next match' })).toBeDisabled();
+  });
+
+  it('hides timestamps until the user asks for them', async () => {
+    const region = renderLog(fixture);
+    expect(region).not.toHaveTextContent('2024-03-14T09:00:10.0007919Z');
+    await userEvent.click(screen.getByRole('button', { name: 'Timestamps' }));
+    expect(screen.getByRole('button', { name: 'Timestamps' })).toHaveAttribute('aria-pressed', 'true');
+    expect(row(region, 1)?.querySelector('.ghlv-ts')).toHaveTextContent('2024-03-14T09:00:10.0007919Z');
+  });
+
+  it('selects a line from its number and moves the selection with the arrow keys', async () => {
+    const region = renderLog(fixture);
+    await userEvent.click(screen.getByRole('button', { name: 'Line 20' }));
+    expect(row(region, 20)).toHaveClass('ghlv-selected');
+    expect(screen.getByRole('button', { name: 'Copy line' })).toBeInTheDocument();
+
+    fireEvent.keyDown(region, { key: 'ArrowDown' });
+    expect(row(region, 21)).toHaveClass('ghlv-selected');
+    fireEvent.keyDown(region, { key: 'ArrowUp' });
+    fireEvent.keyDown(region, { key: 'ArrowUp' });
+    // Up from line 20 skips the folded permissions group's body and ##[endgroup] to its header, line 16.
+    expect(row(region, 16)).toHaveClass('ghlv-selected');
+    fireEvent.keyDown(region, { key: 'Escape' });
+    expect(region.querySelector('.ghlv-selected')).toBeNull();
+  });
+
+  it('colours ANSI output and keeps only the rows in view in the DOM', () => {
+    const lines = Array.from({ length: 50_000 }, (_, i) => `\x1b[32mline ${i + 1}\x1b[0m`).join('\n');
+    const region = renderLog(lines);
+    expect(row(region, 1)?.querySelector('span[style]')).toHaveStyle({ color: '#3fb950' });
+    expect(region.querySelectorAll('[data-line]').length).toBeLessThan(100);
+    expect(row(region, 50_000)).toBeNull();
+
+    fireEvent.keyDown(region, { key: 'End' });
+    expect(row(region, 50_000)).toHaveTextContent('line 50000');
+  });
+
+  it('wraps long lines on demand', async () => {
+    renderLog(`short\n${'x'.repeat(5000)}\n`);
+    const wrap = screen.getByRole('button', { name: 'Wrap' });
+    await userEvent.click(wrap);
+    expect(wrap).toHaveAttribute('aria-pressed', 'true');
+    expect(document.querySelector('.ghlv')).toHaveClass('ghlv-wrap');
+  });
+});

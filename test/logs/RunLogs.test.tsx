@@ -1,0 +1,119 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import React from 'react';
+
+import { RunLogs } from '../../src/logs/RunLogs';
+import { readLogFixture } from './fixtures';
+import {
+  job,
+  jobsErrorHandler,
+  jobsHandler,
+  logErrorHandler,
+  logHandler,
+  renderWithClient,
+  server,
+  useBackend,
+} from './support';
+
+const TS = '2024-03-14T09:00:10.0000000Z ';
+const failedJobLog = readLogFixture('failed-job.log');
+
+/** A log whose error sits deep inside a group, far below the first screen. */
+function errorInGroupLog(): string {
+  const lines = ['##[group]Run actions/checkout@v4', 'with:', '  fetch-depth: 1', '##[endgroup]'];
+  for (let i = 0; i < 400; i++) lines.push(`compiling module ${i}`);
+  lines.push('##[group]Run npm test');
+  for (let i = 0; i < 100; i++) lines.push(`test ${i} passed`);
+  lines.push('##[error]expected 90 to be 81');
+  lines.push('##[endgroup]');
+  return lines.map((line) => TS + line).join('\n') + '\n';
+}
+
+const renderRun = () => renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} height={400} />);
+const logRegion = (name: string) => screen.findByLabelText(`Log of ${name}`);
+const row = (region: HTMLElement, line: number) => region.querySelector(`[data-line="${line}"]`);
+
+describe('<RunLogs />', () => {
+  useBackend();
+
+  it('lists the jobs with their steps and opens the failed job', async () => {
+    server.use(
+      jobsHandler([job(1, 'lint'), job(2, 'test (20.x)', { conclusion: 'failure' })]),
+      logHandler(2, failedJobLog),
+    );
+    renderRun();
+
+    const lint = await screen.findByRole('button', { name: /lint/ });
+    expect(lint).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.getByRole('button', { name: /test \(20\.x\)/ })).toHaveAttribute('aria-expanded', 'true');
+    const steps = screen.getByRole('list', { name: 'Steps of test (20.x)' });
+    expect(within(steps).getByText('Run npm test')).toBeInTheDocument();
+    expect(within(steps).getAllByRole('img', { name: 'succeeded' })).toHaveLength(3);
+    expect(within(steps).getAllByText('4s')).toHaveLength(3);
+    expect(screen.getByRole('button', { name: /test \(20\.x\)/ })).toHaveTextContent('1m 25s');
+    expect(await logRegion('test (20.x)')).toHaveTextContent('Error: Process completed with exit code 1.');
+  });
+
+  it('opens a failed job at its first error, inside its unfolded group', async () => {
+    server.use(jobsHandler([job(7, 'test', { conclusion: 'failure' })]), logHandler(7, errorInGroupLog()));
+    renderRun();
+
+    const region = await logRegion('test');
+    const error = await waitFor(() => {
+      const found = row(region, 506);
+      expect(found).not.toBeNull();
+      return found as HTMLElement;
+    });
+    expect(error).toHaveTextContent('Error: expected 90 to be 81');
+    expect(error).toHaveClass('ghlv-selected');
+    expect(row(region, 500)).toHaveTextContent('test 94 passed');
+    expect(row(region, 1)).toBeNull();
+  });
+
+  it('loads a job’s log when the user opens it', async () => {
+    server.use(
+      jobsHandler([job(1, 'lint'), job(2, 'build')]),
+      logHandler(1, `${TS}lint ok\n`),
+      logHandler(2, `${TS}built\n`),
+    );
+    renderRun();
+
+    expect(await logRegion('lint')).toHaveTextContent('lint ok');
+    await userEvent.click(screen.getByRole('button', { name: /build/ }));
+    expect(await logRegion('build')).toHaveTextContent('built');
+    expect(screen.queryByLabelText('Log of lint')).not.toBeInTheDocument();
+  });
+
+  it('says when GitHub has expired the log', async () => {
+    server.use(
+      jobsHandler([job(3, 'deploy')]),
+      logErrorHandler(3, 410, 'GoneError', 'The log of job 3 in octo-org/web-app has expired.'),
+    );
+    renderRun();
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'GitHub no longer has the log of deploy: logs are kept for a limited time',
+    );
+  });
+
+  it('says when the App may not read the log, with the backend’s reason', async () => {
+    server.use(
+      jobsHandler([job(3, 'deploy')]),
+      logErrorHandler(3, 404, 'NotFoundError', 'The log of job 3 in octo-org/web-app is not available.'),
+    );
+    renderRun();
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('The log of deploy cannot be shown: the GitHub App may not read');
+    expect(alert).toHaveTextContent('The log of job 3 in octo-org/web-app is not available.');
+  });
+
+  it('shows the backend’s message when the jobs cannot be loaded', async () => {
+    server.use(jobsErrorHandler(404, 'The GitHub App is not installed on octo-org/web-app.'));
+    renderRun();
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Failed to load the jobs of run 42: The GitHub App is not installed on octo-org/web-app.',
+    );
+  });
+});

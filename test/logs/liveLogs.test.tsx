@@ -1,0 +1,68 @@
+import { screen, waitFor } from '@testing-library/react';
+import React from 'react';
+
+import { LiveLog } from '../../src/logs/liveLog';
+import { RunLogs } from '../../src/logs/RunLogs';
+import { job, jobsHandler, logHandler, renderWithClient, server, useBackend } from './support';
+
+const TS = '2024-03-14T09:00:10.0000000Z ';
+// As GitHub writes a step: its `Run …` group holds the script, the output follows it.
+const STEPS = [
+  '##[group]Run ./deploy.sh',
+  '##[endgroup]',
+  'deploying web-app',
+  'waiting for rollout',
+  'rollout complete',
+];
+
+describe('live logs', () => {
+  useBackend();
+
+  it('appends new lines while the job runs and stops polling once it has completed', async () => {
+    let logRequests = 0;
+    let completed = false;
+    server.use(
+      jobsHandler(() => [
+        job(5, 'deploy', completed ? {} : { status: 'in_progress', conclusion: null, completedAt: null }),
+      ]),
+      logHandler(5, () => {
+        logRequests++;
+        return STEPS.slice(0, Math.min(logRequests, STEPS.length))
+          .map((line) => TS + line + '\n')
+          .join('');
+      }),
+    );
+    renderWithClient(
+      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+    );
+
+    const log = await screen.findByLabelText('Log of deploy');
+    expect(log).toHaveTextContent('Run ./deploy.sh');
+    await waitFor(() => expect(log).toHaveTextContent('deploying web-app'));
+    await waitFor(() => expect(log).toHaveTextContent('rollout complete'));
+    expect(screen.getAllByRole('img', { name: 'in progress' }).length).toBeGreaterThan(0);
+
+    completed = true;
+    expect(await screen.findByRole('button', { name: /^succeeded deploy/ })).toBeInTheDocument();
+    // The final read of the log after completion, then silence: polling every 20–80 ms would show within 500 ms.
+    await waitFor(() => expect(logRequests).toBeGreaterThan(STEPS.length));
+    const settled = logRequests;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(logRequests).toBe(settled);
+    expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('rollout complete');
+  });
+});
+
+describe('LiveLog', () => {
+  it('parses only what each poll added and starts over when the text is not a continuation', () => {
+    const live = new LiveLog();
+    const first = live.update('a\nb\n', false);
+    const second = live.update('a\nb\nc\n', false);
+    expect(second.model).toBe(first.model);
+    expect(second.lineCount).toBe(3);
+    const rewritten = live.update('x\ny\n', false);
+    expect(rewritten.model).not.toBe(first.model);
+    expect(rewritten.model.content(0)).toBe('x');
+    expect(live.update('x\ny\nz', true).lineCount).toBe(3);
+  });
+});

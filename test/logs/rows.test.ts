@@ -1,0 +1,69 @@
+import { LogBackoff } from '../../src/logs/backoff';
+import { fixedLayout, measuredLayout, MAX_SCROLL_HEIGHT, scrollMap } from '../../src/logs/layout';
+import { LogModel, parseLog } from '../../src/logs/parse';
+import { foldedGroups, rowOfLine, visibleLines } from '../../src/logs/rows';
+
+const LOG = '##[group]One\na\n##[endgroup]\nb\n##[group]Two\n##[error]boom\n##[endgroup]\n##[group]Three\nc\n';
+
+describe('foldedGroups and visibleLines', () => {
+  it('folds every group but the one holding the first error, and hides ##[endgroup] lines', () => {
+    const model = parseLog(LOG);
+    const folded = foldedGroups(model, new Map());
+    expect(Array.from(folded)).toEqual([1, 0, 1]);
+    expect(Array.from(visibleLines(model, folded))).toEqual([0, 3, 4, 5, 7]);
+  });
+
+  it('lets the user open and fold groups', () => {
+    const model = parseLog(LOG);
+    const folded = foldedGroups(
+      model,
+      new Map([
+        [0, false],
+        [1, true],
+      ]),
+    );
+    expect(Array.from(visibleLines(model, folded))).toEqual([0, 1, 3, 4, 7]);
+  });
+
+  it('keeps open the unterminated group a live log is still writing', () => {
+    const model = new LogModel();
+    model.append('##[group]Run deploy\nstep 1\n');
+    expect(Array.from(foldedGroups(model, new Map()))).toEqual([0]);
+    model.end();
+    expect(Array.from(foldedGroups(model, new Map()))).toEqual([1]);
+  });
+
+  it('finds the row of a line, or of the closest shown line before it', () => {
+    const rows = new Uint32Array([0, 3, 4, 7]);
+    expect([rowOfLine(rows, 4), rowOfLine(rows, 5), rowOfLine(rows, 100)]).toEqual([2, 2, 3]);
+  });
+});
+
+describe('layouts', () => {
+  it('places fixed and measured rows', () => {
+    const fixed = fixedLayout(10, 20);
+    expect([fixed.total, fixed.top(3), fixed.rowAt(59), fixed.rowAt(1e9)]).toEqual([200, 60, 2, 9]);
+    const measured = measuredLayout(new Float64Array([20, 60, 20]));
+    expect([measured.total, measured.top(2), measured.rowAt(79), measured.rowAt(80)]).toEqual([100, 80, 1, 2]);
+  });
+
+  it('scales scroll positions past the height browsers allow', () => {
+    expect(scrollMap(1000, 100).toContent(500)).toBe(500);
+    const map = scrollMap(20_000_000, 600);
+    expect(map.scrollHeight).toBe(MAX_SCROLL_HEIGHT);
+    expect(map.toContent(MAX_SCROLL_HEIGHT - 600)).toBeCloseTo(20_000_000 - 600);
+    expect(map.toScroll(map.toContent(12345))).toBeCloseTo(12345);
+  });
+});
+
+describe('LogBackoff', () => {
+  it('waits longer after each poll that brought nothing new, and starts over when the log grows', () => {
+    const backoff = new LogBackoff({ jobsMs: 0, logMinMs: 2_000, logMaxMs: 30_000 });
+    expect(backoff.next({ data: 'a', dataUpdatedAt: 1, errorUpdatedAt: 0 })).toBe(2_000);
+    expect(backoff.next({ data: 'a', dataUpdatedAt: 1, errorUpdatedAt: 0 })).toBe(2_000);
+    const waits = [2, 3, 4, 5, 6].map((at) => backoff.next({ data: 'a', dataUpdatedAt: at, errorUpdatedAt: 0 }));
+    expect(waits).toEqual([4_000, 8_000, 16_000, 30_000, 30_000]);
+    expect(backoff.next({ data: 'a', dataUpdatedAt: 6, errorUpdatedAt: 7 })).toBe(30_000);
+    expect(backoff.next({ data: 'ab', dataUpdatedAt: 8, errorUpdatedAt: 7 })).toBe(2_000);
+  });
+});
