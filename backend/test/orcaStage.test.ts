@@ -74,6 +74,7 @@ describe('config/orca-local.yml driven as Orca runs a preconfigured webhook stag
       executionId: '01JEXECUTIONORCA',
       stageId: 'stage-orca',
       stageStartTime: expect.any(Number),
+      application: 'hello',
       repository: 'octo-org/hello-world',
       dispatchType: 'workflow_dispatch',
       workflow: 'deploy.yml',

@@ -47,6 +47,8 @@ const keyOf = (body: { executionId: string; stageId: string; stageStartTime?: nu
 
 const identity = {
   ...stageKey,
+  /** The Spinnaker application of the execution (for the access policy). */
+  application: z.string().max(200).optional(),
   repository,
   /** Orca itself stops after the dispatch when false; accepted so the whole stage context can be sent. */
   waitForCompletion: z.boolean().optional(),

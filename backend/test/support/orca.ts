@@ -81,7 +81,7 @@ export function loadPreconfiguredWebhook(
 
 interface SpelRoot {
   context: Record<string, unknown>;
-  execution: { id: string };
+  execution: { id: string; application: string };
   stage: { id: string; startTime: number };
 }
 
@@ -89,6 +89,7 @@ function valueOf(path: string, root: SpelRoot): unknown {
   if (path === '#currentStage().id') return root.stage.id;
   if (path === '#currentStage().startTime') return root.stage.startTime;
   if (path === 'execution.id') return root.execution.id;
+  if (path === 'execution.application') return root.execution.application;
   if (/^[A-Za-z_]\w*$/.test(path)) return root.context[path] ?? null;
   throw new Error(`The Orca emulator does not evaluate \${${path}}; extend it only with what Orca's SpEL does`);
 }
@@ -127,6 +128,7 @@ export interface RunOptions {
   /** The stage as Deck saved it: `repository`, `workflow`, `inputs`, … */
   stage: Record<string, Json>;
   executionId?: string;
+  application?: string;
   stageId?: string;
   stageStartTime?: number;
   /** Called before each poll with its number (from 1); answer `cancel` to cancel the stage as a user would. */
@@ -146,7 +148,7 @@ export async function runWebhookStage(options: RunOptions): Promise<StageOutcome
   }
   const root: SpelRoot = {
     context,
-    execution: { id: options.executionId ?? '01JEXECUTIONORCA' },
+    execution: { id: options.executionId ?? '01JEXECUTIONORCA', application: options.application ?? 'hello' },
     stage: { id: options.stageId ?? 'stage-orca', startTime: options.stageStartTime ?? Date.now() },
   };
   const at = (field: string) => {
