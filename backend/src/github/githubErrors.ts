@@ -2,7 +2,7 @@ import { RequestError } from '@octokit/request-error';
 import { GoneError, HttpError, NotFoundError, RateLimitedError, UnprocessableError, UpstreamError } from '../errors.js';
 
 export const APP_PERMISSIONS_HINT =
-  'The GitHub App needs these repository permissions: Actions (read and write), Contents (read), Deployments (read and write), Metadata (read); after changing them, accept the new permissions on each installation.';
+  'The GitHub App needs these repository permissions: Actions (read and write), Contents (read; read and write for repository_dispatch), Deployments (read and write), Metadata (read); after changing them, accept the new permissions on each installation (docs/github-app.md).';
 
 /** Endpoints GitHub authenticates with the App's JWT rather than an installation token. */
 function usedAppJwt(error: RequestError): boolean {
