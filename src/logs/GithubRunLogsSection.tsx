@@ -4,15 +4,19 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import React from 'react';
 
 import { queryClient } from '../queryClient';
+import { runFromContext } from '../stages/githubWorkflow/runFromContext';
 import { RunLogs } from './RunLogs';
-import { runFromStageContext } from './stageContext';
 
 function GithubRunLogs(props: IExecutionDetailsSectionProps) {
-  const run = runFromStageContext(props.stage.context);
+  const run = runFromContext(props.stage);
   return (
     <ExecutionDetailsSection name={props.name} current={props.current}>
       <QueryClientProvider client={queryClient}>
-        {run ? <RunLogs {...run} /> : <p>Logs appear here once the stage has started its GitHub workflow run.</p>}
+        {run ? (
+          <RunLogs owner={run.owner} repo={run.repo} runId={run.runId} />
+        ) : (
+          <p>Logs appear here once the stage has started its GitHub workflow run.</p>
+        )}
       </QueryClientProvider>
     </ExecutionDetailsSection>
   );

@@ -4,4 +4,3 @@ export type { LogViewerProps } from './LogViewer';
 export { LineKind, LogModel, parseLog } from './parse';
 export { RunLogs } from './RunLogs';
 export type { RunLogsProps } from './RunLogs';
-export { runFromStageContext } from './stageContext';
