@@ -1,0 +1,239 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, parseAllDocuments } from 'yaml';
+import type { ConfigError } from '../../backend/src/config';
+import { loadConfig } from '../../backend/src/config';
+import { BACKEND, IN_CLUSTER_BACKEND_URL, KUBERNETES } from '../../release/spinnakerConfig';
+import { servesPath, startBackend } from './backendApp';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+/** Dockerfile instructions with continuation lines joined and comments dropped, split into build stages. */
+function dockerStages(text: string): { from: string; name?: string; instructions: Instruction[] }[] {
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  const stages: { from: string; name?: string; instructions: Instruction[] }[] = [];
+  for (const line of lines) {
+    const [, keyword = '', args = ''] = /^(\S+)\s+(.*)$/.exec(line) ?? [];
+    if (keyword.toUpperCase() === 'FROM') {
+      const [image = '', , name] = args.split(/\s+/);
+      stages.push({ from: image, name, instructions: [] });
+    } else {
+      stages.at(-1)!.instructions.push({ keyword: keyword.toUpperCase(), args });
+    }
+  }
+  return stages;
+}
+
+const last = (instructions: Instruction[], keyword: string) =>
+  instructions.filter((i) => i.keyword === keyword).at(-1)?.args;
+
+describe('deploy/Dockerfile', () => {
+  const stages = dockerStages(read('deploy/Dockerfile'));
+  const runtime = stages.at(-1)!;
+  const all = (keyword: string) => stages.flatMap((stage) => stage.instructions.filter((i) => i.keyword === keyword));
+
+  it('runs on node:20-slim as a non-root user', () => {
+    expect(runtime.from).toBe('node:20-slim');
+    const user = last(runtime.instructions, 'USER');
+    expect(user).toBeDefined();
+    expect(user!.split(':')[0]).not.toMatch(/^(root|0)$/);
+  });
+
+  it('starts dist/server.js from the backend directory and exposes the port the backend listens on', () => {
+    expect(JSON.parse(last(runtime.instructions, 'CMD')!)).toEqual(['node', 'dist/server.js']);
+    expect(last(runtime.instructions, 'WORKDIR')).toBe('/app/backend');
+    expect(last(runtime.instructions, 'EXPOSE')).toBe(String(BACKEND.port));
+    expect(runtime.instructions.some((i) => i.keyword === 'COPY' && /\/app\/backend\/dist\b/.test(i.args))).toBe(true);
+  });
+
+  it('checks /health with node, since the slim image has no curl', () => {
+    const healthcheck = last(runtime.instructions, 'HEALTHCHECK')!;
+    expect(healthcheck).toMatch(/CMD \["node", "-e", .*\/health/);
+  });
+
+  it('keeps the embedded database on a volume the user owns', () => {
+    expect(last(runtime.instructions, 'VOLUME')).toBe('/app/backend/data');
+    const user = last(runtime.instructions, 'USER')!;
+    expect(
+      runtime.instructions.some((i) => i.keyword === 'RUN' && i.args.includes(`chown ${user} /app/backend/data`)),
+    ).toBe(true);
+  });
+
+  it('installs with npm ci, with the toolchain better-sqlite3 compiles with, and ships no dev dependencies', () => {
+    const runs = all('RUN').map((i) => i.args);
+    expect(runs.some((run) => /apt-get install .*python3.*make.*g\+\+/.test(run))).toBe(true);
+    expect(runs.some((run) => /npm ci --workspace backend --omit=dev/.test(run))).toBe(true);
+    expect(runs.some((run) => /npm install\b/.test(run))).toBe(false);
+    const productionStage = stages.find((stage) =>
+      stage.instructions.some((i) => i.keyword === 'RUN' && i.args.includes('--omit=dev')),
+    )!;
+    const nodeModules = runtime.instructions.filter((i) => i.keyword === 'COPY' && /node_modules/.test(i.args));
+    expect(nodeModules.length).toBeGreaterThan(0);
+    for (const copy of nodeModules) expect(copy.args).toContain(`--from=${productionStage.name}`);
+  });
+
+  it('has a .dockerignore that keeps local installs and build output out of the context, and the sources in', () => {
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'));
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', 'backend/dist', 'backend/data', '.git']));
+    for (const needed of ['backend', 'backend/src', 'package.json', 'package-lock.json']) {
+      expect(ignored, needed).not.toContain(needed);
+    }
+  });
+});
+
+interface Container {
+  name: string;
+  image: string;
+  ports: { name: string; containerPort: number }[];
+  envFrom: ({ configMapRef: { name: string } } | { secretRef: { name: string } })[];
+  env: { name: string; value: string }[];
+  volumeMounts: { name: string; mountPath: string }[];
+  livenessProbe: { httpGet: { path: string; port: string } };
+  readinessProbe: { httpGet: { path: string; port: string } };
+  resources: { requests: object; limits: object };
+  securityContext: { allowPrivilegeEscalation: boolean; readOnlyRootFilesystem: boolean };
+}
+interface Deployment {
+  spec: {
+    selector: { matchLabels: Record<string, string> };
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: {
+        securityContext: { runAsNonRoot: boolean; runAsUser: number };
+        containers: Container[];
+        volumes: { name: string; secret?: { secretName: string; items: { key: string; path: string }[] } }[];
+      };
+    };
+  };
+}
+interface Service {
+  metadata: { name: string };
+  spec: { selector: Record<string, string>; ports: { port: number; targetPort: string }[] };
+}
+
+describe('deploy/kubernetes', () => {
+  const kustomization = parse(read('deploy/kubernetes/kustomization.yaml')) as {
+    namespace: string;
+    resources: string[];
+  };
+  const resources = kustomization.resources.map((file) => ({
+    file,
+    doc: parse(read(`deploy/kubernetes/${file}`)) as { kind: string; metadata: { name: string } },
+  }));
+  const ofKind = <T>(kind: string) => resources.find((r) => r.doc.kind === kind)!.doc as unknown as T;
+  const deployment = ofKind<Deployment>('Deployment');
+  const pod = deployment.spec.template.spec;
+  const container = pod.containers[0]!;
+  const service = ofKind<Service>('Service');
+  const configMap = ofKind<{ metadata: { name: string }; data: Record<string, string> }>('ConfigMap');
+  const secrets = parseAllDocuments(read('deploy/kubernetes/secret.template.yaml')).map(
+    (doc) => doc.toJS() as { metadata: { name: string }; stringData: Record<string, string> },
+  );
+
+  let backend: Awaited<ReturnType<typeof startBackend>>;
+  beforeAll(async () => {
+    backend = await startBackend();
+  });
+  afterAll(() => backend.close());
+
+  it("probes the backend's /health (liveness) and /ready (readiness) on its port", async () => {
+    const port = container.ports.find((p) => p.name === container.livenessProbe.httpGet.port)!;
+    expect(port.containerPort).toBe(BACKEND.port);
+    expect(container.livenessProbe.httpGet.path).toBe('/health');
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: port.name });
+    expect((await fetch(`${backend.url}/health`)).status).toBe(200);
+    expect(await servesPath(await fetch(`${backend.url}/ready`))).toBe(true);
+  });
+
+  it('is reached through a Service on port 8086 that selects the pods, at the URL Spinnaker is given', () => {
+    expect(service.spec.ports).toEqual([expect.objectContaining({ port: BACKEND.port, targetPort: 'http' })]);
+    expect(deployment.spec.template.metadata.labels).toMatchObject(service.spec.selector);
+    expect(deployment.spec.template.metadata.labels).toMatchObject(deployment.spec.selector.matchLabels);
+    expect(IN_CLUSTER_BACKEND_URL).toBe(
+      `http://${service.metadata.name}.${kustomization.namespace}.svc:${service.spec.ports[0]!.port}`,
+    );
+  });
+
+  it("runs as the image's non-root user, with limits and without privileges", () => {
+    const user = last(dockerStages(read('deploy/Dockerfile')).at(-1)!.instructions, 'USER')!;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: Number(user.split(':')[0]) });
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+    expect(container.resources.requests).toBeDefined();
+    expect(container.resources.limits).toBeDefined();
+    expect(container.volumeMounts.map((m) => m.mountPath)).toContain('/app/backend/data');
+  });
+
+  it('mounts the App key where GITHUB_APP_PRIVATE_KEY_PATH points', () => {
+    const keyPath = container.env.find((e) => e.name === 'GITHUB_APP_PRIVATE_KEY_PATH')!.value;
+    const mount = container.volumeMounts.find((m) => keyPath.startsWith(`${m.mountPath}/`))!;
+    const volume = pod.volumes.find((v) => v.name === mount.name)!;
+    expect(volume.secret?.secretName).toBe(KUBERNETES.privateKeySecretName);
+    expect(volume.secret?.items).toEqual([
+      { key: KUBERNETES.privateKeyFile, path: keyPath.slice(mount.mountPath.length + 1) },
+    ]);
+    const keySecret = secrets.find((s) => s.metadata.name === KUBERNETES.privateKeySecretName)!;
+    expect(Object.keys(keySecret.stringData)).toEqual([KUBERNETES.privateKeyFile]);
+  });
+
+  it('gives the backend every variable it requires, and only variables it knows', () => {
+    const refs = container.envFrom.map((source) =>
+      'configMapRef' in source ? source.configMapRef.name : source.secretRef.name,
+    );
+    expect(refs).toEqual([configMap.metadata.name, KUBERNETES.secretName]);
+    const secret = secrets.find((s) => s.metadata.name === KUBERNETES.secretName)!;
+    const provided = {
+      ...configMap.data,
+      ...secret.stringData,
+      ...Object.fromEntries(container.env.map((e) => [e.name, e.value])),
+    };
+
+    const configSource = read('backend/src/config.ts');
+    for (const name of Object.keys(provided)) expect(configSource, `${name} is read by the backend`).toContain(name);
+
+    // Replace the placeholders with valid values and the key file with a real key: the backend must start.
+    const dir = mkdtempSync(join(tmpdir(), 'deploy-key-'));
+    try {
+      const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+        type: 'pkcs1',
+        format: 'pem',
+      });
+      writeFileSync(join(dir, KUBERNETES.privateKeyFile), pem);
+      const env = Object.fromEntries(
+        Object.entries(provided).map(([name, value]) => [name, value.startsWith('REPLACE') ? SAMPLE[name] : value]),
+      );
+      env.GITHUB_APP_PRIVATE_KEY_PATH = join(dir, KUBERNETES.privateKeyFile);
+      let problems: string[] = [];
+      try {
+        loadConfig(env);
+      } catch (error) {
+        problems = (error as ConfigError).problems;
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Values an operator would put in place of the templates' REPLACE placeholders. */
+const SAMPLE: Record<string, string> = {
+  GITHUB_APP_ID: '123456',
+  SPINNAKER_UI_URL: 'https://spinnaker.example.com',
+  GITHUB_WEBHOOK_SECRET: 'webhook-secret',
+  STAGE_SECRET: 'a-stage-secret-of-32-characters!',
+};
