@@ -1,7 +1,16 @@
 import { REST } from '@spinnaker/core';
 
 import { ResponseError } from './ResponseError';
-import type { BranchDto, JobDto, ListDto, RepositoryDto, RunDto, WorkflowDto, WorkflowInputsDto } from './types';
+import type {
+  BranchDto,
+  DeploymentDto,
+  JobDto,
+  ListDto,
+  RepositoryDto,
+  RunDto,
+  WorkflowDto,
+  WorkflowInputsDto,
+} from './types';
 
 /**
  * The backend's read API, reached through Gate's proxy (`proxies.github` in Gate's configuration). Deck's REST helper
@@ -63,6 +72,24 @@ export function getWorkflowInputs({
  */
 export async function listBranches({ owner, repo }: RepoArgs): Promise<BranchDto[]> {
   return (await get<ListDto<BranchDto>>(['repos', owner, repo, 'branches'])).items;
+}
+
+/**
+ * The repository's recent workflow runs (GitHub's first page, newest first), of one workflow when `workflow` (file
+ * name or id) is given.
+ * @throws ResponseError; 404 when the workflow does not exist
+ */
+export async function listRecentRuns({ owner, repo, workflow }: RepoArgs & { workflow?: string }): Promise<RunDto[]> {
+  const query = workflow ? { workflow } : undefined;
+  return (await get<ListDto<RunDto>>(['repos', owner, repo, 'runs'], query)).items;
+}
+
+/**
+ * The repository's recent deployments (GitHub's first page, newest first).
+ * @throws ResponseError
+ */
+export async function listDeployments({ owner, repo }: RepoArgs): Promise<DeploymentDto[]> {
+  return (await get<ListDto<DeploymentDto>>(['repos', owner, repo, 'deployments'])).items;
 }
 
 /**

@@ -2,10 +2,19 @@ import type { UseQueryOptions } from '@tanstack/react-query';
 import { useQuery } from '@tanstack/react-query';
 
 import type { RepoArgs, RunArgs } from './client';
-import { getRun, getWorkflowInputs, listBranches, listJobs, listRepositories, listWorkflows } from './client';
+import {
+  getRun,
+  getWorkflowInputs,
+  listBranches,
+  listDeployments,
+  listJobs,
+  listRecentRuns,
+  listRepositories,
+  listWorkflows,
+} from './client';
 import { isLookupValue, parseRepository } from './lookup';
 import type { ResponseError } from './ResponseError';
-import type { BranchDto, JobDto, RepositoryDto, RunDto, WorkflowDto, WorkflowInputsDto } from './types';
+import type { BranchDto, DeploymentDto, JobDto, RepositoryDto, RunDto, WorkflowDto, WorkflowInputsDto } from './types';
 
 /** How often a run that is not completed is read again while its stage runs. */
 export const LIVE_REFETCH_MS = 5_000;
@@ -30,6 +39,9 @@ export const githubKeys = {
   branches: (repo: RepoArgs | undefined) => [...githubKeys.all, 'branches', { ...repo }] as const,
   run: (run: RunArgs | undefined) => [...githubKeys.all, 'run', { ...run }] as const,
   jobs: (run: RunArgs | undefined) => [...githubKeys.all, 'jobs', { ...run }] as const,
+  recentRuns: (repo: RepoArgs | undefined, workflow: string | undefined) =>
+    [...githubKeys.all, 'recentRuns', { ...repo, workflow }] as const,
+  deployments: (repo: RepoArgs | undefined) => [...githubKeys.all, 'deployments', { ...repo }] as const,
 };
 
 function required<T>(value: T | undefined): T {
@@ -75,6 +87,29 @@ export function branchesQuery(repository: string | undefined): UseQueryOptions<B
   };
 }
 
+/** Recent runs of the repository; of one workflow (file name or id) when `workflow` is given. */
+export function recentRunsQuery(
+  repository: string | undefined,
+  workflow: string | undefined,
+): UseQueryOptions<RunDto[], ResponseError> {
+  const repo = parseRepository(repository);
+  const only = workflow || undefined;
+  return {
+    queryKey: githubKeys.recentRuns(repo, only),
+    queryFn: () => listRecentRuns({ ...required(repo), workflow: only }),
+    enabled: repo !== undefined && (only === undefined || isLookupValue(only)),
+  };
+}
+
+export function deploymentsQuery(repository: string | undefined): UseQueryOptions<DeploymentDto[], ResponseError> {
+  const repo = parseRepository(repository);
+  return {
+    queryKey: githubKeys.deployments(repo),
+    queryFn: () => listDeployments(required(repo)),
+    enabled: repo !== undefined,
+  };
+}
+
 export function runQuery(lookup: RunLookup): UseQueryOptions<RunDto, ResponseError> {
   const run = runArgs(lookup);
   return { queryKey: githubKeys.run(run), queryFn: () => getRun(required(run)), enabled: run !== undefined };
@@ -92,6 +127,11 @@ export const useWorkflows = (repository: string | undefined) => useQuery(workflo
 export const useWorkflowInputs = (args: WorkflowInputsArgs) => useQuery(workflowInputsQuery(args));
 
 export const useBranches = (repository: string | undefined) => useQuery(branchesQuery(repository));
+
+export const useRecentRuns = (repository: string | undefined, workflow: string | undefined) =>
+  useQuery(recentRunsQuery(repository, workflow));
+
+export const useDeployments = (repository: string | undefined) => useQuery(deploymentsQuery(repository));
 
 /** A workflow run; with `live`, read again every few seconds until GitHub reports it completed. */
 export const useRun = (lookup: RunLookup, { live = false } = {}) =>

@@ -101,3 +101,15 @@ export interface JobDto {
 export interface ListDto<T> {
   items: T[];
 }
+
+/** `GET /api/repos/:owner/:repo/deployments`: recent deployments, newest first. */
+export interface DeploymentDto {
+  id: number;
+  environment: string;
+  ref: string;
+  sha: string;
+  task: string;
+  description: string | null;
+  creator: string | null;
+  createdAt: string;
+}

@@ -13,6 +13,7 @@ describe('src/api/types.ts', () => {
     expectTypeOf<local.RunDto>().toEqualTypeOf<contract.RunDto>();
     expectTypeOf<local.StepDto>().toEqualTypeOf<contract.StepDto>();
     expectTypeOf<local.JobDto>().toEqualTypeOf<contract.JobDto>();
+    expectTypeOf<local.DeploymentDto>().toEqualTypeOf<contract.DeploymentDto>();
     expectTypeOf<local.ListDto<local.BranchDto>>().toEqualTypeOf<contract.ListDto<contract.BranchDto>>();
   });
 });

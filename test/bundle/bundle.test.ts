@@ -45,7 +45,7 @@ function readBundle(): string {
 }
 
 describe('build/dist/index.js', () => {
-  it('loads like Deck loads it and registers the githubWorkflow stage', async () => {
+  it('loads like Deck loads it and registers the githubWorkflow stage and both trigger types', async () => {
     readBundle();
     Object.assign(window, { spinnaker: { plugins: { sharedLibraries } } });
     const module = await import(/* @vite-ignore */ pathToFileURL(bundlePath).href);
@@ -53,6 +53,10 @@ describe('build/dist/index.js', () => {
     await registerPluginExtensions(module.plugin);
 
     expect(Registry.pipeline.getStageTypes().map((type) => type.key)).toContain('githubWorkflow');
+    // registerPluginExtensions calls the plugin's initialize, which registers the trigger types.
+    expect(Registry.pipeline.getTriggerTypes().map((type) => type.key)).toEqual(
+      expect.arrayContaining(['githubWorkflowRun', 'githubDeployment']),
+    );
     // A second copy of React in the bundle would fail here with an invalid hook call.
     const StageConfig = Registry.pipeline.getStageConfig(stage).component!;
     const pipeline = { id: 'p1', name: 'Release', application: 'deployer', stages: [stage], triggers: [] };

@@ -53,6 +53,20 @@ export const handlers = [
       ? HttpResponse.json(inputs)
       : errorResponse(404, 'NotFoundError', `${params.workflow} does not exist at ${ref} in octo-org/app.`, request);
   }),
+  http.get(`${API}/repos/:owner/:repo/runs`, ({ params, request }) => {
+    if (!known(params.owner, params.repo)) return notInstalled(request, String(params.owner), String(params.repo));
+    const workflow = new URL(request.url).searchParams.get('workflow');
+    if (!workflow) return HttpResponse.json({ items: fixtures.recentRuns });
+    const found = fixtures.workflows.find((w) => w.fileName === workflow || String(w.id) === workflow);
+    return found
+      ? HttpResponse.json({ items: fixtures.recentRuns.filter((r) => r.workflowId === found.id) })
+      : errorResponse(404, 'NotFoundError', `Workflow ${workflow} does not exist in octo-org/app.`, request);
+  }),
+  http.get(`${API}/repos/:owner/:repo/deployments`, ({ params, request }) =>
+    known(params.owner, params.repo)
+      ? HttpResponse.json({ items: fixtures.deployments })
+      : notInstalled(request, String(params.owner), String(params.repo)),
+  ),
   http.get(`${API}/repos/:owner/:repo/runs/:runId`, () => HttpResponse.json(fixtures.run)),
   http.get(`${API}/repos/:owner/:repo/runs/:runId/jobs`, () => HttpResponse.json({ items: fixtures.jobs })),
 ];

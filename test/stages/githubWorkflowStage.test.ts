@@ -37,6 +37,7 @@ function expectOurs(config: IStageTypeConfig): void {
   expect(config.templateUrl).toBeUndefined();
   expect(config.executionDetailsSections?.map((section) => section.title)).toEqual([
     GithubWorkflowExecutionDetails.title,
+    'logs',
     'taskStatus',
   ]);
 }

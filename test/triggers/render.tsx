@@ -1,0 +1,65 @@
+import type { Application, IPipeline } from '@spinnaker/core';
+import { Triggers } from '@spinnaker/core';
+import { render, screen } from '@testing-library/react';
+import type userEvent from '@testing-library/user-event';
+import React from 'react';
+
+import { plugin } from '../../src';
+import { bootstrapAngular } from '../angular';
+
+/**
+ * AngularJS as the pipeline editor needs it: the Triggers page's Metadata section reads Deck's override registry
+ * through ReactInjector, which spinnaker.core.react initializes. Then the plugin registers its trigger types.
+ */
+export function setUpTriggersPage(): void {
+  bootstrapAngular(['spinnaker.core.react', 'spinnaker.core.override.registry']);
+  plugin.initialize!(plugin);
+}
+
+/**
+ * Deck's own pipeline Triggers page (core `Triggers` → `TriggersPageContent` → `Trigger`), which mounts a trigger
+ * type's `component` inside its Formik form and writes every change back into the pipeline.
+ */
+export function renderTriggersPage(triggers: Array<Record<string, unknown>>) {
+  const pipeline = { id: 'p1', name: 'Release', application: 'deployer', stages: [], triggers } as unknown as IPipeline;
+  const application = { name: 'deployer' } as unknown as Application;
+  let rerender: (ui: React.ReactElement) => void = () => {};
+  const page = () => (
+    <Triggers
+      application={application}
+      pipeline={pipeline}
+      fieldUpdated={() => {}}
+      updatePipelineConfig={(changes) => {
+        Object.assign(pipeline, changes);
+        // Deck's pipeline configurer re-renders on its next AngularJS digest, not inside React's commit.
+        setTimeout(() => rerender(page()));
+      }}
+      revertCount={0}
+    />
+  );
+  // The trigger types' components bring the plugin's own QueryClient, as in Deck.
+  const result = render(page());
+  rerender = result.rerender;
+  /** The pipeline's triggers as they would be saved (JSON drops undefined fields). */
+  const saved = () => JSON.parse(JSON.stringify(pipeline.triggers)) as Array<Record<string, unknown>>;
+  return { ...result, pipeline, saved };
+}
+
+type User = ReturnType<typeof userEvent.setup>;
+
+/** The field (label, input and messages) with this label, in Deck's StandardFieldLayout. */
+export async function field(label: string): Promise<HTMLElement> {
+  const found = await screen.findByText(label, { selector: '.StandardFieldLayout_Label' });
+  return found.closest('.StandardFieldLayout') as HTMLElement;
+}
+
+export async function choose(user: User, label: string, option: string): Promise<void> {
+  await user.click(await screen.findByLabelText(label));
+  await user.click(await screen.findByText(option, { selector: '.Select-option, .Select-option *' }));
+}
+
+/** The preview's table row of the run or deployment whose first cell holds this text. */
+export async function previewRow(text: string): Promise<HTMLElement> {
+  const cell = await screen.findByText(text, { selector: 'td, td *' });
+  return cell.closest('tr') as HTMLElement;
+}
