@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Express } from 'express';
+
+import { createApp } from '../backend/src/app.js';
+import { DeploymentStatuses } from '../backend/src/deployments/deploymentStatuses.js';
+import { GithubApp } from '../backend/src/github/githubApp.js';
+import { createLogger } from '../backend/src/logger.js';
+import { createMetrics } from '../backend/src/metrics.js';
+import { Gate } from '../backend/src/spinnaker/gate.js';
+import type { AccessPolicy } from '../backend/src/stage/accessPolicy.js';
+import { openStore } from '../backend/src/store/index.js';
+import { DeliveryWorker } from '../backend/src/triggers/deliveryWorker.js';
+import { DEPLOYMENT_TRIGGER } from '../backend/src/triggers/matching.js';
+import { PipelineCache } from '../backend/src/triggers/pipelineCache.js';
+
+export interface SandboxBackend {
+  app: Express;
+  stageSecret: string;
+  webhookSecret: string;
+  stop(): Promise<void>;
+}
+
+/** The backend wired as backend/src/server.ts wires it, with the emulators' URLs and the simulated App's key. */
+export async function startBackend(options: {
+  github: { appId: number; privateKey: string; apiUrl: string };
+  gateUrl: string;
+  spinnakerUiUrl: string;
+  /** ACCESS_POLICY: which applications may dispatch to which repositories. */
+  accessPolicy: AccessPolicy;
+  dataDir: string;
+  logLevel: string;
+}): Promise<SandboxBackend> {
+  const stageSecret = randomBytes(24).toString('hex');
+  const webhookSecret = randomBytes(24).toString('hex');
+  const logger = createLogger({ level: options.logLevel });
+  const store = await openStore({ databaseFile: join(options.dataDir, 'sandbox.db'), logger });
+  const github = new GithubApp({ github: { ...options.github, webhookSecret }, logger });
+  const gate = new Gate({ url: options.gateUrl, logger });
+  const statuses = new DeploymentStatuses({
+    store,
+    github,
+    gate,
+    logger: logger.child({ component: 'deployment-statuses' }),
+    spinnakerUiUrl: options.spinnakerUiUrl,
+  });
+  const metrics = createMetrics();
+  const worker = new DeliveryWorker({
+    store,
+    gate,
+    pipelines: new PipelineCache(gate, logger),
+    logger: logger.child({ component: 'deliveries' }),
+    registry: metrics.registry,
+    onStarted: async (start, executionId) => {
+      if (start.trigger.type === DEPLOYMENT_TRIGGER) await statuses.pipelineStarted({ ...start, executionId });
+    },
+  });
+  const app = createApp({
+    logger,
+    store,
+    github,
+    metrics,
+    stageSecret,
+    accessPolicy: options.accessPolicy,
+    webhooks: { secret: webhookSecret, onDelivery: () => worker.wake() },
+    statuses,
+  });
+  worker.start();
+  statuses.start();
+  return {
+    app,
+    stageSecret,
+    webhookSecret,
+    stop: async () => {
+      await worker.stop();
+      await statuses.stop();
+      await store.close();
+    },
+  };
+}

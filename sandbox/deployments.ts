@@ -1,0 +1,59 @@
+import type { GateSimulator } from '../backend/test/spinnaker/gateSimulator.js';
+import type { GithubSimulator } from '../backend/test/github/simulator.js';
+
+/** The `deployment` `created` delivery GitHub sends, for a new deployment in the GitHub emulator. */
+export function createDeployment(
+  sim: GithubSimulator,
+  { owner, repo, environment, ref }: { owner: string; repo: string; environment: string; ref: string },
+): Record<string, unknown> {
+  const deployment = sim.addDeployment({ owner, repo, environment, ref });
+  const state = sim.repos.get(`${owner}/${repo}`.toLowerCase());
+  const installation = [...sim.installations.values()].find((i) =>
+    i.repositories.some((name) => name.toLowerCase() === `${owner}/${repo}`.toLowerCase()),
+  );
+  return {
+    action: 'created',
+    deployment,
+    repository: state?.full,
+    sender: deployment.creator,
+    installation: installation && { id: installation.data.id },
+  };
+}
+
+/** A repository's deployments, newest first, each with its statuses (newest first), as the page lists them. */
+export function deploymentsOf(sim: GithubSimulator, fullName: string, limit = 5) {
+  return [...sim.deployments.values()]
+    .filter((d) => d.repo === fullName.toLowerCase())
+    .sort((a, b) => Date.parse(b.deployment.created_at) - Date.parse(a.deployment.created_at))
+    .slice(0, limit)
+    .map(({ deployment, statuses }) => ({
+      id: deployment.id,
+      environment: deployment.environment,
+      ref: deployment.ref,
+      createdAt: deployment.created_at,
+      statuses: statuses.map((s) => ({ state: s.state, description: s.description, logUrl: s.log_url })),
+    }));
+}
+
+/**
+ * Ends every pipeline the Gate emulator started `afterMs` after its start, with success, and tells the backend as
+ * Echo would (POST /events/echo), so deployment statuses follow within seconds.
+ */
+export function finishPipelines(gate: GateSimulator, backendUrl: string, afterMs: number): () => void {
+  const timer = setInterval(() => {
+    for (const execution of gate.executions.values()) {
+      if (execution.status !== 'RUNNING' || Date.now() - execution.startTime < afterMs) continue;
+      Object.assign(execution, { status: 'SUCCEEDED', endTime: Date.now() });
+      const event = {
+        details: { source: 'orca', type: 'orca:pipeline:complete', application: execution.application },
+        content: { executionId: execution.id, execution },
+      };
+      void fetch(`${backendUrl}/events/echo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(event),
+      }).catch(() => undefined);
+    }
+  }, 1_000);
+  return () => clearInterval(timer);
+}

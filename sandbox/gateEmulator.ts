@@ -1,0 +1,80 @@
+import { createServer } from 'node:http';
+import { getResponse } from 'msw';
+
+import { GateSimulator } from '../backend/test/spinnaker/gateSimulator.js';
+import { close, listen, sendFetchResponse, toFetchRequest } from './http.js';
+
+export const APPLICATION = 'hello';
+
+/** Pipeline configs as front50 keeps them, with our two trigger types (src/triggers). */
+export const PIPELINES = [
+  {
+    id: '7f3c1f9e-3d1b-4c63-9a34-1c2d5e0a0001',
+    name: 'Deploy after CI',
+    application: APPLICATION,
+    triggers: [
+      {
+        type: 'githubWorkflowRun',
+        enabled: true,
+        repository: 'octo-org/hello-world',
+        workflow: 'ci.yml',
+        branch: 'main',
+        conclusion: 'success',
+      },
+    ],
+  },
+  {
+    id: '7f3c1f9e-3d1b-4c63-9a34-1c2d5e0a0002',
+    name: 'Deploy a GitHub deployment',
+    application: APPLICATION,
+    triggers: [
+      { type: 'githubDeployment', enabled: true, repository: 'octo-org/hello-world', environment: 'production' },
+    ],
+  },
+];
+
+export interface GateEmulator {
+  url: string;
+  sim: GateSimulator;
+  close(): Promise<void>;
+}
+
+/** The tests' simulated Gate (backend/test/spinnaker/gateSimulator.ts) behind a real HTTP server on loopback. */
+export async function startGateEmulator(): Promise<GateEmulator> {
+  const server = createServer();
+  const url = await listen(server, 0);
+  const sim = new GateSimulator(url);
+  sim.pipelines = structuredClone(PIPELINES);
+  const [afterCi] = PIPELINES;
+  if (afterCi) {
+    // One earlier execution, started by CI run 3001 on main, as the backend would have started it.
+    const at = Date.parse('2024-01-01T00:10:00Z');
+    sim.executions.set('01HKZ3M8Q5W2V7R4T6Y9B1C3D5', {
+      type: 'PIPELINE',
+      id: '01HKZ3M8Q5W2V7R4T6Y9B1C3D5',
+      application: APPLICATION,
+      name: afterCi.name,
+      pipelineConfigId: afterCi.id,
+      status: 'SUCCEEDED',
+      buildTime: at,
+      startTime: at,
+      endTime: at + 95_000,
+      canceled: false,
+      origin: 'api',
+      authentication: { user: 'anonymous', allowedAccounts: [] },
+      trigger: { ...afterCi.triggers[0], runId: 3001, user: 'anonymous', notifications: [] },
+      stages: [],
+    });
+  }
+  server.on('request', (req, res) => {
+    void (async () => {
+      const request = await toFetchRequest(req, url);
+      const response = (await getResponse(sim.handlers, request)) ?? new Response('Not Found', { status: 404 });
+      sim.requests.splice(0);
+      await sendFetchResponse(res, response);
+    })().catch((error: unknown) => {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+    });
+  });
+  return { url, sim, close: () => close(server) };
+}

@@ -1,0 +1,64 @@
+import { createServer } from 'node:http';
+import { getResponse } from 'msw';
+
+import { LOG_HOST } from '../backend/test/github/logs.js';
+import { GithubSimulator } from '../backend/test/github/simulator.js';
+import { close, listen, sendFetchResponse, toFetchRequest } from './http.js';
+
+/** Where the emulator serves what GitHub serves from its log host. */
+const LOG_PATH = '/_logs';
+
+export interface GithubEmulator {
+  /** The API base URL, for GITHUB_API_URL. */
+  url: string;
+  sim: GithubSimulator;
+  close(): Promise<void>;
+}
+
+/**
+ * The tests' simulated GitHub (backend/test/github/) behind a real HTTP server on loopback. The log host's signed
+ * URLs are rewritten to this server, so the backend follows GitHub's 302 to the emulator.
+ */
+export async function startGithubEmulator(): Promise<GithubEmulator> {
+  const server = createServer();
+  const url = await listen(server, 0);
+  const sim = new GithubSimulator({ apiUrl: url });
+  server.on('request', (req, res) => {
+    void (async () => {
+      const received = await toFetchRequest(req, url);
+      const { pathname, search } = new URL(received.url);
+      const request = pathname.startsWith(`${LOG_PATH}/`)
+        ? new Request(`${LOG_HOST}${pathname.slice(LOG_PATH.length)}${search}`, received)
+        : received;
+      const response = (await getResponse(sim.handlers, request)) ?? new Response('Not Found', { status: 404 });
+      const location = response.headers.get('location');
+      if (location?.startsWith(LOG_HOST)) {
+        const headers = new Headers(response.headers);
+        headers.set('location', `${url}${LOG_PATH}${location.slice(LOG_HOST.length)}`);
+        await sendFetchResponse(res, new Response(null, { status: response.status, headers }));
+      } else {
+        // Without an ETag the backend's ReadCache keeps nothing. Revalidated list reads come back wrong (the cached
+        // response object, already normalized by Octokit's paginate, is normalized again: a list of four workflows
+        // becomes its first), so the sandbox does not use conditional requests until that is fixed.
+        const headers = new Headers(response.headers);
+        headers.delete('etag');
+        await sendFetchResponse(res, new Response(response.body, { status: response.status, headers }));
+      }
+      // The simulator records every request for tests; a sandbox that runs for hours must not keep them.
+      sim.requests.splice(0);
+    })().catch((error: unknown) => {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+    });
+  });
+  // GitHub's hourly rate limit resets; the simulator's only resets with reset(), which would also drop the world.
+  const resetLimits = setInterval(() => sim['rateLimits'].clear(), 60_000);
+  resetLimits.unref();
+  return {
+    url,
+    sim,
+    close: async () => {
+      clearInterval(resetLimits);
+      await close(server);
+    },
+  };
+}

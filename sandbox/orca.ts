@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+
+/** A pipeline stage as Orca stores it in an execution; `context` holds the stage's fields and what its tasks wrote. */
+export interface SandboxStage {
+  id: string;
+  refId: string;
+  type: string;
+  name: string;
+  status: 'NOT_STARTED' | 'RUNNING' | 'SUCCEEDED' | 'TERMINAL' | 'CANCELED';
+  startTime: number;
+  endTime?: number;
+  context: Record<string, unknown> & {
+    webhook?: { body?: unknown; error?: string; monitor?: { body?: unknown; progressMessage?: string } };
+  };
+  outputs: Record<string, unknown>;
+  tasks: Array<{ id: string; name: string; status: string; startTime: number; endTime?: number }>;
+}
+
+export interface SandboxExecution {
+  id: string;
+  type: 'PIPELINE';
+  application: string;
+  name: string;
+  status: SandboxStage['status'];
+  startTime: number;
+  endTime?: number;
+  stages: SandboxStage[];
+}
+
+const DONE = { SUCCEEDED: 'SUCCEEDED', TERMINAL: 'TERMINAL', CANCELED: 'CANCELED' } as const;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const readJson = async (response: Response): Promise<unknown> => {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Orca keeps a body it cannot read as JSON as text.
+    return text;
+  }
+};
+
+/**
+ * Runs GitHub Workflow stages the way Orca runs the preconfigured webhook of config/orca-local.yml: POST the stage to
+ * `/stage/dispatch` with `X-Stage-Secret`, keep the answer in `webhook.body`, then GET its `statusUrl` every
+ * `pollMs` and keep the latest answer in `webhook.monitor` until the status is SUCCEEDED, TERMINAL or CANCELED.
+ * No retries, no SpEL.
+ */
+export class SandboxOrca {
+  readonly executions = new Map<string, SandboxExecution>();
+
+  constructor(
+    private readonly options: { backendUrl: string; stageSecret: string; application: string; pollMs?: number },
+  ) {}
+
+  /** Starts a one-stage pipeline execution with this stage (as the stage editor saved it). */
+  run(stageConfig: Record<string, unknown>): SandboxExecution {
+    const execution = this.create(stageConfig, 'Sandbox pipeline');
+    void this.dispatchAndMonitor(execution).catch((error: unknown) => {
+      this.finish(execution, 'TERMINAL', { error: `The sandbox could not reach the backend: ${String(error)}` });
+    });
+    return execution;
+  }
+
+  /** An execution whose stage already started a run (the dispatch answer is `webhookBody`); only monitored. */
+  monitor(stageConfig: Record<string, unknown>, webhookBody: Record<string, unknown>, name: string): SandboxExecution {
+    const execution = this.create(stageConfig, name);
+    const stage = execution.stages[0]!;
+    stage.context.webhook = { body: webhookBody };
+    stage.tasks[0]!.status = 'SUCCEEDED';
+    stage.tasks[1]!.status = 'RUNNING';
+    void this.poll(execution, String(webhookBody.statusUrl)).catch(() => undefined);
+    return execution;
+  }
+
+  private create(stageConfig: Record<string, unknown>, name: string): SandboxExecution {
+    const now = Date.now();
+    const stage: SandboxStage = {
+      id: randomUUID(),
+      refId: '1',
+      type: 'githubWorkflow',
+      name: String(stageConfig.name ?? 'GitHub Workflow'),
+      status: 'RUNNING',
+      startTime: now,
+      context: { ...stageConfig },
+      outputs: {},
+      tasks: [
+        { id: '1', name: 'createWebhook', status: 'RUNNING', startTime: now },
+        { id: '2', name: 'monitorWebhook', status: 'NOT_STARTED', startTime: now },
+      ],
+    };
+    const execution: SandboxExecution = {
+      id: `01SANDBOX${randomUUID().replace(/-/g, '').slice(0, 17).toUpperCase()}`,
+      type: 'PIPELINE',
+      application: this.options.application,
+      name,
+      status: 'RUNNING',
+      startTime: now,
+      stages: [stage],
+    };
+    this.executions.set(execution.id, execution);
+    return execution;
+  }
+
+  private headers() {
+    return {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'x-stage-secret': this.options.stageSecret,
+    };
+  }
+
+  private async dispatchAndMonitor(execution: SandboxExecution): Promise<void> {
+    const stage = execution.stages[0]!;
+    const c = stage.context;
+    const body = {
+      executionId: execution.id,
+      stageId: stage.id,
+      stageStartTime: stage.startTime,
+      application: execution.application,
+      repository: c.repository,
+      dispatchType: c.dispatchType,
+      workflow: c.workflow,
+      ref: c.ref,
+      inputs: c.inputs,
+      eventType: c.eventType,
+      clientPayload: c.clientPayload,
+      waitForCompletion: c.waitForCompletion,
+    };
+    const response = await fetch(`${this.options.backendUrl}/stage/dispatch`, {
+      method: 'POST',
+      headers: this.headers(),
+      body: JSON.stringify(body),
+    });
+    const answer = await readJson(response);
+    stage.context.webhook = { body: answer };
+    stage.tasks[0]!.status = response.ok ? 'SUCCEEDED' : 'TERMINAL';
+    if (!response.ok) {
+      this.finish(execution, 'TERMINAL', { error: `Error submitting webhook: ${response.status}` });
+      return;
+    }
+    if (c.waitForCompletion === false) {
+      this.finish(execution, 'SUCCEEDED');
+      return;
+    }
+    stage.tasks[1]!.status = 'RUNNING';
+    await this.poll(execution, String((answer as { statusUrl?: unknown }).statusUrl));
+  }
+
+  private async poll(execution: SandboxExecution, statusUrl: string): Promise<void> {
+    const stage = execution.stages[0]!;
+    for (;;) {
+      await sleep(this.options.pollMs ?? 1_000);
+      const response = await fetch(statusUrl, { headers: this.headers() });
+      const body = await readJson(response);
+      const status = String((body as { status?: unknown }).status ?? '').toUpperCase();
+      const progress = (body as { progress?: unknown }).progress;
+      stage.context.webhook = {
+        ...stage.context.webhook,
+        monitor: { body, progressMessage: typeof progress === 'string' ? progress : undefined },
+      };
+      if (!response.ok && response.status < 500) {
+        this.finish(execution, 'TERMINAL', { error: `Error polling the status URL: ${response.status}` });
+        return;
+      }
+      if (status in DONE) {
+        this.finish(execution, DONE[status as keyof typeof DONE]);
+        return;
+      }
+    }
+  }
+
+  private finish(execution: SandboxExecution, status: SandboxStage['status'], extra: { error?: string } = {}): void {
+    const stage = execution.stages[0]!;
+    const now = Date.now();
+    if (extra.error) stage.context.webhook = { ...stage.context.webhook, error: extra.error };
+    for (const task of stage.tasks) {
+      if (task.status === 'RUNNING') task.status = status;
+      task.endTime = now;
+    }
+    Object.assign(stage, { status, endTime: now });
+    Object.assign(execution, { status, endTime: now });
+  }
+}

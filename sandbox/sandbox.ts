@@ -1,0 +1,142 @@
+import express from 'express';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { startBackend } from './backend.js';
+import { buildPage } from './buildPage.js';
+import { finishPipelines } from './deployments.js';
+import { APPLICATION, startGateEmulator } from './gateEmulator.js';
+import { startGithubEmulator } from './githubEmulator.js';
+import { close, listen } from './http.js';
+import { DEPLOY_OUTPUT, LiveRuns } from './liveRuns.js';
+import { SandboxOrca } from './orca.js';
+import { sandboxRouter } from './routes.js';
+import { deliver, workflowRunPayload } from './webhooks.js';
+
+export const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
+const BUNDLE = join(ROOT, 'build/dist');
+
+export interface Sandbox {
+  url: string;
+  githubUrl: string;
+  gateUrl: string;
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  port?: number;
+  logLevel?: string;
+  /** Pause between two lines of a live log. */
+  lineMs?: number;
+}
+
+/** What the seeded in-progress run prints while the sandbox runs: about four minutes of a rollout. */
+const SAMPLE_OUTPUT = [
+  ...DEPLOY_OUTPUT.slice(0, 11),
+  ...Array.from({ length: 60 }, (_, i) => `Waiting for rollout: health check ${i + 1} of 60 passed`),
+  ...DEPLOY_OUTPUT.slice(11),
+];
+
+/**
+ * GitHub and Gate emulators, the real backend wired to them, a mini Orca, and the page at `/` that loads the built
+ * plugin as Deck does. Everything listens on 127.0.0.1.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  if (!existsSync(join(BUNDLE, 'index.js'))) throw new Error('build/dist/index.js is missing: run npm run build');
+  const dataDir = mkdtempSync(join(tmpdir(), 'spinnaker-github-sandbox-'));
+  const pageDir = join(dataDir, 'page');
+  const [github, gate] = await Promise.all([startGithubEmulator(), startGateEmulator(), buildPage(ROOT, pageDir)]);
+
+  const server = createServer();
+  const url = await listen(server, options.port ?? 8086);
+  const backend = await startBackend({
+    github: { appId: github.sim.app.id, privateKey: github.sim.app.privateKey, apiUrl: github.url },
+    gateUrl: gate.url,
+    spinnakerUiUrl: url,
+    accessPolicy: { applications: { [APPLICATION]: { repositories: ['octo-org/*', 'octocat/*'] } } },
+    dataDir,
+    logLevel: options.logLevel ?? 'warn',
+  });
+  const orca = new SandboxOrca({ backendUrl: url, stageSecret: backend.stageSecret, application: APPLICATION });
+  const stopPipelines = finishPipelines(gate.sim, url, 8_000);
+  const live = new LiveRuns(github.sim, {
+    lineMs: options.lineMs,
+    // GitHub tells the App when a run completes; the backend starts the pipelines whose trigger matches.
+    onCompleted: (runId) =>
+      void deliver(url, backend.webhookSecret, 'workflow_run', workflowRunPayload(github.sim, runId)).catch(
+        () => undefined,
+      ),
+  });
+  // A run started now (the seeded one started in 2024), already on its deploy step, whose log keeps growing.
+  const sampleRun = github.sim.addRun({
+    owner: 'octo-org',
+    repo: 'hello-world',
+    workflow: 'deploy.yml',
+    branch: 'release/1.x',
+    status: 'in_progress',
+    displayTitle: 'Deploy v1.4.2',
+    actor: github.sim.bot,
+  });
+  const sampleRunId = Number(sampleRun.id);
+  live.start();
+  void live.stream(sampleRunId, SAMPLE_OUTPUT, 4_000);
+  const sample = orca.monitor(
+    {
+      name: 'Deploy with GitHub',
+      repository: 'octo-org/hello-world',
+      dispatchType: 'workflow_dispatch',
+      workflow: 'deploy.yml',
+      ref: 'release/1.x',
+      inputs: { tag: 'v1.4.2', notify: true },
+      waitForCompletion: true,
+    },
+    {
+      owner: 'octo-org',
+      repo: 'hello-world',
+      runId: sampleRunId,
+      statusUrl: `${url}/stage/runs/octo-org/hello-world/${sampleRunId}`,
+    },
+    'Sample pipeline',
+  );
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/', (_req, res) => res.sendFile(join(pageDir, 'index.html')));
+  app.get('/favicon.ico', (_req, res) => res.status(204).end());
+  app.use('/sandbox/assets', express.static(pageDir));
+  app.use('/plugin', express.static(BUNDLE));
+  app.use(
+    '/sandbox',
+    sandboxRouter({
+      github: github.sim,
+      gate: gate.sim,
+      orca,
+      sampleExecutionId: sample.id,
+      deliver: (event, payload) => deliver(url, backend.webhookSecret, event, payload),
+    }),
+  );
+  // Gate's proxy `github` forwards /proxies/github/** to the backend (config/gate-local.yml).
+  app.use((req, _res, next) => {
+    if (req.url.startsWith('/proxies/github/')) req.url = req.url.slice('/proxies/github'.length);
+    next();
+  });
+  app.use(backend.app);
+  server.on('request', app);
+
+  return {
+    url,
+    githubUrl: github.url,
+    gateUrl: gate.url,
+    close: async () => {
+      live.stop();
+      stopPipelines();
+      await close(server);
+      await backend.stop();
+      await Promise.all([github.close(), gate.close()]);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+
+import { hasChromium, launchChromium, root } from '../browser/chromium';
+import { startSandboxProcess, type RunningSandbox } from './sandboxProcess';
+
+const SKIP_REASON = '/usr/bin/chromium is missing: install it with `apt-get install -y chromium` (.ci/run does)';
+const IMAGES = join(root, 'docs/images');
+
+/** A Deck form field (label, input, messages) by its label. */
+const formItem = (scope: Locator, label: string) =>
+  scope.locator('.sp-formItem').filter({ has: scope.page().locator('.sp-formLabel', { hasText: label }) });
+
+const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
+/**
+ * Picks an option of a react-select (Deck's ReactSelectInput) inside `field`. The form re-renders while the backend
+ * answers (and may close a menu that just opened), so the menu is opened again until the option shows.
+ */
+async function choose(field: Locator, option: string): Promise<void> {
+  const item = field
+    .page()
+    .locator('.Select-option')
+    .filter({ hasText: exactly(option) });
+  for (let attempt = 1; ; attempt++) {
+    await field.locator('.Select-control').click();
+    try {
+      await item.click({ timeout: 3_000 });
+      return;
+    } catch (error) {
+      if (attempt === 5) throw error;
+    }
+  }
+}
+
+describe('the sandbox in Chromium', () => {
+  let browser: Browser | undefined;
+  let sandbox: RunningSandbox | undefined;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    mkdirSync(IMAGES, { recursive: true });
+    sandbox = await startSandboxProcess({ SANDBOX_LINE_MS: '1000' });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${sandbox.url}/`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  it('configures a GitHub Workflow stage with a choice input and shows the stage as saved', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const stage = page.locator('#stage');
+    await choose(formItem(stage, 'Repository'), 'octo-org/hello-world');
+    await choose(formItem(stage, 'Workflow'), 'Deploy (deploy.yml)');
+    await choose(formItem(stage, 'Ref'), 'main');
+    await choose(formItem(stage, 'region'), 'eu-west-1');
+    await formItem(stage, 'version').locator('input').fill('1.4.2');
+
+    const saved = stage.getByTestId('stage-json');
+    await expect
+      .poll(async () => JSON.parse((await saved.textContent()) ?? '{}'))
+      .toMatchObject({
+        type: 'githubWorkflow',
+        alias: 'preconfiguredWebhook',
+        repository: 'octo-org/hello-world',
+        workflow: 'deploy.yml',
+        ref: 'main',
+        inputs: { region: 'eu-west-1', version: '1.4.2' },
+      });
+    await stage.screenshot({ path: join(IMAGES, 'stage-editor.png') });
+  });
+
+  it('runs the stage and shows its status go from running to succeeded', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    await page.getByRole('button', { name: 'Run this stage' }).click();
+    const execution = page.locator('#execution');
+    const status = execution.getByTestId('stage-status');
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('RUNNING');
+    await execution.getByText('Sandbox pipeline').waitFor();
+    await execution
+      .getByText(/in progress/)
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await execution.screenshot({ path: join(IMAGES, 'execution-running.png') });
+    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe('SUCCEEDED');
+    await execution.getByText('2 of 2 jobs done').first().waitFor();
+  });
+
+  it('opens the logs, folds a group and searches them', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const execution = page.locator('#execution');
+    await execution.getByRole('link', { name: 'Logs' }).click();
+    await execution
+      .getByRole('button', { name: /deploy/ })
+      .first()
+      .click();
+    const group = execution.locator('[data-line]', { hasText: 'Rendering manifests' });
+    await group.waitFor();
+    const caret = group.locator('.ghlv-caret');
+    const member = execution.locator('[data-line]', { hasText: 'deployment.apps/hello-world configured' });
+    if ((await caret.getAttribute('aria-expanded')) === 'false') await caret.click();
+    await member.waitFor();
+    await caret.click();
+    await expect.poll(() => caret.getAttribute('aria-expanded')).toBe('false');
+    await member.waitFor({ state: 'detached' });
+
+    const search = execution.getByRole('searchbox', { name: 'Search log' });
+    await search.fill('rollout');
+    await search.press('Enter');
+    await execution.getByText(/^\d+ of \d+$/).waitFor();
+    expect(await execution.locator('mark.ghlv-current').textContent()).toMatch(/rollout/i);
+    await execution.screenshot({ path: join(IMAGES, 'logs.png') });
+  });
+
+  it('starts a pipeline in Gate when a signed workflow_run webhook arrives', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const gate = page.locator('#gate');
+    const started = gate.getByTestId('gate-executions').locator('tbody tr', { hasText: 'Deploy after CI' });
+    // The Gate emulator holds one earlier execution of the pipeline.
+    await expect.poll(() => started.count()).toBe(1);
+    await gate.getByRole('button', { name: /Send a workflow_run webhook/ }).click();
+    await gate.getByTestId('webhook-answer').filter({ hasText: 'answered 202' }).waitFor();
+    await expect.poll(() => started.count(), { timeout: 20_000 }).toBe(2);
+    expect(await started.first().textContent()).toContain('githubWorkflowRun');
+    await gate.screenshot({ path: join(IMAGES, 'webhook-pipeline.png') });
+  });
+
+  it('writes GitHub deployment statuses that follow the pipeline a deployment started', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const panel = page.locator('#deployments');
+    await panel.getByRole('button', { name: /Create a GitHub deployment/ }).click();
+    await panel.getByTestId('deployment-answer').filter({ hasText: 'answered 202' }).waitFor();
+    const newest = panel.getByTestId('deployments').locator('tbody tr').first();
+    await newest.getByText('in_progress').waitFor({ timeout: 30_000 });
+    await newest.getByText('success').waitFor({ timeout: 30_000 });
+    expect(await newest.textContent()).toContain('Spinnaker pipeline Deploy a GitHub deployment succeeded');
+    await panel.screenshot({ path: join(IMAGES, 'deployment-statuses.png') });
+  });
+
+  it("shows both trigger editors in Deck's Triggers page", async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const triggers = page.locator('#triggers');
+    for (const label of ['GitHub workflow finished', 'GitHub deployment created']) {
+      await triggers.locator('.Select-value-label', { hasText: label }).waitFor();
+    }
+    await triggers.getByText('1 of the 1 most recent run would start this pipeline.').waitFor();
+    // Deck's section headers stick to the top of the window while it scrolls: make the window as tall as the page.
+    const height = await page.evaluate(() => document.body.scrollHeight);
+    await page.setViewportSize({ width: 1280, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await triggers.screenshot({ path: join(IMAGES, 'triggers.png') });
+  });
+});
