@@ -13,6 +13,14 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }] },
   },
   { files: ['*.{js,ts}', 'backend/**/*.ts', 'bench/*.{mjs,ts}'], languageOptions: { globals: globals.node } },
+  // The sandbox (npm start without a GitHub App): a Node server, and a browser page in sandbox/page/.
+  { files: ['sandbox/**/*.{ts,mjs}'], languageOptions: { globals: globals.node } },
+  {
+    files: ['sandbox/page/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    extends: [reactHooks.configs.flat.recommended],
+    rules: { '@typescript-eslint/consistent-type-imports': 'error', 'react-hooks/exhaustive-deps': 'error' },
+  },
   {
     // The rules of @spinnaker/pluginsdk's pluginconfig/eslintrc that still apply (consistent type imports, hooks).
     files: ['src/**/*.{ts,tsx}', 'test/**/*.{ts,tsx}'],

@@ -31,7 +31,7 @@ export default defineConfig({
           ...shared.test,
           name: 'plugin',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/bundle/**', 'test/browser/**'],
+          exclude: ['test/bundle/**', 'test/browser/**', 'test/release/**', 'test/e2e/**'],
         },
       },
       { ...shared, test: { ...shared.test, name: 'bundle', include: ['test/bundle/**/*.test.ts'] } },
@@ -44,6 +44,28 @@ export default defineConfig({
           include: ['test/browser/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
+        },
+      },
+      // The sandbox (npm start without a GitHub App) driven in Chromium; needs npm run build first.
+      {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          globals: true,
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      // The release artifacts, the deployment files and the generated Spinnaker configuration (release/, deploy/).
+      {
+        test: {
+          name: 'release',
+          environment: 'node',
+          globals: true,
+          include: ['test/release/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 180_000,
         },
       },
     ],

@@ -11,6 +11,7 @@ import type { DeploymentStatuses } from './deployments/deploymentStatuses.js';
 import { eventsRouter } from './routes/events.js';
 import { stageRouter } from './routes/stage.js';
 import { webhookRouter } from './routes/webhooks.js';
+import type { AccessPolicy } from './stage/accessPolicy.js';
 import { StageRuns, type StageRunsOptions } from './stage/stageRuns.js';
 import type { Store } from './store/index.js';
 
@@ -21,6 +22,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** STAGE_SECRET: what Orca must send in `X-Stage-Secret`. */
   stageSecret: string;
+  /** Which applications may dispatch to which repositories. */
+  accessPolicy: AccessPolicy;
   /** Options of the stage's run lookup (tests shorten it). */
   stage?: Pick<StageRunsOptions, 'lookupTimeoutMs' | 'lookupIntervalMs'>;
   /** GITHUB_WEBHOOK_SECRET, and what to wake when a delivery is stored. */
@@ -36,6 +39,7 @@ export function createApp({
   github,
   metrics = createMetrics(),
   stageSecret,
+  accessPolicy,
   stage,
   webhooks,
   statuses,
@@ -60,7 +64,12 @@ export function createApp({
   app.use('/webhooks', metrics.rememberMountPath, webhookRouter({ ...webhooks, store, logger }));
   app.use('/events', metrics.rememberMountPath, eventsRouter({ statuses, logger }));
   const stageRuns = new StageRuns({ github, reads, store, logger, ...stage });
-  app.use('/stage', metrics.rememberMountPath, express.json({ limit: '1mb' }), stageRouter({ stageRuns, stageSecret }));
+  app.use(
+    '/stage',
+    metrics.rememberMountPath,
+    express.json({ limit: '1mb' }),
+    stageRouter({ stageRuns, stageSecret, accessPolicy }),
+  );
 
   app.use((req, _res, next) => {
     next(new NotFoundError(`No such endpoint: ${req.method} ${req.path}`));

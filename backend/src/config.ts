@@ -1,6 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { DENY_ALL, accessPolicySchema, type AccessPolicy } from './stage/accessPolicy.js';
 
 export interface Config {
   port: number;
@@ -15,6 +17,10 @@ export interface Config {
   spinnakerUiUrl: string;
   stageSecret: string;
   database: { url?: string; file: string };
+  /** How long a replica keeps claimed work (deliveries, status writes, execution checks) before another may take it. */
+  workLeaseMs: number;
+  /** Which applications may dispatch to which repositories; `configured: false` denies every dispatch. */
+  accessPolicy: { configured: boolean; policy: AccessPolicy };
 }
 
 const url = (protocols: string[]) =>
@@ -41,6 +47,7 @@ const envSchema = z.object({
   STAGE_SECRET: required().pipe(z.string().min(16, { error: 'must be at least 16 characters' })),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_FILE: z.string().default('data/spinnaker-github.db'),
+  WORK_LEASE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000).default(60_000),
 });
 
 /** Thrown when the environment cannot run the backend; `problems` has one line per variable. */
@@ -90,6 +97,30 @@ function readPrivateKey(env: Record<string, string>): { pem?: string; problem?: 
   }
 }
 
+function readAccessPolicy(env: Record<string, string>): { policy?: Config['accessPolicy']; problem?: string } {
+  const inline = env.ACCESS_POLICY;
+  const path = env.ACCESS_POLICY_FILE;
+  if (inline && path) return { problem: 'ACCESS_POLICY: set it or ACCESS_POLICY_FILE, not both' };
+  if (!inline && !path) return { policy: { configured: false, policy: DENY_ALL } };
+  const source = path ? 'ACCESS_POLICY_FILE' : 'ACCESS_POLICY';
+  let value: unknown;
+  try {
+    // YAML is a superset of JSON, so one parser reads both forms.
+    value = parseYaml(path ? readFileSync(path, 'utf8') : (inline ?? ''));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: `${source}: ${code ? `cannot read ${path} (${code})` : 'is not JSON or YAML'}` };
+  }
+  const parsed = accessPolicySchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      problem: `${source}: ${issue ? `${issue.path.join('.') || 'the policy'} ${issue.message}` : 'is not a policy'} (expected { applications: { <application>: { repositories: [org/repo, org/*] } } })`,
+    };
+  }
+  return { policy: { configured: true, policy: parsed.data } };
+}
+
 /** Reads and checks the whole environment; throws one `ConfigError` listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const vars = withoutEmpty(env);
@@ -99,7 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   if (key.problem) problems.push(key.problem);
-  if (!parsed.success || !key.pem) throw new ConfigError(problems);
+  const access = readAccessPolicy(vars);
+  if (access.problem) problems.push(access.problem);
+  if (!parsed.success || !key.pem || !access.policy) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     port: e.PORT,
@@ -114,5 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     spinnakerUiUrl: e.SPINNAKER_UI_URL,
     stageSecret: e.STAGE_SECRET,
     database: { url: e.DATABASE_URL, file: e.DATABASE_FILE },
+    workLeaseMs: e.WORK_LEASE_MS,
+    accessPolicy: access.policy,
   };
 }

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     gate,
     logger: logger.child({ component: 'deployment-statuses' }),
     spinnakerUiUrl: config.spinnakerUiUrl,
+    leaseMs: config.workLeaseMs,
   });
   const worker = new DeliveryWorker({
     store,
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     pipelines: new PipelineCache(gate, logger),
     logger: logger.child({ component: 'deliveries' }),
     registry: metrics.registry,
+    leaseMs: config.workLeaseMs,
     onStarted: async (start, executionId) => {
       if (start.trigger.type === DEPLOYMENT_TRIGGER) await statuses.pipelineStarted({ ...start, executionId });
     },
@@ -60,9 +62,15 @@ async function main(): Promise<void> {
     github,
     metrics,
     stageSecret: config.stageSecret,
+    accessPolicy: config.accessPolicy.policy,
     webhooks: { secret: config.github.webhookSecret, onDelivery: () => worker.wake() },
     statuses,
   });
+  if (!config.accessPolicy.configured) {
+    logger.warn(
+      'No ACCESS_POLICY or ACCESS_POLICY_FILE: every stage dispatch is refused. See docs/configuration.md, Access policy.',
+    );
+  }
   // Work stored before a restart (deliveries, deployment statuses) is picked up here.
   worker.start();
   statuses.start();

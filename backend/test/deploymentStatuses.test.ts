@@ -156,14 +156,12 @@ async function finish(
 }
 
 const written = () =>
-  [...(github.deployments.get(DEPLOYMENT_ID)?.statuses ?? [])]
-    .reverse()
-    .map((s) => ({
-      state: s.state,
-      description: s.description,
-      log_url: s.log_url,
-      environment_url: s.environment_url,
-    }));
+  [...(github.deployments.get(DEPLOYMENT_ID)?.statuses ?? [])].reverse().map((s) => ({
+    state: s.state,
+    description: s.description,
+    log_url: s.log_url,
+    environment_url: s.environment_url,
+  }));
 
 const executionUrl = (id: string) => `${SPINNAKER_UI_URL}/#/applications/hello/executions/details/${id}`;
 

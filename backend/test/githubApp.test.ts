@@ -162,3 +162,17 @@ describe('credential problems', () => {
     expect(sim.requests.at(-1)).toMatchObject({ path: '/app/installations', caller: 'app', status: 200 });
   });
 });
+
+describe('list reads', () => {
+  it('answer the whole list again from the cache, fresh or revalidated, and to concurrent callers', async () => {
+    for (const readFreshForMs of [5_000, 0]) {
+      const { reads } = githubAppFor(sim, { readFreshForMs });
+      const first = await reads.listWorkflows(helloWorld);
+      const [second, third] = await Promise.all([reads.listWorkflows(helloWorld), reads.listWorkflows(helloWorld)]);
+
+      expect(first.map((w) => w.fileName)).toEqual(['ci.yml', 'deploy.yml', 'smoke.yml', 'release.yml']);
+      expect(second).toEqual(first);
+      expect(third).toEqual(first);
+    }
+  });
+});

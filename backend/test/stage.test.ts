@@ -13,6 +13,7 @@ let stageCount = 0;
 const stage = (fields: Record<string, unknown>) => ({
   executionId: `01JEXECUTION${++stageCount}`,
   stageId: `stage-${stageCount}`,
+  application: 'checkout',
   repository: 'octo-org/hello-world',
   ...fields,
 });

@@ -2,11 +2,13 @@ import type { Logger } from 'pino';
 import type { GithubApp } from '../github/githubApp.js';
 import type { Execution, Gate } from '../spinnaker/gate.js';
 import {
-  dueDeploymentLinks,
-  dueStatusUpdates,
+  claimDueDeploymentLinks,
+  claimDueStatusUpdates,
   findDeploymentLink,
   linksOfDeployment,
   noteStatusAttempt,
+  releaseStatusUpdate,
+  renewStatusLease,
   queueStatusUpdate,
   recordDeploymentLink,
   settleStatusUpdate,
@@ -33,6 +35,8 @@ export interface DeploymentStatusesOptions {
   maxAttempts?: number;
   /** How often the worker looks for due work when nothing wakes it. */
   tickMs?: number;
+  /** How long a claimed check or status is this replica's alone; longer than a GitHub or Gate request can take. */
+  leaseMs?: number;
 }
 
 /** Orca's execution statuses (orca ExecutionStatus) as a link's end state; undefined while it goes on. */
@@ -197,9 +201,19 @@ export class DeploymentStatuses {
 
   /** Checks due executions and sends due statuses; for tests and the worker loop. */
   async drain(): Promise<void> {
-    const { store } = this.options;
-    for (const link of await dueDeploymentLinks(store.db)) await this.check(link);
-    for (const update of await dueStatusUpdates(store.db)) await this.send(update);
+    const { store, leaseMs = 60_000 } = this.options;
+    for (const link of await claimDueDeploymentLinks(store, { leaseMs })) await this.check(link);
+    const waiting = new Map<number, Date>();
+    for (const update of await claimDueStatusUpdates(store, { leaseMs })) {
+      const key = { deploymentId: update.deploymentId, state: update.state };
+      // A later status of a deployment whose earlier one just failed waits for that one's retry.
+      const after = waiting.get(update.deploymentId);
+      if (after) await releaseStatusUpdate(store.db, key, after);
+      else {
+        const retryAt = await this.send(update);
+        if (retryAt) waiting.set(update.deploymentId, retryAt);
+      }
+    }
   }
 
   private executionUrl(application: string, executionId: string): string {
@@ -255,7 +269,8 @@ export class DeploymentStatuses {
     this.executions.delete(link.executionId);
   }
 
-  private async send(update: StatusUpdate): Promise<void> {
+  /** Sends one status; answers when it will be tried again if it failed and may still succeed. */
+  private async send(update: StatusUpdate): Promise<Date | undefined> {
     const { store, github, logger } = this.options;
     const key = { deploymentId: update.deploymentId, state: update.state };
     const log = logger.child({
@@ -263,6 +278,11 @@ export class DeploymentStatuses {
       repository: `${update.owner}/${update.repo}`,
       state: update.state,
     });
+    const leaseMs = this.options.leaseMs ?? 60_000;
+    if (!(await renewStatusLease(store.db, update, new Date(Date.now() + leaseMs)))) {
+      log.warn('deployment status left alone: its lease ran out and another replica took it');
+      return undefined;
+    }
     try {
       const client = await github.forRepo(update.owner, update.repo);
       const route = { owner: update.owner, repo: update.repo, deployment_id: update.deploymentId };
@@ -278,10 +298,10 @@ export class DeploymentStatuses {
         );
         if (existing.some((status) => status.state === update.state && status.log_url === update.logUrl)) {
           await settleStatusUpdate(store.db, key, { sent: true });
-          return;
+          return undefined;
         }
       }
-      await noteStatusAttempt(store.db, key, new Date(Date.now() + 60_000));
+      await noteStatusAttempt(store.db, key, new Date(Date.now() + leaseMs));
       await client.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
         ...route,
         state: update.state,
@@ -291,6 +311,7 @@ export class DeploymentStatuses {
       });
       await settleStatusUpdate(store.db, key, { sent: true });
       log.info('deployment status written');
+      return undefined;
     } catch (error) {
       const status =
         (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
@@ -299,17 +320,16 @@ export class DeploymentStatuses {
       if (status === 404 || status === 422 || attempts >= (this.options.maxAttempts ?? 10)) {
         await settleStatusUpdate(store.db, key, { failed: (error as Error).message });
         log.error({ err: error, attempts }, 'deployment status given up');
-        return;
+        return undefined;
       }
       const delay = Math.min(
         (this.options.retryBaseMs ?? 5_000) * 2 ** (attempts - 1),
         this.options.maxRetryMs ?? 600_000,
       );
-      await settleStatusUpdate(store.db, key, {
-        retryAt: new Date(Date.now() + delay),
-        error: (error as Error).message,
-      });
+      const retryAt = new Date(Date.now() + delay);
+      await settleStatusUpdate(store.db, key, { retryAt, error: (error as Error).message });
       log.warn({ err: error, attempts, retryInMs: delay }, 'deployment status not written; will retry');
+      return retryAt;
     }
   }
 }

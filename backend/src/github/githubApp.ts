@@ -11,7 +11,7 @@ export interface GithubAppOptions {
   logger: Logger;
   /** How long a read is served from memory before it is revalidated with GitHub. */
   readFreshForMs?: number;
-  octokit?: Pick<OctokitSettings, 'maxRetryAfterSeconds' | 'retryBaseMs' | 'retries'>;
+  octokit?: Pick<OctokitSettings, 'maxRetryAfterSeconds' | 'retryBaseMs' | 'retries' | 'timeoutMs'>;
 }
 
 /**

@@ -14,6 +14,20 @@ export interface OctokitSettings {
   /** Multiplier of every retry wait, in ms (tests shorten the exponential 5xx backoff; GitHub's Retry-After is still honoured). */
   retryBaseMs?: number;
   retries?: number;
+  /** How long one request to GitHub may take before it is abandoned (and retried like a network failure). */
+  timeoutMs?: number;
+}
+
+/** Octokit sets no timeout of its own: a GitHub that never answers would hold a worker (and its lease) forever. */
+function fetchWithTimeout(timeoutMs: number): typeof fetch {
+  return (input, init = {}) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    // Looked up at call time, so that a fetch installed later (msw in tests) is used.
+    return globalThis.fetch(input, {
+      ...init,
+      signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
+    });
+  };
 }
 
 const USER_AGENT = 'spinnaker-github-backend';
@@ -30,6 +44,7 @@ export function createOctokitClass(settings: OctokitSettings) {
     baseUrl: settings.apiUrl,
     userAgent: USER_AGENT,
     readCache: settings.readCache,
+    request: { fetch: fetchWithTimeout(settings.timeoutMs ?? 30_000) },
     log: {
       debug: (message: string) => log.debug(message),
       info: (message: string) => log.info(message),

@@ -47,14 +47,14 @@ export class ReadCache {
     { revalidate = false } = {},
   ): Promise<Response> {
     const cached = this.entries.get(key);
-    if (cached && !revalidate && this.now() - cached.fetchedAt < this.options.freshForMs) return cached.response;
+    if (cached && !revalidate && this.now() - cached.fetchedAt < this.options.freshForMs) return own(cached.response);
 
     const pending = this.inFlight.get(key);
-    if (pending) return pending;
+    if (pending) return pending.then(own);
 
     const promise = this.revalidate(key, cached, send).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, promise);
-    return promise;
+    return promise.then(own);
   }
 
   private async revalidate(
@@ -65,7 +65,7 @@ export class ReadCache {
     try {
       const response = await send(cached ? { 'if-none-match': cached.etag } : {});
       const etag = response.headers.etag;
-      if (etag) this.entries.set(key, { etag, response, fetchedAt: this.now() });
+      if (etag) this.entries.set(key, { etag, response: own(response), fetchedAt: this.now() });
       return response;
     } catch (error) {
       if (cached && error instanceof RequestError && error.status === 304) {
@@ -76,6 +76,12 @@ export class ReadCache {
     }
   }
 }
+
+/**
+ * Every caller gets its own copy: Octokit's paginate rewrites `response.data` of list endpoints in place
+ * (`{ total_count, workflows }` becomes the array), and a shared object would be rewritten twice.
+ */
+const own = (response: Response): Response => structuredClone(response);
 
 /** Streams and redirects are not cacheable; neither are writes. */
 function isCacheableRead(options: EndpointDefaults): boolean {
@@ -91,14 +97,33 @@ function authScope(octokitOptions: { auth?: unknown }): string {
   return auth?.installationId ? `installation:${auth.installationId}` : 'app';
 }
 
+/**
+ * Octokit hands back a JSON answer it cannot parse as a string; refused here, so that it is neither cached nor
+ * mistaken for data (a truncated answer from a proxy, a GitHub incident).
+ */
+function wellFormed<T extends { data: unknown; headers: Record<string, unknown> }>(
+  response: T,
+  method: string,
+  url: string,
+): T {
+  const type = String(response.headers['content-type'] ?? '');
+  if (typeof response.data === 'string' && response.data !== '' && /json/.test(type)) {
+    throw new RequestError('GitHub answered with malformed JSON', 502, {
+      request: { method: method as 'GET', url, headers: {} },
+    });
+  }
+  return response;
+}
+
 /** Octokit plugin: pass `readCache` in the constructor options to enable it. */
 export function readCachePlugin(octokit: Octokit, octokitOptions: { readCache?: ReadCache; auth?: unknown }) {
   const cache = octokitOptions.readCache;
   if (!cache) return {};
   const scope = authScope(octokitOptions);
 
-  octokit.hook.wrap('request', async (request, options) => {
+  octokit.hook.wrap('request', async (unchecked, options) => {
     const { url, headers } = octokit.request.endpoint.parse(options);
+    const request = async (o: typeof options) => wellFormed(await unchecked(o), options.method, url);
     const path = new URL(url).pathname;
     if (!isCacheableRead(options)) {
       const response = await request(options);

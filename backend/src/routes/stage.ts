@@ -3,6 +3,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { StageDispatchDto } from '../contract.js';
 import { AuthenticationError } from '../errors.js';
+import { checkDispatch, type AccessPolicy } from '../stage/accessPolicy.js';
 import { toStageRun } from '../stage/runStatus.js';
 import type { DispatchRequest, StageRuns } from '../stage/stageRuns.js';
 import { gitRef, numericId, owner, parse, repo, repoParams, workflow } from './validation.js';
@@ -89,7 +90,15 @@ const cancelBody = z.object(stageKey);
 const selfUrl = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
 /** The endpoints Orca's preconfigured webhook stage calls (docs/stage.md has the Orca configuration). */
-export function stageRouter({ stageRuns, stageSecret }: { stageRuns: StageRuns; stageSecret: string }): Router {
+export function stageRouter({
+  stageRuns,
+  stageSecret,
+  accessPolicy,
+}: {
+  stageRuns: StageRuns;
+  stageSecret: string;
+  accessPolicy: AccessPolicy;
+}): Router {
   const router = Router();
   router.use(requireStageSecret(stageSecret));
 
@@ -100,6 +109,7 @@ export function stageRouter({ stageRuns, stageSecret }: { stageRuns: StageRuns; 
       'body',
     );
     const { owner, repo } = body.repository;
+    checkDispatch(accessPolicy, { application: body.application, owner, repo });
     const key = keyOf(body);
     const request: DispatchRequest =
       body.dispatchType === 'workflow_dispatch'

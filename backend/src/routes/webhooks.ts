@@ -3,7 +3,8 @@ import { Webhooks } from '@octokit/webhooks';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AuthenticationError, InputError } from '../errors.js';
-import { recordDelivery, type Store } from '../store/index.js';
+import { DeliveryBatcher } from '../store/deliveryBatcher.js';
+import type { Store } from '../store/index.js';
 
 /** GitHub caps webhook payloads at 25 MB and does not deliver larger ones (https://docs.github.com/webhooks/webhook-events-and-payloads#payload-cap). */
 export const MAX_PAYLOAD = '25mb';
@@ -32,6 +33,7 @@ export function webhookRouter({
   onDelivery: () => void;
 }): Router {
   const webhooks = new Webhooks({ secret });
+  const deliveries = new DeliveryBatcher(store.db);
   const router = Router();
 
   router.post('/github', express.raw({ type: () => true, limit: MAX_PAYLOAD }), async (req, res) => {
@@ -50,6 +52,8 @@ export function webhookRouter({
       throw new InputError(`Not a GitHub webhook delivery: ${problems.join('; ')}.`);
     }
     const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    // @octokit/webhooks throws on an empty payload rather than answering false.
+    if (!body) throw new InputError('The delivery has no body: GitHub always sends the event as JSON.');
     if (!(await webhooks.verify(body, signature))) {
       throw new AuthenticationError(
         'The signature does not match: the GitHub App webhook secret differs from GITHUB_WEBHOOK_SECRET.',
@@ -60,15 +64,18 @@ export function webhookRouter({
     try {
       payload = JSON.parse(body) as typeof payload;
     } catch {
+      payload = undefined as unknown as typeof payload;
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
       throw new InputError(
-        'The delivery body is not JSON. Set the GitHub App webhook content type to application/json.',
+        'The delivery body is not JSON, or not a JSON object. Set the GitHub App webhook content type to application/json.',
       );
     }
     if (event === 'ping') {
       res.json({ ok: true, message: 'pong', zen: payload.zen });
       return;
     }
-    const { inserted } = await recordDelivery(store.db, {
+    const { inserted } = await deliveries.record({
       id,
       event,
       action: typeof payload.action === 'string' ? payload.action : null,

@@ -8,6 +8,8 @@ export class GateError extends Error {
     readonly status: number | undefined,
     /** 4xx other than 408/429: the same request will fail the same way. */
     readonly permanent: boolean,
+    /** No answer in time: Gate may still act on the request. */
+    readonly timedOut = false,
   ) {
     super(message);
     this.name = 'GateError';
@@ -44,6 +46,11 @@ export class Gate {
 
   constructor(private readonly options: GateOptions) {
     this.base = options.url.replace(/\/+$/, '');
+  }
+
+  /** How long one request may take before it is abandoned. */
+  get timeoutMs(): number {
+    return this.options.timeoutMs ?? 15_000;
   }
 
   /** Every pipeline config of every application (`GET /pipelineConfigs`). */
@@ -119,10 +126,18 @@ export class Gate {
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new GateError(`Gate could not be reached while ${action}: ${(error as Error).message}`, undefined, false);
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw new GateError(
+        timedOut
+          ? `Gate did not answer within ${this.timeoutMs} ms while ${action}`
+          : `Gate could not be reached while ${action}: ${(error as Error).message}`,
+        undefined,
+        false,
+        timedOut,
+      );
     }
     const text = await response.text();
     if (response.status >= 300 && response.status < 400) {

@@ -106,6 +106,13 @@ function openPostgres(databaseUrl: string, logger: Logger): { store: Store; targ
   pool.on('error', (err) =>
     logger.error({ err, ...where }, 'an idle PostgreSQL connection failed; it will be replaced'),
   );
+  // The pool listens only to idle connections. One in use that dies (a server restart mid-query) fails its query
+  // and then emits `error` on the client: without this listener that would crash the process.
+  pool.on('connect', (client) =>
+    client.on('error', (err) =>
+      logger.warn({ err, ...where }, 'a PostgreSQL connection in use failed; its work will be retried'),
+    ),
+  );
   logger.info({ store: 'postgres', ...where }, 'database opened');
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { store: storeOf('postgres', db), target: `PostgreSQL at ${where.host}:${where.port}/${where.database}` };

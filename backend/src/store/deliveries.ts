@@ -94,6 +94,25 @@ export async function claimDueDeliveries(
     .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id));
 }
 
+/**
+ * Extends this worker's claim on a delivery to `until`, unless the claim ran out and another worker claimed it
+ * since (which counted another attempt): answers false then, and the delivery must be left alone.
+ */
+export async function renewDeliveryLease(
+  db: Kysely<Database>,
+  delivery: Pick<ClaimedDelivery, 'id' | 'attempt'>,
+  until: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ next_attempt_at: until.getTime() })
+    .where('id', '=', delivery.id)
+    .where('status', '=', 'pending')
+    .where('attempts', '=', delivery.attempt)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function markDeliveryProcessed(db: Kysely<Database>, id: string, now = new Date()): Promise<void> {
   await db
     .updateTable('deliveries')

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Store } from './database.js';
 import type { Database, DeploymentState, LinkState } from './schema.js';
 
 export interface DeploymentLink {
@@ -23,6 +24,8 @@ export interface StatusUpdate {
   logUrl: string;
   environmentUrl: string | null;
   attempts: number;
+  /** When the claim that returned it runs out (epoch ms); proves the claim in `renewStatusLease`. */
+  leaseUntil: number;
 }
 
 type LinkRow = Database['deployment_links'] & { checks: number };
@@ -50,6 +53,7 @@ const toUpdate = (row: UpdateRow): StatusUpdate => ({
   logUrl: row.log_url,
   environmentUrl: row.environment_url,
   attempts: Number(row.attempts),
+  leaseUntil: Number(row.next_attempt_at),
 });
 
 /** Links an execution to the deployment it was started for; a second call for the same execution changes nothing. */
@@ -100,20 +104,37 @@ export async function linksOfDeployment(db: Kysely<Database>, deploymentId: numb
   return rows.map((row) => toLink(row as LinkRow));
 }
 
-export async function dueDeploymentLinks(
-  db: Kysely<Database>,
-  now = new Date(),
-  limit = 50,
+/**
+ * Takes up to `limit` running links due for a check and moves their next check `leaseMs` on, so that no other
+ * replica checks them meanwhile; the check then sets the real next check or ends the link.
+ */
+export async function claimDueDeploymentLinks(
+  { kind, db }: Pick<Store, 'kind' | 'db'>,
+  { now = new Date(), limit = 50, leaseMs }: { now?: Date; limit?: number; leaseMs: number },
 ): Promise<DeploymentLink[]> {
-  const rows = await db
-    .selectFrom('deployment_links')
-    .selectAll()
-    .where('state', '=', 'running')
-    .where('next_check_at', '<=', now.getTime())
-    .orderBy('next_check_at')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => toLink(row as LinkRow));
+  const at = now.getTime();
+  const rows = await db.transaction().execute(async (trx) => {
+    const select = trx
+      .selectFrom('deployment_links')
+      .select('execution_id')
+      .where('state', '=', 'running')
+      .where('next_check_at', '<=', at)
+      .orderBy('next_check_at')
+      .limit(limit);
+    const due = await (kind === 'postgres' ? select.forUpdate().skipLocked() : select).execute();
+    if (!due.length) return [];
+    return trx
+      .updateTable('deployment_links')
+      .set({ next_check_at: at + leaseMs })
+      .where(
+        'execution_id',
+        'in',
+        due.map((row) => row.execution_id),
+      )
+      .returningAll()
+      .execute();
+  });
+  return rows.map((row) => toLink(row as LinkRow)).sort((a, b) => a.executionId.localeCompare(b.executionId));
 }
 
 /** Moves a running link on: to its end state, or to its next check. Answers whether this call ended it. */
@@ -139,7 +160,7 @@ export async function updateDeploymentLink(
 /** Queues a status; one per deployment and state, so a repeated call (or a restart) never queues it twice. */
 export async function queueStatusUpdate(
   db: Kysely<Database>,
-  update: Omit<StatusUpdate, 'attempts'>,
+  update: Omit<StatusUpdate, 'attempts' | 'leaseUntil'>,
   now = new Date(),
 ): Promise<{ queued: boolean }> {
   const result = await db
@@ -162,17 +183,72 @@ export async function queueStatusUpdate(
   return { queued: Number(result.numInsertedOrUpdatedRows ?? 0) > 0 };
 }
 
-export async function dueStatusUpdates(db: Kysely<Database>, now = new Date(), limit = 50): Promise<StatusUpdate[]> {
-  const rows = await db
-    .selectFrom('deployment_status_updates')
-    .selectAll()
+/**
+ * Takes up to `limit` pending statuses that are due and leases them for `leaseMs`: no other replica sends them
+ * meanwhile, and if this one dies they become due again (and the next attempt first looks at GitHub).
+ * A status waits while an earlier one of the same deployment is leased or waiting for its retry; when both are
+ * due, both come in this batch, earlier first, so `in_progress` always goes first.
+ */
+export async function claimDueStatusUpdates(
+  { kind, db }: Pick<Store, 'kind' | 'db'>,
+  { now = new Date(), limit = 50, leaseMs }: { now?: Date; limit?: number; leaseMs: number },
+): Promise<StatusUpdate[]> {
+  const at = now.getTime();
+  const rows = await db.transaction().execute(async (trx) => {
+    const select = trx
+      .selectFrom('deployment_status_updates as u')
+      .select(['u.deployment_id', 'u.state'])
+      .where('u.status', '=', 'pending')
+      .where('u.next_attempt_at', '<=', at)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('deployment_status_updates as earlier')
+              .select('earlier.state')
+              .whereRef('earlier.deployment_id', '=', 'u.deployment_id')
+              .where('earlier.status', '=', 'pending')
+              .where('earlier.next_attempt_at', '>', at)
+              .whereRef('earlier.created_at', '<', 'u.created_at'),
+          ),
+        ),
+      )
+      .orderBy('u.created_at')
+      .limit(limit);
+    const due = await (kind === 'postgres' ? select.forUpdate().skipLocked() : select).execute();
+    const claimed: UpdateRow[] = [];
+    for (const key of due) {
+      const row = await trx
+        .updateTable('deployment_status_updates')
+        .set({ next_attempt_at: at + leaseMs })
+        .where('deployment_id', '=', key.deployment_id)
+        .where('state', '=', key.state)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) claimed.push(row as UpdateRow);
+    }
+    return claimed;
+  });
+  return rows.map(toUpdate);
+}
+
+/**
+ * Extends this replica's claim on a status to `until`, unless the claim ran out and another replica took it:
+ * answers false then, and the status must be left alone.
+ */
+export async function renewStatusLease(
+  db: Kysely<Database>,
+  update: Pick<StatusUpdate, 'deploymentId' | 'state' | 'leaseUntil'>,
+  until: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('deployment_status_updates')
+    .set({ next_attempt_at: until.getTime() })
+    .where('deployment_id', '=', update.deploymentId)
+    .where('state', '=', update.state)
     .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now.getTime())
-    // in_progress before the final state of the same deployment.
-    .orderBy('created_at')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => toUpdate(row as UpdateRow));
+    .where('next_attempt_at', '=', update.leaseUntil)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Counts an attempt before GitHub is asked, so that after a crash the next attempt first checks GitHub. */
@@ -184,6 +260,20 @@ export async function noteStatusAttempt(
   await db
     .updateTable('deployment_status_updates')
     .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: leaseUntil.getTime() }))
+    .where('deployment_id', '=', key.deploymentId)
+    .where('state', '=', key.state)
+    .execute();
+}
+
+/** Gives a claimed status back, due again at `at`, without counting an attempt. */
+export async function releaseStatusUpdate(
+  db: Kysely<Database>,
+  key: { deploymentId: number; state: DeploymentState },
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('deployment_status_updates')
+    .set({ next_attempt_at: at.getTime() })
     .where('deployment_id', '=', key.deploymentId)
     .where('state', '=', key.state)
     .execute();

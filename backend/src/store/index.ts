@@ -4,6 +4,7 @@ export {
   markDeliveryFailed,
   markDeliveryProcessed,
   recordDelivery,
+  renewDeliveryLease,
   type ClaimedDelivery,
   type NewDelivery,
 } from './deliveries.js';
@@ -28,11 +29,13 @@ export {
   type PipelineStart,
 } from './pipelineStarts.js';
 export {
-  dueDeploymentLinks,
-  dueStatusUpdates,
+  claimDueDeploymentLinks,
+  claimDueStatusUpdates,
   findDeploymentLink,
   linksOfDeployment,
   noteStatusAttempt,
+  releaseStatusUpdate,
+  renewStatusLease,
   queueStatusUpdate,
   recordDeploymentLink,
   settleStatusUpdate,

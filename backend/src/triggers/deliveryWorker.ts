@@ -11,6 +11,7 @@ import {
   notePipelineStartAttempt,
   pipelineStartsOf,
   recordPipelineStarts,
+  renewDeliveryLease,
   type ClaimedDelivery,
   type PipelineStart,
   type Store,
@@ -32,6 +33,8 @@ export interface DeliveryWorkerOptions {
   maxRetryDelayMs?: number;
   /** Attempts before a pipeline start is kept as failed. */
   maxAttempts?: number;
+  /** How long claimed deliveries are this replica's alone; longer than processing 20 of them can take. */
+  leaseMs?: number;
   /** Told of every pipeline started (deployment statuses follow the ones started for deployments). */
   onStarted?: (start: PipelineStart, executionId: string) => Promise<void>;
 }
@@ -105,7 +108,10 @@ export class DeliveryWorker {
   /** Until every due delivery is handled; for tests and shutdown. */
   async drain(): Promise<void> {
     for (;;) {
-      const claimed = await claimDueDeliveries(this.options.store, { limit: 20, leaseMs: 60_000 });
+      const claimed = await claimDueDeliveries(this.options.store, {
+        limit: 20,
+        leaseMs: this.options.leaseMs ?? 60_000,
+      });
       if (!claimed.length) return;
       for (const delivery of claimed) await this.process(delivery);
     }
@@ -114,6 +120,12 @@ export class DeliveryWorker {
   private async process(delivery: ClaimedDelivery): Promise<void> {
     const { store, logger } = this.options;
     const log = logger.child({ delivery: delivery.id, event: delivery.event, action: delivery.action });
+    // The batch's lease started at the claim; each delivery gets a whole lease of its own, if it is still ours.
+    const leaseMs = this.options.leaseMs ?? 60_000;
+    if (!(await renewDeliveryLease(store.db, delivery, new Date(Date.now() + leaseMs)))) {
+      log.warn('delivery left alone: its lease ran out and another replica took it');
+      return;
+    }
     try {
       const payload = JSON.parse(delivery.payload) as Record<string, unknown>;
       const event = eventOf(delivery.event, payload);
@@ -136,7 +148,16 @@ export class DeliveryWorker {
             'delivery matched',
           );
         }
-        const pending = (await pipelineStartsOf(store.db, delivery.id)).filter((start) => start.status === 'pending');
+        const starts = await pipelineStartsOf(store.db, delivery.id);
+        // A worker that died between starting a pipeline and finishing the delivery may not have told `onStarted`;
+        // telling it again is harmless (deployment links and statuses are insert-if-absent).
+        if (delivery.attempt > 1) {
+          for (const start of starts) {
+            if (start.status === 'started' && start.executionId)
+              await this.options.onStarted?.(start, start.executionId);
+          }
+        }
+        const pending = starts.filter((start) => start.status === 'pending');
         const results = await Promise.all(pending.map((start) => this.startPipeline(start)));
         const retryIn = results.filter((delay): delay is number => delay !== undefined);
         if (retryIn.length) {
@@ -197,7 +218,12 @@ export class DeliveryWorker {
         log.error({ err: error, attempts }, 'pipeline could not be started; kept as failed');
         return undefined;
       }
-      const delay = this.delay(attempts);
+      // A start Gate did not answer may still be under way there: give it time to show up in the execution search
+      // the next attempt makes first, or the pipeline would be started twice.
+      const delay =
+        error instanceof GateError && error.timedOut
+          ? Math.max(this.delay(attempts), 2 * gate.timeoutMs)
+          : this.delay(attempts);
       log.warn({ err: error, attempts, retryInMs: delay }, 'pipeline could not be started; will retry');
       return delay;
     }

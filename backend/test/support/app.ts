@@ -7,6 +7,7 @@ import { DeploymentStatuses } from '../../src/deployments/deploymentStatuses.js'
 import type { GithubApp } from '../../src/github/githubApp.js';
 import { createMetrics } from '../../src/metrics.js';
 import { Gate } from '../../src/spinnaker/gate.js';
+import type { AccessPolicy } from '../../src/stage/accessPolicy.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { githubAppFor, silentLogger } from './githubApp.js';
 
@@ -34,6 +35,13 @@ export const STAGE_SECRET = 'stage-secret-for-tests';
 export const WEBHOOK_SECRET = 'webhook-secret-for-tests';
 export const GATE_URL = 'https://gate.example.com';
 export const SPINNAKER_UI_URL = 'https://spinnaker.example.com';
+/** The applications of the tests, each allowed the simulated GitHub's organisations. */
+export const ACCESS_POLICY: AccessPolicy = {
+  applications: {
+    checkout: { repositories: ['octo-org/*', 'octocat/*'] },
+    hello: { repositories: ['octo-org/*', 'octocat/*'] },
+  },
+};
 
 export function appFor(
   sim: Parameters<typeof githubAppFor>[0],
@@ -59,6 +67,7 @@ export function appFor(
     github,
     metrics: createMetrics(),
     stageSecret: STAGE_SECRET,
+    accessPolicy: ACCESS_POLICY,
     stage,
     webhooks,
     statuses: deploymentStatuses,

@@ -13,7 +13,7 @@ export const strangerKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
 /** The backend's GitHub client pointed at the simulator, with retry pauses shortened (Retry-After is still honoured). */
 export function githubAppFor(
   sim: { app: { id: number; privateKey: string }; apiUrl?: string },
-  overrides: { appId?: number; privateKey?: string; apiUrl?: string; readFreshForMs?: number } = {},
+  overrides: { appId?: number; privateKey?: string; apiUrl?: string; readFreshForMs?: number; timeoutMs?: number } = {},
 ) {
   const github = new GithubApp({
     github: {
@@ -24,7 +24,7 @@ export function githubAppFor(
     },
     logger: silentLogger,
     readFreshForMs: overrides.readFreshForMs,
-    octokit: { retryBaseMs: 10 },
+    octokit: { retryBaseMs: 10, timeoutMs: overrides.timeoutMs },
   });
   return { github, reads: new GithubReads(github) };
 }

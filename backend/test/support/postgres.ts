@@ -64,8 +64,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const log = join(dir, 'server.log');
   try {
     await pg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-    // -F: no fsync; the cluster is deleted after the run.
-    const serverOptions = `-k ${dir} -h 127.0.0.1 -p ${port} -F`;
+    // -F: no fsync, the cluster is deleted after the run; the benchmark keeps fsync (POSTGRES_FSYNC=on) to be honest.
+    const serverOptions = `-k ${dir} -h 127.0.0.1 -p ${port}${process.env.POSTGRES_FSYNC === 'on' ? '' : ' -F'}`;
     await pg('pg_ctl', ['start', '-w', '-t', '30', '-D', data, '-l', log, '-o', serverOptions]);
   } catch (error) {
     const output = [(error as { stderr?: string }).stderr, existsSync(log) ? readFileSync(log, 'utf8') : '']

@@ -1,0 +1,68 @@
+import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Webhooks } from '@octokit/webhooks';
+import express, { type Express } from 'express';
+import { setupServer } from 'msw/node';
+import { pino } from 'pino';
+import { createApp } from '../src/app.js';
+import { DeploymentStatuses } from '../src/deployments/deploymentStatuses.js';
+import { GithubApp } from '../src/github/githubApp.js';
+import { Gate } from '../src/spinnaker/gate.js';
+import { openStore } from '../src/store/index.js';
+import { createGithubSimulator } from '../test/github/simulator.js';
+import { STAGE_SECRET, WEBHOOK_SECRET } from './secrets.js';
+
+/**
+ * One server under load, in its own process so that autocannon does not share its CPU: `baseline` (a bare Express
+ * app that verifies the signature and answers 202), `sqlite` or `postgres` (the backend's app and store, with the
+ * simulated GitHub in-process through msw). Prints `{"port":…}`; answers `count` over IPC with GitHub requests seen.
+ */
+
+function baseline(): Express {
+  const webhooks = new Webhooks({ secret: WEBHOOK_SECRET });
+  const app = express();
+  app.post('/webhooks/github', express.raw({ type: () => true, limit: '25mb' }), async (req, res) => {
+    const ok = await webhooks.verify((req.body as Buffer).toString('utf8'), req.get('x-hub-signature-256') ?? '');
+    res.status(ok ? 202 : 401).json({ accepted: ok });
+  });
+  return app;
+}
+
+async function backend(kind: 'sqlite' | 'postgres') {
+  const logger = pino({ level: 'silent' });
+  const sim = createGithubSimulator();
+  setupServer(...sim.handlers).listen({ onUnhandledRequest: 'bypass' });
+  const run = sim.addRun({ owner: 'octo-org', repo: 'hello-world', workflow: 'deploy.yml', status: 'in_progress' });
+  const store = await openStore({
+    databaseUrl: kind === 'postgres' ? process.env.BENCH_DATABASE_URL : undefined,
+    databaseFile: join(mkdtempSync(join(tmpdir(), 'bench-')), 'bench.db'),
+    logger,
+  });
+  const github = new GithubApp({
+    github: { appId: sim.app.id, privateKey: sim.app.privateKey, webhookSecret: WEBHOOK_SECRET, apiUrl: sim.apiUrl },
+    logger,
+  });
+  const gate = new Gate({ url: 'http://127.0.0.1:9', logger });
+  const app = createApp({
+    logger,
+    store,
+    github,
+    stageSecret: STAGE_SECRET,
+    accessPolicy: { applications: {} },
+    webhooks: { secret: WEBHOOK_SECRET, onDelivery: () => {} },
+    statuses: new DeploymentStatuses({ store, github, gate, logger, spinnakerUiUrl: 'https://spinnaker.example.com' }),
+  });
+  process.on('message', (message) => {
+    if (message === 'count') process.send?.({ githubRequests: sim.requests.length, runId: run.id });
+  });
+  return app;
+}
+
+const kind = process.argv[2];
+const app = kind === 'baseline' ? baseline() : await backend(kind === 'postgres' ? 'postgres' : 'sqlite');
+const server = app.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+});
+process.on('SIGINT', () => process.exit(0));
