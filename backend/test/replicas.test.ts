@@ -1,7 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { delay, http } from 'msw';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -9,6 +8,7 @@ import { DEPLOYMENT_TRIGGER, type PipelineConfig } from '../src/triggers/matchin
 import { createGithubSimulator, type GithubSimulator } from './github/simulator.js';
 import { GateSimulator } from './spinnaker/gateSimulator.js';
 import { serveHandlers, type HandlerServer } from './support/handlerServer.js';
+import { freePort } from './support/net.js';
 
 const postgresUrl = inject('postgresUrl');
 const WEBHOOK_SECRET = 'replica-webhook-secret';
@@ -55,14 +55,6 @@ const PIPELINES: PipelineConfig[] = [
     ],
   },
 ];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Replica {
   url: string;

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
+import { freePort } from './net.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,14 +23,6 @@ function findBinDir(): string | undefined {
     .filter((major) => existsSync(join(PG_ROOT, major, 'bin', 'initdb')))
     .sort((a, b) => Number(b) - Number(a))
     .map((major) => join(PG_ROOT, major, 'bin'))[0];
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Starts a throw-away PostgreSQL cluster for the store tests, unless TEST_DATABASE_URL names a server to use. */
