@@ -32,6 +32,8 @@ export default defineConfig({
           name: 'plugin',
           include: ['test/**/*.test.{ts,tsx}'],
           exclude: ['test/bundle/**', 'test/browser/**', 'test/release/**', 'test/e2e/**'],
+          // Deck's real components in jsdom are slow on a loaded 2-core machine; 5 s is vitest's default.
+          testTimeout: 20_000,
         },
       },
       { ...shared, test: { ...shared.test, name: 'bundle', include: ['test/bundle/**/*.test.ts'] } },

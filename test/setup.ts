@@ -1,4 +1,5 @@
 import '@testing-library/jest-dom/vitest';
+import { configure } from '@testing-library/react';
 import jquery from 'jquery';
 
 // Deck provides jQuery as a global; @spinnaker/core's dependencies (Bootstrap's JavaScript, angular) need it.
@@ -8,3 +9,6 @@ Object.assign(window, { $: jquery, jQuery: jquery });
 // every rule on each getComputedStyle, which react-select and user-event call often; no test depends on them.
 await import('@spinnaker/core');
 document.querySelectorAll('style').forEach((style) => style.remove());
+
+// On a busy 2-core CI machine Deck's components can take longer than Testing Library's 1 s default to appear.
+configure({ asyncUtilTimeout: 5_000 });
