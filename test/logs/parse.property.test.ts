@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+
+import { parseAnsi, stripAnsi } from '../../src/logs/ansi';
+import { LogModel, parseLog } from '../../src/logs/parse';
+import { searchLog } from '../../src/logs/search';
+
+// Hostile and odd log text: GitHub's markers in any order (unterminated and stray groups), ANSI sequences complete
+// and cut off, CR/LF mixes, surrogate pairs and lone surrogates, very long lines.
+const piece = fc.oneof(
+  fc.constantFrom('##[group]', '##[endgroup]', '##[error]', '##[warning]', '##[notice]', '##[debug]', '[command]'),
+  fc.constantFrom('\x1b[31m', '\x1b[1;38;5;208m', '\x1b[38;2;1;2;3m', '\x1b[0m', '\x1b[', '\x1b[K', '\x1b'),
+  fc.constantFrom('2024-03-14T09:00:10.0007919Z ', '\r', '\n', '\r\n', '\uFEFF', '😀', '\uD800', '${x}'),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+);
+const logText = fc.array(piece, { maxLength: 60 }).map((pieces) => pieces.join(''));
+
+/** The lines a reader of the raw text would count: split on LF, a trailing LF ends the last line. */
+function expectedLines(text: string): string[] {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  if (!body) return [];
+  const lines = body.split('\n').map((line) => line.replace(/\r$/, ''));
+  if (body.endsWith('\n')) lines.pop();
+  return lines;
+}
+
+describe('parseLog on any text', () => {
+  it('keeps every line, in order, and never throws', () => {
+    fc.assert(
+      fc.property(logText, (text) => {
+        const model = parseLog(text);
+        const lines = expectedLines(text);
+        expect(model.lineCount).toBe(lines.length);
+        for (let line = 0; line < model.lineCount; line++) expect(model.raw(line)).toBe(lines[line]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the same lines and groups whatever chunks the text arrives in (live logs)', () => {
+    fc.assert(
+      fc.property(logText, fc.array(fc.nat(), { maxLength: 8 }), (text, cuts) => {
+        const whole = parseLog(text);
+        const live = new LogModel();
+        let at = 0;
+        for (const cut of [...cuts.map((c) => c % (text.length + 1))].sort((a, b) => a - b)) {
+          live.append(text.slice(at, cut));
+          at = cut;
+        }
+        live.append(text.slice(at));
+        live.end();
+        expect(live.lineCount).toBe(whole.lineCount);
+        expect(live.groupCount).toBe(whole.groupCount);
+        for (let line = 0; line < whole.lineCount; line++) {
+          expect(live.raw(line)).toBe(whole.raw(line));
+          expect(live.group(line)).toBe(whole.group(line));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps each group contiguous: a line belongs to the group whose range holds it', () => {
+    fc.assert(
+      fc.property(logText, (text) => {
+        const model = parseLog(text);
+        for (let line = 0; line < model.lineCount; line++) {
+          const group = model.group(line);
+          if (group < 0) continue;
+          expect(model.groupStart(group)).toBeLessThanOrEqual(line);
+          expect(model.groupEnd(group)).toBeGreaterThanOrEqual(line);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('turns any line into styled spans that spell exactly its text without escapes, and searches without throwing', () => {
+    fc.assert(
+      fc.property(logText, fc.string({ maxLength: 5 }), (text, term) => {
+        const model = parseLog(text);
+        for (let line = 0; line < model.lineCount; line++) {
+          const content = model.content(line);
+          expect(
+            parseAnsi(content)
+              .map((span) => span.text)
+              .join(''),
+          ).toBe(stripAnsi(content));
+        }
+        const found = searchLog(model, term);
+        expect(found.lines.length).toBeLessThanOrEqual(model.lineCount * Math.max(1, text.length));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
