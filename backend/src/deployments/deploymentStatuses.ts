@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { WorkLoop } from '../workLoop.js';
 import type { GithubApp } from '../github/githubApp.js';
 import type { Execution, Gate } from '../spinnaker/gate.js';
 import {
@@ -111,13 +112,16 @@ function environmentUrlOf(execution: Execution | undefined, name: string | null)
  * Every status is stored before it is sent, sent at most once, and retried when GitHub fails.
  */
 export class DeploymentStatuses {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
+  private readonly loop: WorkLoop;
   private readonly executions = new Map<string, Execution>();
 
-  constructor(private readonly options: DeploymentStatusesOptions) {}
+  constructor(private readonly options: DeploymentStatusesOptions) {
+    this.loop = new WorkLoop(() => this.drain(), {
+      intervalMs: options.tickMs ?? 1000,
+      onError: (error) => options.logger.error({ err: error }, 'deployment status work failed'),
+      stopped: true,
+    });
+  }
 
   /** Called when a pipeline was started for a deployment. */
   async pipelineStarted(start: {
@@ -167,36 +171,16 @@ export class DeploymentStatuses {
   }
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.loop.start();
+  }
+
+  /** Does due work now (coalesced with a run already going). */
+  wake(): void {
+    this.loop.wake();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.drain()
-      .catch((error: unknown) => this.options.logger.error({ err: error }, 'deployment status work failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.stopped) return;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else {
-          this.timer = setTimeout(() => this.wake(), this.options.tickMs ?? 1000);
-          this.timer.unref();
-        }
-      });
+    await this.loop.stop();
   }
 
   /** Checks due executions and sends due statuses; for tests and the worker loop. */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { WorkLoop } from '../workLoop.js';
 import { GateError, type Gate } from '../spinnaker/gate.js';
 import {
   claimDueDeliveries,
@@ -45,13 +46,15 @@ export interface DeliveryWorkerOptions {
  * backoff, then kept as failed (GET /api/pipeline-starts?status=failed, metric github_pipeline_starts_failed).
  */
 export class DeliveryWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly loop: WorkLoop;
   private readonly starts: Counter<'result'> | undefined;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
+    this.loop = new WorkLoop(() => this.drain(), {
+      intervalMs: options.pollMs ?? 1000,
+      onError: (error) => options.logger.error({ err: error }, 'processing webhook deliveries failed'),
+      stopped: false,
+    });
     const { registry, store } = options;
     if (registry) {
       this.starts = new Counter({
@@ -72,37 +75,16 @@ export class DeliveryWorker {
   }
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.loop.start();
   }
 
-  /** Processes due deliveries now (coalesced with a run already going). */
+  /** Does due work now (coalesced with a run already going). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.drain()
-      .catch((error: unknown) => this.options.logger.error({ err: error }, 'processing webhook deliveries failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.stopped) return;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else {
-          this.timer = setTimeout(() => this.wake(), this.options.pollMs ?? 1000);
-          this.timer.unref();
-        }
-      });
+    this.loop.wake();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Until every due delivery is handled; for tests and shutdown. */
