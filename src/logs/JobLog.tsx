@@ -5,7 +5,7 @@ import { isFailed } from './format';
 import { useJobLog } from './logQueries';
 import { LogRequestError } from './logsClient';
 import { LogViewer } from './LogViewer';
-import type { JobDto } from './types';
+import type { JobDto } from '../api/types';
 
 /** What to tell the user when a log cannot be shown; the backend's message says why. */
 export function logErrorMessage(error: unknown, job: JobDto, live: boolean): string {

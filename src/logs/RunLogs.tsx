@@ -6,7 +6,8 @@ import { formatDuration, isFailed, statusLook } from './format';
 import { JobLog } from './JobLog';
 import { useRunJobs } from './logQueries';
 import { injectStyles } from './styles';
-import type { JobDto, RunRef } from './types';
+import type { JobDto } from '../api/types';
+import type { RunRef } from './types';
 
 export interface RunLogsProps extends RunRef {
   /** Polling intervals while the run is in progress (tests shorten them). */

@@ -1,6 +1,7 @@
 import { SETTINGS } from '@spinnaker/core';
 
-import type { ErrorBody, JobDto, RunRef } from './types';
+import type { ErrorBody, JobDto } from '../api/types';
+import type { RunRef } from './types';
 
 /** A non-2xx answer from the backend, with its status and the backend's own message. */
 export class LogRequestError extends Error {

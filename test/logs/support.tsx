@@ -5,7 +5,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import React from 'react';
 
-import type { JobDto, StepDto } from '../../src/logs/types';
+import type { JobDto, StepDto } from '../../src/api/types';
 
 export const GATE = 'http://gate.test';
 export const API = `${GATE}/proxies/github/api`;
