@@ -4,20 +4,19 @@ import React from 'react';
 
 import { useRepositories } from '../api/queries';
 import type { ResponseError } from '../api/ResponseError';
-import { CreatableSelectInput } from '../components/CreatableSelectInput';
 import { isRepositoryNotFound, loadErrorMessage } from '../stages/githubWorkflow/loadError';
-
-const HELP =
-  'The repository as <code>owner/repo</code>, compared without regard to case. The list holds the repositories the ' +
-  'GitHub App is installed on; the App must be installed on this one for its events to reach Spinnaker.';
+import { CreatableSelectInput } from './CreatableSelectInput';
 
 export interface RepositoryFieldProps {
+  /** HelpField content: how the stage or trigger uses the repository. */
+  help: string;
   /** Lookups of the chosen repository; a 404 from any of them means the App cannot see it. */
   lookupErrors?: Array<ResponseError | null | undefined>;
   onChange?: (value: string, previous: string) => void;
 }
 
-export function RepositoryField({ lookupErrors = [], onChange }: RepositoryFieldProps) {
+/** The `repository` field of a stage or trigger: the repositories the GitHub App can see, free text allowed. */
+export function RepositoryField({ help, lookupErrors = [], onChange }: RepositoryFieldProps) {
   const repositories = useRepositories();
   const notFound = lookupErrors.find(isRepositoryNotFound);
   const message =
@@ -28,7 +27,7 @@ export function RepositoryField({ lookupErrors = [], onChange }: RepositoryField
     <FormikFormField
       name="repository"
       label="Repository"
-      help={<HelpField content={HELP} />}
+      help={<HelpField content={help} />}
       validationMessage={message ? errorMessage(message) : undefined}
       touched={message ? true : undefined}
       onChange={onChange}

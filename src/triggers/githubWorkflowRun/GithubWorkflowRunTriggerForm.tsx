@@ -9,7 +9,8 @@ import { CreatableSelectInput } from '../../components/CreatableSelectInput';
 import { isRepositoryNotFound, loadErrorMessage } from '../../stages/githubWorkflow/loadError';
 import { text } from '../matchPreview';
 import { PatternField } from '../PatternField';
-import { RepositoryField } from '../RepositoryField';
+import { RepositoryField } from '../../components/RepositoryField';
+import { REPOSITORY_HELP } from '../RepositoryHelp';
 import type { GithubWorkflowRunTrigger } from '../types';
 import { ConclusionInput } from './ConclusionInput';
 import { WorkflowRunPreview } from './WorkflowRunPreview';
@@ -43,7 +44,7 @@ export function GithubWorkflowRunTriggerForm({ formik }: { formik: FormikProps<G
 
   return (
     <>
-      <RepositoryField lookupErrors={[workflows.error]} onChange={clearWorkflow} />
+      <RepositoryField help={REPOSITORY_HELP} lookupErrors={[workflows.error]} onChange={clearWorkflow} />
       <FormikFormField
         name="workflow"
         label="Workflow"
