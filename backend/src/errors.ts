@@ -66,7 +66,7 @@ export class RateLimitedError extends HttpError {
   }
 }
 
-function statusOf(err: unknown): number {
+export function statusOf(err: unknown): number {
   if (err instanceof HttpError) return err.statusCode;
   // body-parser and friends mark client errors with `status`/`statusCode` and `expose`.
   const candidate = err as { status?: unknown; statusCode?: unknown; expose?: unknown };

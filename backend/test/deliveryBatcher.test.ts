@@ -7,7 +7,7 @@ const temp = useTempStore();
 
 describe('DeliveryBatcher', () => {
   it('stores deliveries that arrive together in one write and answers each, a repeated id as a duplicate', async () => {
-    const batcher = new DeliveryBatcher(temp.store.db);
+    const batcher = new DeliveryBatcher(temp.store);
     const ids = ['a', 'b', 'a', 'c', 'b'];
     const results = await Promise.all(
       ids.map((id) => batcher.record({ id, event: 'push', payload: `{"id":"${id}"}` })),
@@ -24,8 +24,9 @@ describe('DeliveryBatcher', () => {
   });
 
   it('rejects every delivery of a write that failed, and keeps working after', async () => {
-    const batcher = new DeliveryBatcher(temp.store.db);
-    const bad = { id: 'x', event: 'push', payload: null as unknown as string };
+    const batcher = new DeliveryBatcher(temp.store);
+    // No time of receipt: the insert breaks a NOT NULL constraint and the whole batch is refused.
+    const bad = { id: 'x', event: 'push', payload: '{}', receivedAt: new Date(Number.NaN) };
     await expect(Promise.all([batcher.record(bad), batcher.record({ ...bad, id: 'y' })])).rejects.toThrow();
     expect(await batcher.record({ id: 'z', event: 'push', payload: '{}' })).toEqual({ inserted: true });
   });

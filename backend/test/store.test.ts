@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { pino, type Logger } from 'pino';
@@ -12,7 +13,6 @@ import {
   markDeliveryFailed,
   markDeliveryProcessed,
   openStore,
-  recordDelivery,
   recordDispatch,
   setDispatchRun,
   type Store,
@@ -22,6 +22,21 @@ const postgresUrl = inject('postgresUrl');
 const silent = pino({ level: 'silent' });
 const T0 = new Date('2025-01-01T00:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
+
+/** Stores one delivery as the webhook route does: gzipped, through the store's batch insert. */
+async function recordDelivery(
+  store: Store,
+  {
+    id,
+    event,
+    action = null,
+    payload,
+    receivedAt,
+  }: { id: string; event: string; action?: string | null; payload: string; receivedAt: Date },
+): Promise<{ inserted: boolean }> {
+  const inserted = await store.insertDeliveries([{ id, event, action, payload, receivedAt: receivedAt.getTime() }]);
+  return { inserted: inserted.has(id) };
+}
 
 function capturingLogger(): { logger: Logger; lines: () => Array<Record<string, unknown>> } {
   const out: string[] = [];
@@ -114,13 +129,13 @@ for (const { kind, skipped } of DIALECTS) {
           'deployment_status_updates',
         ]),
       );
-      expect(lines().filter((line) => line.msg === 'database migration applied')).toHaveLength(4);
+      expect(lines().filter((line) => line.msg === 'database migration applied')).toHaveLength(5);
     });
 
     it('keeps its data across a restart and does not migrate again', async () => {
       await fresh();
       const first = await open();
-      await recordDelivery(first.db, { id: 'd-1', event: 'push', payload: '{"ref":"main"}', receivedAt: T0 });
+      await recordDelivery(first, { id: 'd-1', event: 'push', payload: '{"ref":"main"}', receivedAt: T0 });
       await first.close();
 
       const { logger, lines } = capturingLogger();
@@ -136,18 +151,48 @@ for (const { kind, skipped } of DIALECTS) {
       const store = await open();
       const delivery = { id: 'd-1', event: 'workflow_run', action: 'completed', receivedAt: T0 };
 
-      expect(await recordDelivery(store.db, { ...delivery, payload: '{"n":1}' })).toEqual({ inserted: true });
-      expect(await recordDelivery(store.db, { ...delivery, payload: '{"n":2}' })).toEqual({ inserted: false });
+      expect(await recordDelivery(store, { ...delivery, payload: '{"n":1}' })).toEqual({ inserted: true });
+      expect(await recordDelivery(store, { ...delivery, payload: '{"n":2}' })).toEqual({ inserted: false });
 
       const claimed = await claimDueDeliveries(store, { now: T0, limit: 10, leaseMs: 1000 });
       expect(claimed.map((d) => d.payload)).toEqual(['{"n":1}']);
+    });
+
+    it('keeps a delivery body gzipped, and still reads one stored before it was', async () => {
+      await fresh();
+      const store = await open();
+      const body = JSON.stringify({ action: 'completed', workflow_run: { id: 1, name: 'é ✓ 𝄞'.repeat(500) } });
+      await recordDelivery(store, { id: 'new', event: 'workflow_run', payload: body, receivedAt: T0 });
+      // As the store kept deliveries before migration 005: the body as text, nothing gzipped.
+      await store.db
+        .insertInto('deliveries')
+        .values({
+          id: 'old',
+          event: 'push',
+          action: null,
+          payload: '{"ref":"main"}',
+          received_at: T0.getTime(),
+          status: 'pending',
+          next_attempt_at: T0.getTime(),
+        })
+        .execute();
+
+      const row = await store.db.selectFrom('deliveries').selectAll().where('id', '=', 'new').executeTakeFirstOrThrow();
+      expect(row.payload).toBe('');
+      expect(gunzipSync(row.payload_gzip!).toString('utf8')).toBe(body);
+      expect(row.payload_gzip!.length).toBeLessThan(Buffer.byteLength(body) / 4);
+      const claimed = await claimDueDeliveries(store, { now: T0, limit: 10, leaseMs: 1000 });
+      expect(claimed.map((d) => [d.id, d.payload])).toEqual([
+        ['new', body],
+        ['old', '{"ref":"main"}'],
+      ]);
     });
 
     it('never gives the same delivery to two claimers working at once, nor more than asked', async () => {
       await fresh();
       const [a, b] = [await open(), await open()];
       const ids = Array.from({ length: 40 }, (_, i) => `d-${String(i).padStart(2, '0')}`);
-      for (const id of ids) await recordDelivery(a.db, { id, event: 'push', payload: '{}', receivedAt: T0 });
+      for (const id of ids) await recordDelivery(a, { id, event: 'push', payload: '{}', receivedAt: T0 });
 
       const claimedBy = { a: [] as string[], b: [] as string[] };
       for (;;) {
@@ -168,7 +213,7 @@ for (const { kind, skipped } of DIALECTS) {
     it('hands a leased delivery out again only once its lease has run out', async () => {
       await fresh();
       const store = await open();
-      await recordDelivery(store.db, { id: 'd-1', event: 'push', payload: '{}', receivedAt: T0 });
+      await recordDelivery(store, { id: 'd-1', event: 'push', payload: '{}', receivedAt: T0 });
 
       expect(await claimDueDeliveries(store, { now: T0, limit: 10, leaseMs: 30_000 })).toHaveLength(1);
       expect(await claimDueDeliveries(store, { now: at(29_999), limit: 10, leaseMs: 30_000 })).toEqual([]);
@@ -180,7 +225,7 @@ for (const { kind, skipped } of DIALECTS) {
     it('does not hand out a failed delivery before its retry time', async () => {
       await fresh();
       const store = await open();
-      await recordDelivery(store.db, { id: 'd-1', event: 'push', payload: '{}', receivedAt: T0 });
+      await recordDelivery(store, { id: 'd-1', event: 'push', payload: '{}', receivedAt: T0 });
       await claimDueDeliveries(store, { now: T0, limit: 10, leaseMs: 1000 });
 
       await markDeliveryFailed(store.db, 'd-1', 'GitHub answered 502', { retryAt: at(300_000) });
@@ -197,7 +242,7 @@ for (const { kind, skipped } of DIALECTS) {
       await fresh();
       const store = await open();
       for (const id of ['done', 'hopeless', 'waiting']) {
-        await recordDelivery(store.db, { id, event: 'push', payload: '{}', receivedAt: T0 });
+        await recordDelivery(store, { id, event: 'push', payload: '{}', receivedAt: T0 });
       }
       await claimDueDeliveries(store, { now: T0, limit: 10, leaseMs: 1000 });
 

@@ -1,8 +1,8 @@
-import express, { Router } from 'express';
+import express, { Router, type ErrorRequestHandler } from 'express';
 import { Webhooks } from '@octokit/webhooks';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { AuthenticationError, InputError } from '../errors.js';
+import { AuthenticationError, InputError, statusOf } from '../errors.js';
 import { DeliveryBatcher } from '../store/deliveryBatcher.js';
 import type { Store } from '../store/index.js';
 
@@ -33,7 +33,7 @@ export function webhookRouter({
   onDelivery: () => void;
 }): Router {
   const webhooks = new Webhooks({ secret });
-  const deliveries = new DeliveryBatcher(store.db);
+  const deliveries = new DeliveryBatcher(store);
   const router = Router();
 
   router.post('/github', express.raw({ type: () => true, limit: MAX_PAYLOAD }), async (req, res) => {
@@ -85,6 +85,21 @@ export function webhookRouter({
     if (inserted) onDelivery();
     res.status(202).json({ accepted: true, delivery: id, duplicate: !inserted });
   });
+  // The app's request log does not cover this route (app.ts), so refusals are logged here.
+  router.use(((err, req, _res, next) => {
+    if (statusOf(err) < 500) {
+      logger.warn(
+        {
+          delivery: req.get('x-github-delivery'),
+          event: req.get('x-github-event'),
+          status: statusOf(err),
+          reason: (err as Error).message,
+        },
+        'webhook delivery refused',
+      );
+    }
+    next(err);
+  }) satisfies ErrorRequestHandler);
 
   return router;
 }

@@ -1,17 +1,25 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { insertDeliveries } from './deliveries.js';
+import { SqliteDeliveryWriter, type DeliveryRow } from './deliveryWriter.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
+import { openSqliteConnection } from './sqliteConnection.js';
 
 export interface Store {
   kind: 'sqlite' | 'postgres';
   db: Kysely<Database>;
   /** Resolves when the database answers a trivial query; rejects when it does not, and after `close()`. */
   ping(): Promise<void>;
+  /**
+   * Stores new webhook deliveries in one commit and answers the ids that were not stored already; a repeated id,
+   * stored before or earlier in `rows`, is left as it was. The embedded store writes them from a worker thread.
+   */
+  insertDeliveries(rows: DeliveryRow[]): Promise<Set<string>>;
   close(): Promise<void>;
 }
 
@@ -22,7 +30,6 @@ export interface StoreOptions {
   logger: Logger;
 }
 
-const BUSY_TIMEOUT_MS = 5_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 function reason(error: unknown): string {
@@ -45,7 +52,7 @@ class StoreSqliteDialect extends SqliteDialect {
   }
 }
 
-function storeOf(kind: Store['kind'], db: Kysely<Database>): Store {
+function storeOf(kind: Store['kind'], db: Kysely<Database>, writer?: SqliteDeliveryWriter): Store {
   let closed = false;
   return {
     kind,
@@ -54,9 +61,11 @@ function storeOf(kind: Store['kind'], db: Kysely<Database>): Store {
       if (closed) throw new Error('The database connection is closed');
       await sql`select 1`.execute(db);
     },
+    insertDeliveries: (rows) => (writer ? writer.write(rows) : insertDeliveries(db, rows)),
     async close() {
       if (closed) return;
       closed = true;
+      await writer?.close();
       await db.destroy();
     },
   };
@@ -64,25 +73,20 @@ function storeOf(kind: Store['kind'], db: Kysely<Database>): Store {
 
 function openSqlite(file: string, logger: Logger): { store: Store; target: string } {
   const path = resolve(file);
-  let raw: SqliteDatabase.Database | undefined;
+  let raw: SqliteDatabase.Database;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    raw = new SqliteDatabase(path);
-    const journalMode = raw.pragma('journal_mode = WAL', { simple: true });
-    if (journalMode !== 'wal') {
-      logger.warn({ file: path, journalMode }, 'SQLite could not switch to WAL on this filesystem');
+    const opened = openSqliteConnection(path);
+    raw = opened.raw;
+    if (opened.journalMode !== 'wal') {
+      logger.warn({ file: path, journalMode: opened.journalMode }, 'SQLite could not switch to WAL on this filesystem');
     }
-    // FULL: a delivery acknowledged to GitHub must still be there after a power cut, not only after a crash.
-    raw.pragma('synchronous = FULL');
-    raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    raw.pragma('foreign_keys = ON');
   } catch (error) {
-    raw?.close();
     throw new Error(`Cannot open the database file ${path} (DATABASE_FILE): ${reason(error)}`, { cause: error });
   }
   logger.info({ store: 'sqlite', file: path }, 'database opened');
   const db = new Kysely<Database>({ dialect: new StoreSqliteDialect({ database: raw }) });
-  return { store: storeOf('sqlite', db), target: `the database file ${path}` };
+  return { store: storeOf('sqlite', db, new SqliteDeliveryWriter(path)), target: `the database file ${path}` };
 }
 
 function openPostgres(databaseUrl: string, logger: Logger): { store: Store; target: string } {

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Store } from './database.js';
+import { packPayload, unpackPayload } from './deliveryPayload.js';
+import type { DeliveryRow } from './deliveryWriter.js';
 import type { Database } from './schema.js';
 
 export interface NewDelivery {
@@ -22,23 +24,27 @@ export interface ClaimedDelivery {
   attempt: number;
 }
 
-/** Stores a delivery unless one with that id is already stored; a redelivery never overwrites the first copy. */
-export async function recordDelivery(db: Kysely<Database>, delivery: NewDelivery): Promise<{ inserted: boolean }> {
-  const receivedAt = (delivery.receivedAt ?? new Date()).getTime();
-  const result = await db
+/** Store.insertDeliveries for PostgreSQL: one multi-row insert, one commit. */
+export async function insertDeliveries(db: Kysely<Database>, rows: DeliveryRow[]): Promise<Set<string>> {
+  const inserted = await db
     .insertInto('deliveries')
-    .values({
-      id: delivery.id,
-      event: delivery.event,
-      action: delivery.action ?? null,
-      payload: delivery.payload,
-      received_at: receivedAt,
-      status: 'pending',
-      next_attempt_at: receivedAt,
-    })
+    .values(
+      rows.map((row) => ({
+        id: row.id,
+        event: row.event,
+        action: row.action,
+        payload: '',
+        // On the event loop: faster here than on libuv's pool, whose per-call set-up costs more than gzipping 17 kB.
+        payload_gzip: packPayload(row.payload),
+        received_at: row.receivedAt,
+        status: 'pending' as const,
+        next_attempt_at: row.receivedAt,
+      })),
+    )
     .onConflict((oc) => oc.column('id').doNothing())
-    .executeTakeFirst();
-  return { inserted: Number(result.numInsertedOrUpdatedRows ?? 0) > 0 };
+    .returning('id')
+    .execute();
+  return new Set(inserted.map((row) => row.id));
 }
 
 function dueIds(db: Kysely<Database>, at: number, limit: number) {
@@ -57,7 +63,7 @@ function lease(db: Kysely<Database>, ids: string[] | ReturnType<typeof dueIds>, 
     .updateTable('deliveries')
     .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: until }))
     .where('id', 'in', ids)
-    .returning(['id', 'event', 'action', 'payload', 'received_at', 'attempts'])
+    .returning(['id', 'event', 'action', 'payload', 'payload_gzip', 'received_at', 'attempts'])
     .execute();
 }
 
@@ -87,7 +93,7 @@ export async function claimDueDeliveries(
       id: row.id,
       event: row.event,
       action: row.action,
-      payload: row.payload,
+      payload: unpackPayload(row),
       receivedAt: new Date(row.received_at),
       attempt: row.attempts,
     }))

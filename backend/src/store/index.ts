@@ -3,7 +3,6 @@ export {
   claimDueDeliveries,
   markDeliveryFailed,
   markDeliveryProcessed,
-  recordDelivery,
   renewDeliveryLease,
   type ClaimedDelivery,
   type NewDelivery,

@@ -127,6 +127,13 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '005_deliveries_payload_gzip': {
+    async up(db: Kysely<unknown>) {
+      // New deliveries keep their body gzipped here, and '' in `payload` (deliveryPayload.ts says why).
+      // `bytea` is PostgreSQL's binary type; SQLite stores the bytes as a blob whatever the declared type.
+      await db.schema.alterTable('deliveries').addColumn('payload_gzip', 'bytea').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -20,8 +20,10 @@ export interface DeliveriesTable {
   id: string;
   event: string;
   action: string | null;
-  /** The request body exactly as GitHub sent it. */
+  /** The request body exactly as GitHub sent it; '' when it is kept in `payload_gzip`. */
   payload: string;
+  /** The request body, gzipped (deliveryPayload.ts); null for deliveries stored before migration 005. */
+  payload_gzip: Buffer | null;
   received_at: number;
   status: DeliveryStatus;
   attempts: Generated<number>;
