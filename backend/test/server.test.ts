@@ -1,9 +1,11 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { gunzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './support/net.js';
 
 const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -12,9 +14,14 @@ const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
 
 const children: ChildProcessWithoutNullStreams[] = [];
 
-function start(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: new URL('..', import.meta.url).pathname,
+const backendDir = new URL('..', import.meta.url).pathname;
+/** From the TypeScript sources, or as `npm start --workspace backend` runs it: built into dist/. */
+const FROM_SOURCES = ['--import', 'tsx', 'src/server.ts'];
+const BUILT = ['dist/server.js'];
+
+function start(env: NodeJS.ProcessEnv, args = FROM_SOURCES) {
+  const child = spawn(process.execPath, args, {
+    cwd: backendDir,
     env: { PATH: process.env.PATH, ...env },
   });
   children.push(child);
@@ -39,6 +46,16 @@ afterEach(() => {
 });
 
 describe('the backend process', () => {
+  beforeAll(() => {
+    execFileSync(
+      process.execPath,
+      [join(backendDir, '../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: backendDir,
+      },
+    );
+  }, 120_000);
+
   it('refuses to start without configuration and names each missing variable', async () => {
     const server = start({});
     expect(await server.exited).toBe(1);
@@ -56,25 +73,42 @@ describe('the backend process', () => {
     expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
-  it('starts, creates its embedded database, answers /health and stops cleanly on SIGTERM', async () => {
+  it('built, starts, creates its embedded database, stores a webhook delivery and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'backend-'));
-    const server = start({
-      PORT: String(port),
-      GITHUB_APP_ID: '1',
-      GITHUB_APP_PRIVATE_KEY: privateKey,
-      GITHUB_WEBHOOK_SECRET: 'webhook-secret',
-      GITHUB_API_URL: 'http://127.0.0.1:9',
-      GATE_URL: 'http://127.0.0.1:9',
-      SPINNAKER_UI_URL: 'http://deck.example.com',
-      STAGE_SECRET: 'stage-secret-0123456789',
-      DATABASE_FILE: join(dataDir, 'nested', 'backend.db'),
-    });
+    const databaseFile = join(dataDir, 'nested', 'backend.db');
+    const server = start(
+      {
+        PORT: String(port),
+        GITHUB_APP_ID: '1',
+        GITHUB_APP_PRIVATE_KEY: privateKey,
+        GITHUB_WEBHOOK_SECRET: 'webhook-secret',
+        GITHUB_API_URL: 'http://127.0.0.1:9',
+        GATE_URL: 'http://127.0.0.1:9',
+        SPINNAKER_UI_URL: 'http://deck.example.com',
+        STAGE_SECRET: 'stage-secret-0123456789',
+        DATABASE_FILE: databaseFile,
+      },
+      BUILT,
+    );
     await server.waitFor('listening');
-    expect(existsSync(join(dataDir, 'nested', 'backend.db'))).toBe(true);
+    expect(existsSync(databaseFile)).toBe(true);
 
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(await health.json()).toEqual({ status: 'ok' });
+    // The embedded store writes deliveries from its own thread, which must load from dist/ as well.
+    const body = JSON.stringify({ action: 'requested', workflow_run: { id: 1 } });
+    const delivery = await fetch(`http://127.0.0.1:${port}/webhooks/github`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-delivery': 'built-1',
+        'x-github-event': 'workflow_run',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', 'webhook-secret').update(body).digest('hex')}`,
+      },
+      body,
+    });
+    expect(delivery.status).toBe(202);
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
@@ -82,5 +116,9 @@ describe('the backend process', () => {
     expect(stdout).toContain('shutting down');
     expect(stdout).toContain('"msg":"stopped"');
     expect(stdout).not.toContain('PRIVATE KEY');
+    const stored = new Database(databaseFile, { readonly: true })
+      .prepare<[], { payload_gzip: Buffer }>(`select payload_gzip from deliveries where id = 'built-1'`)
+      .get();
+    expect(gunzipSync(stored!.payload_gzip).toString()).toBe(body);
   });
 });

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import express from 'express';
+import { pino } from 'pino';
+import { errorHandler } from '../src/errors.js';
 import { createMetrics } from '../src/metrics.js';
+import { webhookRouter } from '../src/routes/webhooks.js';
 import { Gate } from '../src/spinnaker/gate.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { DeliveryWorker } from '../src/triggers/deliveryWorker.js';
@@ -177,6 +181,36 @@ describe('POST /webhooks/github', () => {
 
     expect(res.body.error.name).toBe('AuthenticationError');
     expect(await deliveriesStored()).toBe(0);
+  });
+
+  it('logs each delivery it accepts and each it refuses, with the reason (the request log leaves this route out)', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const app = express()
+      .use('/webhooks', webhookRouter({ secret: WEBHOOK_SECRET, store, logger, onDelivery: () => {} }))
+      .use(errorHandler(logger));
+    const body = JSON.stringify(workflowRun());
+    const post = (signature: string) =>
+      request(app)
+        .post('/webhooks/github')
+        .set('Content-Type', 'application/json')
+        .set('X-GitHub-Event', 'workflow_run')
+        .set('X-GitHub-Delivery', 'logged-1')
+        .set('X-Hub-Signature-256', signature)
+        .send(body);
+
+    await post(sign(body)).expect(202);
+    await post(sign(body, 'wrong')).expect(401);
+
+    expect(lines.map(({ msg, delivery, status, reason }) => ({ msg, delivery, status, reason }))).toEqual([
+      { msg: 'webhook delivery accepted', delivery: 'logged-1', status: undefined, reason: undefined },
+      {
+        msg: 'webhook delivery refused',
+        delivery: 'logged-1',
+        status: 401,
+        reason: expect.stringMatching(/GITHUB_WEBHOOK_SECRET/),
+      },
+    ]);
   });
 
   it('refuses a body that is not JSON with 400', async () => {
