@@ -19,6 +19,8 @@ export interface Config {
   database: { url?: string; file: string };
   /** How long a replica keeps claimed work (deliveries, status writes, execution checks) before another may take it. */
   workLeaseMs: number;
+  /** Days a handled delivery's body is kept; its id is kept for good, so a replay is still refused. */
+  deliveryBodyRetentionDays: number;
   /** Which applications may dispatch to which repositories; `configured: false` denies every dispatch. */
   accessPolicy: { configured: boolean; policy: AccessPolicy };
 }
@@ -48,6 +50,11 @@ const envSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_FILE: z.string().default('data/spinnaker-github.db'),
   WORK_LEASE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000).default(60_000),
+  DELIVERY_BODY_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int({ error: 'must be a whole number of days' })
+    .min(1, { error: 'must be at least 1' })
+    .default(14),
 });
 
 /** Thrown when the environment cannot run the backend; `problems` has one line per variable. */
@@ -148,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stageSecret: e.STAGE_SECRET,
     database: { url: e.DATABASE_URL, file: e.DATABASE_FILE },
     workLeaseMs: e.WORK_LEASE_MS,
+    deliveryBodyRetentionDays: e.DELIVERY_BODY_RETENTION_DAYS,
     accessPolicy: access.policy,
   };
 }

@@ -9,9 +9,12 @@ import { DeploymentStatuses } from './deployments/deploymentStatuses.js';
 import { DeliveryWorker } from './triggers/deliveryWorker.js';
 import { DEPLOYMENT_TRIGGER } from './triggers/matching.js';
 import { PipelineCache } from './triggers/pipelineCache.js';
-import { openStore } from './store/index.js';
+import { openStore, pruneDeliveryBodies } from './store/index.js';
+import { WorkLoop } from './workLoop.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
@@ -71,9 +74,22 @@ async function main(): Promise<void> {
       'No ACCESS_POLICY or ACCESS_POLICY_FILE: every stage dispatch is refused. See docs/configuration.md, Access policy.',
     );
   }
+  const pruning = new WorkLoop(
+    async () => {
+      const before = new Date(Date.now() - config.deliveryBodyRetentionDays * DAY_MS);
+      const pruned = await pruneDeliveryBodies(store.db, before);
+      if (pruned) logger.info({ pruned, before }, 'bodies of deliveries handled before the retention dropped');
+    },
+    {
+      intervalMs: HOUR_MS,
+      onError: (err) => logger.warn({ err }, 'dropping old delivery bodies failed; will try again in an hour'),
+      stopped: true,
+    },
+  );
   // Work stored before a restart (deliveries, deployment statuses) is picked up here.
   worker.start();
   statuses.start();
+  pruning.start();
 
   const server = app.listen(config.port, () => {
     logger.info(
@@ -95,6 +111,7 @@ async function main(): Promise<void> {
     await closeServer(server);
     await worker.stop();
     await statuses.stop();
+    await pruning.stop();
     await store.close();
     logger.info('stopped');
     process.exit(0);

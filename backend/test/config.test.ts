@@ -45,6 +45,7 @@ describe('loadConfig', () => {
     expect(config.github.apiUrl).toBe('https://api.github.com');
     expect(config.gate.url).toBe('https://gate.example.com');
     expect(config.database).toEqual({ url: undefined, file: 'data/spinnaker-github.db' });
+    expect(config.deliveryBodyRetentionDays).toBe(14);
   });
 
   it('accepts a GitHub Enterprise Server API url and a PostgreSQL url', () => {
@@ -65,12 +66,14 @@ describe('loadConfig', () => {
       STAGE_SECRET: 'short',
       PORT: '99999',
       DATABASE_URL: 'mysql://db/github',
+      DELIVERY_BODY_RETENTION_DAYS: '0.5',
     });
     expect(problems).toEqual([
       expect.stringMatching(/^PORT: /),
       "GITHUB_APP_ID: must be the App's numeric ID (GitHub App settings, About, App ID)",
       'STAGE_SECRET: must be at least 16 characters',
       'DATABASE_URL: must start with postgres:// or postgresql://',
+      'DELIVERY_BODY_RETENTION_DAYS: must be a whole number of days',
       expect.stringMatching(/^GITHUB_APP_PRIVATE_KEY: is not a PEM private key/),
     ]);
     expect(problems.join('\n')).not.toContain('SECRET-MATERIAL');

@@ -13,6 +13,7 @@ import {
   markDeliveryFailed,
   markDeliveryProcessed,
   openStore,
+  pruneDeliveryBodies,
   recordDispatch,
   setDispatchRun,
   type Store,
@@ -186,6 +187,37 @@ for (const { kind, skipped } of DIALECTS) {
         ['new', body],
         ['old', '{"ref":"main"}'],
       ]);
+    });
+
+    it('drops the bodies of deliveries handled before the retention, and still knows their ids', async () => {
+      await fresh();
+      const store = await open();
+      const day = 86_400_000;
+      for (const [id, receivedAt] of [
+        ['old-processed', T0],
+        ['old-failed', T0],
+        ['old-pending', T0],
+        ['new-processed', at(10 * day)],
+      ] as const) {
+        await recordDelivery(store, { id, event: 'push', payload: `{"id":"${id}"}`, receivedAt });
+      }
+      await claimDueDeliveries(store, { now: at(10 * day), limit: 10, leaseMs: 1000 });
+      for (const id of ['old-processed', 'new-processed']) await markDeliveryProcessed(store.db, id, at(10 * day));
+      await markDeliveryFailed(store.db, 'old-failed', 'unknown event', { final: true });
+
+      expect(await pruneDeliveryBodies(store.db, at(7 * day))).toBe(2);
+      expect(await pruneDeliveryBodies(store.db, at(7 * day))).toBe(0);
+
+      const rows = await store.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
+      expect(rows.map((row) => [row.id, row.status, row.payload_gzip === null && row.payload === ''])).toEqual([
+        ['new-processed', 'processed', false],
+        ['old-failed', 'failed', true],
+        ['old-pending', 'pending', false],
+        ['old-processed', 'processed', true],
+      ]);
+      expect(
+        await recordDelivery(store, { id: 'old-processed', event: 'push', payload: '{}', receivedAt: T0 }),
+      ).toEqual({ inserted: false });
     });
 
     it('never gives the same delivery to two claimers working at once, nor more than asked', async () => {

@@ -144,3 +144,31 @@ export async function markDeliveryFailed(
     .where('id', '=', id)
     .execute();
 }
+
+const PRUNE_BATCH = 500;
+
+/**
+ * Drops the bodies of deliveries handled (processed, or failed for good) before `before`, a few hundred rows per
+ * statement so that no write holds the database for long. The rows and their ids stay: a redelivery or a replay of
+ * an old id is still recognised as a duplicate. Answers how many bodies were dropped.
+ */
+export async function pruneDeliveryBodies(db: Kysely<Database>, before: Date): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const ids = db
+      .selectFrom('deliveries')
+      .select('id')
+      .where('status', 'in', ['processed', 'failed'])
+      .where('received_at', '<', before.getTime())
+      .where((eb) => eb.or([eb('payload_gzip', 'is not', null), eb('payload', '!=', '')]))
+      .limit(PRUNE_BATCH);
+    const result = await db
+      .updateTable('deliveries')
+      .set({ payload: '', payload_gzip: null })
+      .where('id', 'in', ids)
+      .executeTakeFirst();
+    const count = Number(result.numUpdatedRows);
+    pruned += count;
+    if (count < PRUNE_BATCH) return pruned;
+  }
+}

@@ -3,6 +3,7 @@ export {
   claimDueDeliveries,
   markDeliveryFailed,
   markDeliveryProcessed,
+  pruneDeliveryBodies,
   renewDeliveryLease,
   type ClaimedDelivery,
   type NewDelivery,
