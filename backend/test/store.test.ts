@@ -35,7 +35,9 @@ async function recordDelivery(
     receivedAt,
   }: { id: string; event: string; action?: string | null; payload: string; receivedAt: Date },
 ): Promise<{ inserted: boolean }> {
-  const inserted = await store.insertDeliveries([{ id, event, action, payload, receivedAt: receivedAt.getTime() }]);
+  const inserted = await store.insertDeliveries([
+    { id, event, action, payload: Buffer.from(payload), receivedAt: receivedAt.getTime() },
+  ]);
   return { inserted: inserted.has(id) };
 }
 

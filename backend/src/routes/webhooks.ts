@@ -79,7 +79,7 @@ export function webhookRouter({
       id,
       event,
       action: typeof payload.action === 'string' ? payload.action : null,
-      payload: body,
+      payload: req.body as Buffer,
     });
     logger.info({ delivery: id, event, action: payload.action, duplicate: !inserted }, 'webhook delivery accepted');
     if (inserted) onDelivery();

@@ -9,8 +9,8 @@ export interface NewDelivery {
   id: string;
   event: string;
   action?: string | null;
-  /** The raw request body. */
-  payload: string;
+  /** The raw request body; the store may take its memory (deliveryWriter.ts), so do not read it after. */
+  payload: Uint8Array;
   receivedAt?: Date;
 }
 

@@ -8,7 +8,7 @@ import { gunzipSync, gzipSync, type ZlibOptions } from 'node:zlib';
  */
 const OPTIONS: ZlibOptions = { level: 1 };
 
-export function packPayload(payload: string): Buffer {
+export function packPayload(payload: Uint8Array): Buffer {
   return gzipSync(payload, OPTIONS);
 }
 

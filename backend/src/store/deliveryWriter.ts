@@ -5,8 +5,8 @@ export interface DeliveryRow {
   id: string;
   event: string;
   action: string | null;
-  /** The request body as GitHub sent it. */
-  payload: string;
+  /** The request body as GitHub sent it: its bytes, which go to the writer thread without a copy. */
+  payload: Uint8Array;
   /** Epoch milliseconds. */
   receivedAt: number;
 }
@@ -17,6 +17,18 @@ export interface WriteRequest {
 }
 
 export type WriteReply = { seq: number; inserted: string[] } | { seq: number; error: string };
+
+/**
+ * The memory of a body that can be handed to the writer thread instead of copied: one that owns all of its
+ * ArrayBuffer (raw-body's concatenated request body does; a slice of Node's shared buffer pool does not).
+ * The sender must not read it afterwards.
+ */
+function transferable(bytes: Uint8Array): ArrayBuffer[] {
+  const { buffer } = bytes;
+  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength
+    ? [buffer]
+    : [];
+}
 
 interface Waiting {
   resolve: (inserted: Set<string>) => void;
@@ -55,7 +67,10 @@ export class SqliteDeliveryWriter {
     const seq = ++this.seq;
     const written = new Promise<Set<string>>((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      worker.postMessage({ seq, rows } satisfies WriteRequest);
+      worker.postMessage(
+        { seq, rows } satisfies WriteRequest,
+        rows.flatMap(({ payload }) => transferable(payload)),
+      );
     });
     this.inFlight.add(written);
     const forget = () => this.inFlight.delete(written);
