@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useGithubSimulator } from './github/setup.js';
 import { SEED } from './github/simulator.js';
 import { STAGE_SECRET, appFor, useTempStore } from './support/app.js';
@@ -82,6 +82,33 @@ describe('POST /stage/dispatch with workflow_dispatch', () => {
       failedJobs: [],
       run: { runId: started.runId, status: 'completed', conclusion: 'success' },
     });
+  });
+
+  it('names the failed jobs of a completed run even when its jobs were read for a viewer just before it ended', async () => {
+    // Only Date is faked: it is the read cache's clock (reads stay fresh for 5 s).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const app = appFor(sim, temp.store);
+      const started = await request(app).post('/stage/dispatch').set('X-Stage-Secret', STAGE_SECRET).send(deploy());
+      const { runId, statusUrl } = started.body as { runId: number; statusUrl: string };
+      sim.setRunStatus(runId, 'in_progress');
+      vi.advanceTimersByTime(4_000);
+      const viewed = await request(app).get(`/api/repos/octo-org/hello-world/runs/${runId}/jobs`).expect(200);
+      expect(viewed.body.items.every((job: { status: string }) => job.status !== 'completed')).toBe(true);
+
+      sim.setRunStatus(runId, 'completed', 'failure');
+      // The run read at dispatch is now stale, the viewer's jobs are not.
+      vi.advanceTimersByTime(2_000);
+      const failed = [...sim.runs.get(runId)!.jobIds].map((id) => sim.jobs.get(id)!.job.name).sort();
+      const res = await request(app).get(new URL(statusUrl).pathname).set('X-Stage-Secret', STAGE_SECRET).expect(200);
+
+      expect(res.body).toMatchObject({ status: 'TERMINAL', progress: `Failed: ${failed.join(', ')}` });
+      expect([...res.body.failedJobs].sort()).toEqual(failed);
+      // The read cache's own request header never reaches GitHub.
+      expect(sim.requests.filter((r) => 'x-read-cache-revalidate' in r.headers)).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('ends TERMINAL naming the failed job', async () => {

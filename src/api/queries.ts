@@ -140,6 +140,13 @@ export const useRun = (lookup: RunLookup, { live = false } = {}) =>
     refetchInterval: (run) => (live && run?.status !== 'completed' ? LIVE_REFETCH_MS : false),
   });
 
-/** The jobs of a run; with `live`, read again every few seconds. */
+/**
+ * The jobs of a run; with `live` (the run is not completed), read again every few seconds, and after that for as
+ * long as a job has not completed: the list read last can predate the run's end, since the backend answers a read
+ * from memory for a few seconds (backend/src/github/readCache.ts), and GitHub completes the jobs with the run.
+ */
 export const useJobs = (lookup: RunLookup, { live = false } = {}) =>
-  useQuery({ ...jobsQuery(lookup), refetchInterval: live ? LIVE_REFETCH_MS : false });
+  useQuery({
+    ...jobsQuery(lookup),
+    refetchInterval: (jobs) => (live || jobs?.some((job) => job.status !== 'completed') ? LIVE_REFETCH_MS : false),
+  });

@@ -1,5 +1,5 @@
 import type { IExecutionStage } from '@spinnaker/core';
-import { act, render, screen, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import React from 'react';
 
@@ -10,7 +10,7 @@ import {
 } from '../../src/stages/githubWorkflow/GithubWorkflowExecutionDetails';
 import { queryClient } from '../../src/queryClient';
 import { bootstrapAngular } from '../angular';
-import { run } from '../msw/fixtures';
+import { jobs, run } from '../msw/fixtures';
 import { API, errorResponse } from '../msw/handlers';
 import { requests, server, useMswServer } from '../msw/server';
 import { renderWithClient } from '../render';
@@ -74,6 +74,39 @@ describe('<GithubWorkflowRun />', () => {
         await vi.advanceTimersByTimeAsync(3 * LIVE_REFETCH_MS);
       });
       expect(runRequests()).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('reads the jobs again until they are all done, when the last list read before the run ended was older', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const completed = { ...run, status: 'completed' as const, conclusion: 'success' };
+      const done = jobs.map((job) => ({ ...job, status: 'completed' as const, conclusion: 'success' }));
+      // At first the backend answers with the list it kept from before the run completed.
+      let kept = true;
+      let readsAfterDone = 0;
+      server.use(
+        http.get(`${API}/repos/:owner/:repo/runs/:runId`, () => HttpResponse.json(completed)),
+        http.get(`${API}/repos/:owner/:repo/runs/:runId/jobs`, () => {
+          if (!kept) readsAfterDone++;
+          return HttpResponse.json({ items: kept ? jobs : done });
+        }),
+      );
+      renderWithClient(<GithubWorkflowRun stage={executionStage(polledContext)} />);
+      const table = await screen.findByRole('table');
+      expect(within(table).getAllByRole('row')[2]).toHaveTextContent('in progress');
+
+      kept = false;
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(LIVE_REFETCH_MS);
+      });
+      await waitFor(() => expect(within(table).getAllByRole('row')[2]).toHaveTextContent('completed, success'));
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(3 * LIVE_REFETCH_MS);
+      });
+      expect(readsAfterDone).toBe(1);
     } finally {
       vi.useRealTimers();
     }

@@ -10,6 +10,7 @@ import type {
 } from '../contract.js';
 import { UpstreamError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
+import { REVALIDATE_HEADER } from './readCache.js';
 import { toHttpError } from './githubErrors.js';
 import { parseDispatchInputs } from './workflowInputs.js';
 
@@ -80,6 +81,9 @@ export const toJob = (j: Job): JobDto => ({
 });
 
 /** What the Deck plugin reads from GitHub, as view models. Every failure is one of our typed errors. */
+/** A run; `revalidate` skips the read cache's fresh window (readCache.ts). */
+type RunRef = RepoRef & { runId: number; revalidate?: boolean };
+
 export class GithubReads {
   constructor(private readonly github: GithubApp) {}
 
@@ -200,27 +204,35 @@ export class GithubReads {
     }));
   }
 
-  async getRun({ owner, repo, runId }: RepoRef & { runId: number }): Promise<RunDto> {
+  /** `revalidate`: ask GitHub even within the read cache's fresh window (conditionally: unchanged costs nothing). */
+  async getRun({ owner, repo, runId, revalidate = false }: RunRef): Promise<RunDto> {
     const client = await this.github.forRepo(owner, repo);
     const { data } = await this.attempt(
       `reading run ${runId} of ${owner}/${repo}`,
-      () => client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner, repo, run_id: runId }),
+      () =>
+        client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
+          owner,
+          repo,
+          run_id: runId,
+          request: { revalidate },
+        }),
       `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
     );
     return toRun(data);
   }
 
-  async listJobs({ owner, repo, runId }: RepoRef & { runId: number }): Promise<JobDto[]> {
+  async listJobs({ owner, repo, runId, revalidate = false }: RunRef): Promise<JobDto[]> {
     const client = await this.github.forRepo(owner, repo);
+    const parameters = {
+      owner,
+      repo,
+      run_id: runId,
+      per_page: 100,
+      headers: revalidate ? { [REVALIDATE_HEADER]: 'true' } : {},
+    };
     const jobs = await this.attempt(
       `listing the jobs of run ${runId} of ${owner}/${repo}`,
-      () =>
-        client.paginate('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', {
-          owner,
-          repo,
-          run_id: runId,
-          per_page: 100,
-        }),
+      () => client.paginate('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', parameters),
       `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
     );
     return jobs.map(toJob);

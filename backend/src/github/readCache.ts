@@ -115,6 +115,12 @@ function wellFormed<T extends { data: unknown; headers: Record<string, unknown> 
   return response;
 }
 
+/**
+ * Asks for `revalidate` on a paginated read: Octokit's paginate sends each page with only the method, the URL and
+ * the headers, so `request.revalidate` would be lost. The header is removed before the request leaves.
+ */
+export const REVALIDATE_HEADER = 'x-read-cache-revalidate';
+
 /** Octokit plugin: pass `readCache` in the constructor options to enable it. */
 export function readCachePlugin(octokit: Octokit, octokitOptions: { readCache?: ReadCache; auth?: unknown }) {
   const cache = octokitOptions.readCache;
@@ -131,7 +137,10 @@ export function readCachePlugin(octokit: Octokit, octokitOptions: { readCache?: 
       return response;
     }
     const key = `${scope} ${path}${new URL(url).search} ${headers.accept ?? ''}`;
-    const revalidate = (options.request as { revalidate?: boolean } | undefined)?.revalidate === true;
+    const revalidate =
+      (options.request as { revalidate?: boolean } | undefined)?.revalidate === true ||
+      headers[REVALIDATE_HEADER] !== undefined;
+    delete (options.headers as Record<string, unknown>)[REVALIDATE_HEADER];
     return cache.read(
       key,
       async (extra) => {

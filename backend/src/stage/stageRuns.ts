@@ -100,10 +100,13 @@ export class StageRuns {
     { owner, repo, runId }: { owner: string; repo: string; runId: number },
     { waitForCompletion = true } = {},
   ): Promise<StageRunStatusDto> {
-    const [run, jobs] = await Promise.all([
-      this.options.reads.getRun({ owner, repo, runId }),
-      this.options.reads.listJobs({ owner, repo, runId }),
-    ]);
+    const ref = { owner, repo, runId };
+    const [run, cachedJobs] = await Promise.all([this.options.reads.getRun(ref), this.options.reads.listJobs(ref)]);
+    // GitHub completes a run's jobs with it, so unfinished jobs of a completed run were read before it ended (the read
+    // cache keeps a viewer's read for a few seconds). The outcome Orca keeps for good must name the jobs that failed:
+    // read them again past the cache's fresh window (conditionally, so an unchanged list is free).
+    const stale = run.status === 'completed' && cachedJobs.some((job) => job.status !== 'completed');
+    const jobs = stale ? await this.options.reads.listJobs({ ...ref, revalidate: true }) : cachedJobs;
     return stageRunStatus(owner, repo, run, jobs, { waitForCompletion });
   }
 
