@@ -73,24 +73,23 @@ describe('the backend process', () => {
     expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
+  const configured = (port: number, databaseFile: string) => ({
+    PORT: String(port),
+    GITHUB_APP_ID: '1',
+    GITHUB_APP_PRIVATE_KEY: privateKey,
+    GITHUB_WEBHOOK_SECRET: 'webhook-secret',
+    GITHUB_API_URL: 'http://127.0.0.1:9',
+    GATE_URL: 'http://127.0.0.1:9',
+    SPINNAKER_UI_URL: 'http://deck.example.com',
+    STAGE_SECRET: 'stage-secret-0123456789',
+    DATABASE_FILE: databaseFile,
+  });
+
   it('built, starts, creates its embedded database, stores a webhook delivery and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'backend-'));
     const databaseFile = join(dataDir, 'nested', 'backend.db');
-    const server = start(
-      {
-        PORT: String(port),
-        GITHUB_APP_ID: '1',
-        GITHUB_APP_PRIVATE_KEY: privateKey,
-        GITHUB_WEBHOOK_SECRET: 'webhook-secret',
-        GITHUB_API_URL: 'http://127.0.0.1:9',
-        GATE_URL: 'http://127.0.0.1:9',
-        SPINNAKER_UI_URL: 'http://deck.example.com',
-        STAGE_SECRET: 'stage-secret-0123456789',
-        DATABASE_FILE: databaseFile,
-      },
-      BUILT,
-    );
+    const server = start(configured(port, databaseFile), BUILT);
     await server.waitFor('listening');
     expect(existsSync(databaseFile)).toBe(true);
 
@@ -120,5 +119,35 @@ describe('the backend process', () => {
       .prepare<[], { payload_gzip: Buffer }>(`select payload_gzip from deliveries where id = 'built-1'`)
       .get();
     expect(gunzipSync(stored!.payload_gzip).toString()).toBe(body);
+  });
+
+  it('drops the bodies of handled deliveries older than DELIVERY_BODY_RETENTION_DAYS when it starts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'backend-'));
+    const databaseFile = join(dataDir, 'backend.db');
+    const first = start(configured(await freePort(), databaseFile));
+    await first.waitFor('listening');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const day = 86_400_000;
+    const db = new Database(databaseFile);
+    const add = db.prepare<[string, number, string]>(
+      `insert into deliveries (id, event, payload, received_at, status, next_attempt_at) values (?, 'push', '{"ref":"main"}', ?, ?, 0)`,
+    );
+    add.run('old-handled', Date.now() - 4 * day, 'processed');
+    add.run('recent-handled', Date.now() - 2 * day, 'processed');
+    db.close();
+
+    const second = start({ ...configured(await freePort(), databaseFile), DELIVERY_BODY_RETENTION_DAYS: '3' });
+    await second.waitFor('bodies of deliveries handled before the retention dropped');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const rows = new Database(databaseFile, { readonly: true })
+      .prepare<[], { id: string; payload: string }>(`select id, payload from deliveries order by id`)
+      .all();
+    expect(rows).toEqual([
+      { id: 'old-handled', payload: '' },
+      { id: 'recent-handled', payload: '{"ref":"main"}' },
+    ]);
   });
 });
