@@ -88,7 +88,9 @@ describe('hostile input', () => {
         }),
         async ({ id, event, body, signed, signature }) => {
           const req = request(app).post('/webhooks/github').set('content-type', 'application/json');
-          const safe = (value: string) => value.replace(/[^\t\x20-\x7e]/g, '');
+          // Headers over Node's 16 kB limit get 431 from Node itself (tested below); superagent hangs on that answer
+          // instead of reporting it, so each header here stays well under the limit.
+          const safe = (value: string) => value.replace(/[^\t\x20-\x7e]/g, '').slice(0, 4_000);
           if (id !== undefined) req.set('x-github-delivery', safe(id));
           if (event !== undefined) req.set('x-github-event', safe(event));
           req.set('x-hub-signature-256', signed ? sign(body) : safe(signature));
@@ -224,13 +226,19 @@ describe('hostile input', () => {
     );
   });
 
-  it('a URL longer than the header limit gets 431 from Node, and the server carries on', async () => {
+  it('a URL or headers longer than the header limit get 431 from Node, and the server carries on', async () => {
     const server = backend().listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const { port } = server.address() as AddressInfo;
     try {
       const long = await fetch(`http://127.0.0.1:${port}/api/repos/octo-org/hello-world/runs?x=${'x'.repeat(40_000)}`);
       expect(long.status).toBe(431);
+      const headers = await fetch(`http://127.0.0.1:${port}/webhooks/github`, {
+        method: 'POST',
+        headers: { 'x-github-delivery': 'x'.repeat(10_000), 'x-hub-signature-256': 'x'.repeat(10_000) },
+        body: '[]',
+      });
+      expect(headers.status).toBe(431);
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     } finally {
       server.close();
