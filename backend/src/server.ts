@@ -9,7 +9,7 @@ import { DeploymentStatuses } from './deployments/deploymentStatuses.js';
 import { DeliveryWorker } from './triggers/deliveryWorker.js';
 import { DEPLOYMENT_TRIGGER } from './triggers/matching.js';
 import { PipelineCache } from './triggers/pipelineCache.js';
-import { openStore, pruneDeliveryBodies } from './store/index.js';
+import { openStore, pruneDeliveryBodies, prunePipelineStartTriggers } from './store/index.js';
 import { WorkLoop } from './workLoop.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -79,6 +79,9 @@ async function main(): Promise<void> {
       const before = new Date(Date.now() - config.deliveryBodyRetentionDays * DAY_MS);
       const pruned = await pruneDeliveryBodies(store.db, before);
       if (pruned) logger.info({ pruned, before }, 'bodies of deliveries handled before the retention dropped');
+      const triggers = await prunePipelineStartTriggers(store.db, before);
+      if (triggers)
+        logger.info({ pruned: triggers, before }, 'events in the triggers of settled pipeline starts dropped');
     },
     {
       intervalMs: HOUR_MS,

@@ -13,7 +13,11 @@ import {
   markDeliveryFailed,
   markDeliveryProcessed,
   openStore,
+  markPipelineStarted,
+  pipelineStartsOf,
   pruneDeliveryBodies,
+  prunePipelineStartTriggers,
+  recordPipelineStarts,
   recordDispatch,
   setDispatchRun,
   type Store,
@@ -220,6 +224,42 @@ for (const { kind, skipped } of DIALECTS) {
       expect(
         await recordDelivery(store, { id: 'old-processed', event: 'push', payload: '{}', receivedAt: T0 }),
       ).toEqual({ inserted: false });
+    });
+
+    it('drops the event from the triggers of settled pipeline starts of handled deliveries before the retention', async () => {
+      await fresh();
+      const store = await open();
+      const day = 86_400_000;
+      const trigger = {
+        type: 'github-workflow-run',
+        user: 'octocat',
+        payload: { action: 'completed', run: 'x'.repeat(50) },
+      };
+      for (const id of ['handled', 'retrying']) {
+        await recordDelivery(store, { id, event: 'workflow_run', payload: '{}', receivedAt: T0 });
+        await recordPipelineStarts(
+          store.db,
+          id,
+          [{ pipelineId: 'p1', application: 'app', pipelineName: 'Deploy', trigger }],
+          T0,
+        );
+        await markPipelineStarted(store.db, { deliveryId: id, pipelineId: 'p1' }, `01J${id}`, T0);
+      }
+      await claimDueDeliveries(store, { now: T0, limit: 10, leaseMs: 1000 });
+      await markDeliveryProcessed(store.db, 'handled', T0);
+
+      expect(await prunePipelineStartTriggers(store.db, at(7 * day))).toBe(1);
+      expect(await prunePipelineStartTriggers(store.db, at(7 * day))).toBe(0);
+
+      const [handled] = await pipelineStartsOf(store.db, 'handled');
+      const [retrying] = await pipelineStartsOf(store.db, 'retrying');
+      expect(handled).toMatchObject({
+        status: 'started',
+        executionId: '01Jhandled',
+        trigger: { type: 'github-workflow-run' },
+      });
+      expect(handled!.trigger).not.toHaveProperty('payload');
+      expect(retrying!.trigger).toEqual(trigger);
     });
 
     it('never gives the same delivery to two claimers working at once, nor more than asked', async () => {

@@ -25,6 +25,7 @@ export {
   markPipelineStarted,
   notePipelineStartAttempt,
   pipelineStartsOf,
+  prunePipelineStartTriggers,
   recordPipelineStarts,
   type PipelineStart,
 } from './pipelineStarts.js';

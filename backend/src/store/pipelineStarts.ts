@@ -123,3 +123,39 @@ export async function countPipelineStarts(db: Kysely<Database>, status: Pipeline
     .executeTakeFirst();
   return Number(row?.count ?? 0);
 }
+
+const PRUNE_BATCH = 500;
+
+/**
+ * Drops the GitHub event from the triggers of pipeline starts that are settled (started, or failed for good), last
+ * changed before `before`, and whose delivery is handled: the event is nearly all of each row, and nothing reads it
+ * again (the execution in Spinnaker keeps its own copy). The trigger keeps its `type`. Answers how many were pruned.
+ */
+export async function prunePipelineStartTriggers(db: Kysely<Database>, before: Date): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('pipeline_starts')
+      .select(['delivery_id', 'pipeline_id', 'trigger'])
+      .where('status', 'in', ['started', 'failed'])
+      .where('updated_at', '<', before.getTime())
+      .where('trigger', 'like', '%"payload":%')
+      .where('delivery_id', 'in', (eb) =>
+        eb.selectFrom('deliveries').select('id').where('status', 'in', ['processed', 'failed']),
+      )
+      .limit(PRUNE_BATCH)
+      .execute();
+    for (const row of rows) {
+      const { type } = JSON.parse(row.trigger) as { type?: unknown };
+      // Nothing of the old text is kept, so the row never matches the `like` above again.
+      await db
+        .updateTable('pipeline_starts')
+        .set({ trigger: JSON.stringify({ type, pruned: 'after DELIVERY_BODY_RETENTION_DAYS' }) })
+        .where('delivery_id', '=', row.delivery_id)
+        .where('pipeline_id', '=', row.pipeline_id)
+        .execute();
+    }
+    pruned += rows.length;
+    if (rows.length < PRUNE_BATCH) return pruned;
+  }
+}
