@@ -181,8 +181,10 @@ describe('hostile input', () => {
       (o: string, r: string, id: string) => `/stage/runs/${o}/${r}/${id}`,
       () => `/api/pipeline-starts`,
     ];
+    // Each segment under 4 kB: a request line over Node's limit gets 431 from Node (tested below), which supertest's
+    // client hangs on instead of reporting.
     const segment = fc.oneof(
-      nasty.map((value) => encodeURIComponent(value.replace(/[\ud800-\udfff]/g, '\ufffd'))),
+      nasty.map((value) => encodeURIComponent(value.replace(/[\ud800-\udfff]/g, '\ufffd')).slice(0, 4_000)),
       fc.constantFrom('octo-org', 'hello-world', '1', '..', '%2e%2e', '..%2f..%2f', '%00'),
     );
     await fc.assert(
