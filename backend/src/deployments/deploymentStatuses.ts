@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { WorkLoop } from '../workLoop.js';
 import type { GithubApp } from '../github/githubApp.js';
+import { REVALIDATE } from '../github/readCache.js';
 import type { Execution, Gate } from '../spinnaker/gate.js';
 import {
   claimDueDeploymentLinks,
@@ -277,7 +278,7 @@ export class DeploymentStatuses {
           {
             ...route,
             per_page: 100,
-            request: { revalidate: true },
+            headers: REVALIDATE,
           },
         );
         if (existing.some((status) => status.state === update.state && status.log_url === update.logUrl)) {

@@ -10,7 +10,7 @@ import type {
 } from '../contract.js';
 import { UpstreamError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
-import { REVALIDATE_HEADER } from './readCache.js';
+import { REVALIDATE } from './readCache.js';
 import { toHttpError } from './githubErrors.js';
 import { parseDispatchInputs } from './workflowInputs.js';
 
@@ -80,10 +80,10 @@ export const toJob = (j: Job): JobDto => ({
   })),
 });
 
-/** What the Deck plugin reads from GitHub, as view models. Every failure is one of our typed errors. */
 /** A run; `revalidate` skips the read cache's fresh window (readCache.ts). */
 type RunRef = RepoRef & { runId: number; revalidate?: boolean };
 
+/** What the Deck plugin reads from GitHub, as view models. Every failure is one of our typed errors. */
 export class GithubReads {
   constructor(private readonly github: GithubApp) {}
 
@@ -204,18 +204,11 @@ export class GithubReads {
     }));
   }
 
-  /** `revalidate`: ask GitHub even within the read cache's fresh window (conditionally: unchanged costs nothing). */
-  async getRun({ owner, repo, runId, revalidate = false }: RunRef): Promise<RunDto> {
+  async getRun({ owner, repo, runId }: RepoRef & { runId: number }): Promise<RunDto> {
     const client = await this.github.forRepo(owner, repo);
     const { data } = await this.attempt(
       `reading run ${runId} of ${owner}/${repo}`,
-      () =>
-        client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
-          owner,
-          repo,
-          run_id: runId,
-          request: { revalidate },
-        }),
+      () => client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner, repo, run_id: runId }),
       `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
     );
     return toRun(data);
@@ -223,13 +216,8 @@ export class GithubReads {
 
   async listJobs({ owner, repo, runId, revalidate = false }: RunRef): Promise<JobDto[]> {
     const client = await this.github.forRepo(owner, repo);
-    const parameters = {
-      owner,
-      repo,
-      run_id: runId,
-      per_page: 100,
-      headers: revalidate ? { [REVALIDATE_HEADER]: 'true' } : {},
-    };
+    // A variable, not a literal: paginate's overloads refuse an object literal with `headers` in it.
+    const parameters = { owner, repo, run_id: runId, per_page: 100, headers: revalidate ? REVALIDATE : {} };
     const jobs = await this.attempt(
       `listing the jobs of run ${runId} of ${owner}/${repo}`,
       () => client.paginate('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', parameters),

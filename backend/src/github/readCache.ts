@@ -116,10 +116,13 @@ function wellFormed<T extends { data: unknown; headers: Record<string, unknown> 
 }
 
 /**
- * Asks for `revalidate` on a paginated read: Octokit's paginate sends each page with only the method, the URL and
- * the headers, so `request.revalidate` would be lost. The header is removed before the request leaves.
+ * Headers that ask the read cache to skip its fresh window for one read and ask GitHub (still conditionally, so an
+ * unchanged answer is free): `client.request(route, { ...parameters, headers: REVALIDATE })`. A header rather than a
+ * request option because Octokit's paginate sends each page with only the method, the URL and the headers. The
+ * cache removes it before the request leaves.
  */
-export const REVALIDATE_HEADER = 'x-read-cache-revalidate';
+const REVALIDATE_HEADER = 'x-read-cache-revalidate';
+export const REVALIDATE: Record<string, string> = { [REVALIDATE_HEADER]: 'true' };
 
 /** Octokit plugin: pass `readCache` in the constructor options to enable it. */
 export function readCachePlugin(octokit: Octokit, octokitOptions: { readCache?: ReadCache; auth?: unknown }) {
@@ -137,9 +140,7 @@ export function readCachePlugin(octokit: Octokit, octokitOptions: { readCache?: 
       return response;
     }
     const key = `${scope} ${path}${new URL(url).search} ${headers.accept ?? ''}`;
-    const revalidate =
-      (options.request as { revalidate?: boolean } | undefined)?.revalidate === true ||
-      headers[REVALIDATE_HEADER] !== undefined;
+    const revalidate = headers[REVALIDATE_HEADER] !== undefined;
     delete (options.headers as Record<string, unknown>)[REVALIDATE_HEADER];
     return cache.read(
       key,

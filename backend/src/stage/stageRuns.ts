@@ -5,6 +5,7 @@ import { HttpError, InputError, RateLimitedError, UnprocessableError } from '../
 import type { GithubApp } from '../github/githubApp.js';
 import { toHttpError } from '../github/githubErrors.js';
 import type { GithubReads } from '../github/githubReads.js';
+import { REVALIDATE } from '../github/readCache.js';
 import {
   claimedRunIds,
   deleteDispatch,
@@ -266,8 +267,8 @@ export class StageRuns {
     const { owner, repo } = request;
     const client = await this.options.github.forRepo(owner, repo);
     const created = `>=${new Date(since.getTime() - CLOCK_SKEW_MS).toISOString()}`;
-    // `revalidate`: skip the read cache's fresh window but keep ETags, so an unchanged list costs no rate limit.
-    const options = { owner, repo, created, per_page: 100, request: { revalidate: true } };
+    // Past the read cache's fresh window, but with ETags, so an unchanged list costs no rate limit.
+    const options = { owner, repo, created, per_page: 100, headers: REVALIDATE };
     try {
       const { data } =
         request.dispatchType === 'workflow_dispatch'
