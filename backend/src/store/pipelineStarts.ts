@@ -145,16 +145,19 @@ export async function prunePipelineStartTriggers(db: Kysely<Database>, before: D
       )
       .limit(PRUNE_BATCH)
       .execute();
-    for (const row of rows) {
-      const { type } = JSON.parse(row.trigger) as { type?: unknown };
-      // Nothing of the old text is kept, so the row never matches the `like` above again.
-      await db
-        .updateTable('pipeline_starts')
-        .set({ trigger: JSON.stringify({ type, pruned: 'after DELIVERY_BODY_RETENTION_DAYS' }) })
-        .where('delivery_id', '=', row.delivery_id)
-        .where('pipeline_id', '=', row.pipeline_id)
-        .execute();
-    }
+    // One commit per batch, not one per row (each commit is an fsync).
+    await db.transaction().execute(async (trx) => {
+      for (const row of rows) {
+        const { type } = JSON.parse(row.trigger) as { type?: unknown };
+        // Nothing of the old text is kept, so the row never matches the `like` above again.
+        await trx
+          .updateTable('pipeline_starts')
+          .set({ trigger: JSON.stringify({ type, pruned: 'after DELIVERY_BODY_RETENTION_DAYS' }) })
+          .where('delivery_id', '=', row.delivery_id)
+          .where('pipeline_id', '=', row.pipeline_id)
+          .execute();
+      }
+    });
     pruned += rows.length;
     if (rows.length < PRUNE_BATCH) return pruned;
   }
