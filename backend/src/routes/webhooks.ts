@@ -87,16 +87,11 @@ export function webhookRouter({
   });
   // The app's request log does not cover this route (app.ts), so refusals are logged here.
   router.use(((err, req, _res, next) => {
-    if (statusOf(err) < 500) {
-      logger.warn(
-        {
-          delivery: req.get('x-github-delivery'),
-          event: req.get('x-github-event'),
-          status: statusOf(err),
-          reason: (err as Error).message,
-        },
-        'webhook delivery refused',
-      );
+    const status = statusOf(err);
+    if (status < 500) {
+      const delivery = req.get('x-github-delivery');
+      const event = req.get('x-github-event');
+      logger.warn({ delivery, event, status, reason: (err as Error).message }, 'webhook delivery refused');
     }
     next(err);
   }) satisfies ErrorRequestHandler);

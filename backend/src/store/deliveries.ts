@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Store } from './database.js';
 import { packPayload, unpackPayload } from './deliveryPayload.js';
-import type { DeliveryRow } from './deliveryWriter.js';
 import type { Database } from './schema.js';
 
 export interface NewDelivery {
@@ -12,6 +11,17 @@ export interface NewDelivery {
   /** The raw request body; the store may take its memory (deliveryWriter.ts), so do not read it after. */
   payload: Uint8Array;
   receivedAt?: Date;
+}
+
+/** A delivery as the store writes it. */
+export interface DeliveryRow {
+  id: string;
+  event: string;
+  action: string | null;
+  /** The request body as GitHub sent it: its bytes, which go to the embedded store's writer thread without a copy. */
+  payload: Uint8Array;
+  /** Epoch milliseconds. */
+  receivedAt: number;
 }
 
 export interface ClaimedDelivery {

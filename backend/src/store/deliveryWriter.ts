@@ -1,15 +1,5 @@
+import type { DeliveryRow } from './deliveries.js';
 import { Worker } from 'node:worker_threads';
-
-/** A delivery as the store writes it. */
-export interface DeliveryRow {
-  id: string;
-  event: string;
-  action: string | null;
-  /** The request body as GitHub sent it: its bytes, which go to the writer thread without a copy. */
-  payload: Uint8Array;
-  /** Epoch milliseconds. */
-  receivedAt: number;
-}
 
 export interface WriteRequest {
   seq: number;

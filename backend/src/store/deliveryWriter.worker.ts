@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { packPayload } from './deliveryPayload.js';
-import type { DeliveryRow, WriteReply, WriteRequest } from './deliveryWriter.js';
+import type { DeliveryRow } from './deliveries.js';
+import type { WriteReply, WriteRequest } from './deliveryWriter.js';
 import { openSqliteConnection } from './sqliteConnection.js';
 
 /**
