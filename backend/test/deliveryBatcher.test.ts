@@ -1,20 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryBatcher } from '../src/store/deliveryBatcher.js';
+import type { DeliveryRow } from '../src/store/deliveries.js';
 import { claimDueDeliveries } from '../src/store/index.js';
 import { useTempStore } from './support/app.js';
 
 const temp = useTempStore();
 
+const row = (id: string, receivedAt = Date.now()): DeliveryRow => ({
+  id,
+  event: 'push',
+  action: null,
+  payload: Buffer.from(`{"id":"${id}"}`),
+  receivedAt,
+});
+
 describe('DeliveryBatcher', () => {
   it('stores deliveries that arrive together in one write and answers each, a repeated id as a duplicate', async () => {
-    const batcher = new DeliveryBatcher(temp.store);
-    const ids = ['a', 'b', 'a', 'c', 'b'];
-    const results = await Promise.all(
-      ids.map((id) => batcher.record({ id, event: 'push', payload: Buffer.from(`{"id":"${id}"}`) })),
-    );
+    const writes: string[][] = [];
+    const batcher = new DeliveryBatcher((rows) => {
+      writes.push(rows.map((r) => r.id));
+      return temp.store.insertDeliveries(rows);
+    });
+    const results = await Promise.all(['a', 'b', 'a', 'c', 'b'].map((id) => batcher.record(row(id))));
 
     expect(results.map((r) => r.inserted)).toEqual([true, true, false, true, false]);
-    expect(await batcher.record({ id: 'c', event: 'push', payload: Buffer.from('{}') })).toEqual({ inserted: false });
+    expect(writes).toEqual([['a', 'b', 'a', 'c', 'b']]);
+    expect(await batcher.record(row('c'))).toEqual({ inserted: false });
     const stored = await claimDueDeliveries(temp.store, { limit: 10, leaseMs: 1000 });
     expect(stored.map((d) => [d.id, d.payload]).sort()).toEqual([
       ['a', '{"id":"a"}'],
@@ -24,20 +35,28 @@ describe('DeliveryBatcher', () => {
   });
 
   it('rejects every delivery of a write that failed, and keeps working after', async () => {
-    const batcher = new DeliveryBatcher(temp.store);
+    const batcher = new DeliveryBatcher((rows) => temp.store.insertDeliveries(rows));
     // No time of receipt: the insert breaks a NOT NULL constraint and the whole batch is refused.
-    const bad = { id: 'x', event: 'push', receivedAt: new Date(Number.NaN) };
     await expect(
-      Promise.all([
-        batcher.record({ ...bad, payload: Buffer.from('{}') }),
-        batcher.record({ ...bad, id: 'y', payload: Buffer.from('{}') }),
-      ]),
+      Promise.all([batcher.record(row('x', Number.NaN)), batcher.record(row('y', Number.NaN))]),
     ).rejects.toThrow();
-    expect(await batcher.record({ id: 'z', event: 'push', payload: Buffer.from('{}') })).toEqual({ inserted: true });
+    expect(await batcher.record(row('z'))).toEqual({ inserted: true });
+  });
+});
+
+describe('Store.recordDelivery on the embedded store', () => {
+  const temp = useTempStore();
+
+  it('stores deliveries sent at once, each answered after its commit, a repeated id as a duplicate', async () => {
+    const results = await Promise.all(
+      ['a', 'b', 'a'].map((id) => temp.store.recordDelivery({ id, event: 'push', payload: Buffer.from('{}') })),
+    );
+    expect(results.map((r) => r.inserted)).toEqual([true, true, false]);
+    const stored = await claimDueDeliveries(temp.store, { limit: 10, leaseMs: 1000 });
+    expect(stored.map((d) => d.id).sort()).toEqual(['a', 'b']);
   });
 
   it('stores a large body, whose memory it hands to the writer, and a small one from the shared pool, intact', async () => {
-    const batcher = new DeliveryBatcher(temp.store);
     const large = JSON.stringify({ action: 'completed', log: 'ü✓'.repeat(3_000) });
     // As raw-body gives a request body: a Buffer that owns all of its memory.
     const owned = Buffer.concat([Buffer.from(large)]);
@@ -46,8 +65,8 @@ describe('DeliveryBatcher', () => {
     expect(pooled.byteLength).toBeLessThan(pooled.buffer.byteLength);
 
     await Promise.all([
-      batcher.record({ id: 'large', event: 'push', payload: owned }),
-      batcher.record({ id: 'small', event: 'push', payload: pooled }),
+      temp.store.recordDelivery({ id: 'large', event: 'push', payload: owned }),
+      temp.store.recordDelivery({ id: 'small', event: 'push', payload: pooled }),
     ]);
 
     const stored = await claimDueDeliveries(temp.store, { limit: 10, leaseMs: 1000 });

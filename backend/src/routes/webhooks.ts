@@ -3,7 +3,6 @@ import { Webhooks } from '@octokit/webhooks';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AuthenticationError, InputError, statusOf } from '../errors.js';
-import { DeliveryBatcher } from '../store/deliveryBatcher.js';
 import type { Store } from '../store/index.js';
 
 /** GitHub caps webhook payloads at 25 MB and does not deliver larger ones (https://docs.github.com/webhooks/webhook-events-and-payloads#payload-cap). */
@@ -33,7 +32,6 @@ export function webhookRouter({
   onDelivery: () => void;
 }): Router {
   const webhooks = new Webhooks({ secret });
-  const deliveries = new DeliveryBatcher(store);
   const router = Router();
 
   router.post('/github', express.raw({ type: () => true, limit: MAX_PAYLOAD }), async (req, res) => {
@@ -75,7 +73,7 @@ export function webhookRouter({
       res.json({ ok: true, message: 'pong', zen: payload.zen });
       return;
     }
-    const { inserted } = await deliveries.record({
+    const { inserted } = await store.recordDelivery({
       id,
       event,
       action: typeof payload.action === 'string' ? payload.action : null,

@@ -4,7 +4,8 @@ import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { insertDeliveries, type DeliveryRow } from './deliveries.js';
+import { insertDeliveries, type DeliveryRow, type NewDelivery } from './deliveries.js';
+import { DeliveryBatcher } from './deliveryBatcher.js';
 import { SqliteDeliveryWriter } from './deliveryWriter.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
@@ -20,6 +21,11 @@ export interface Store {
    * stored before or earlier in `rows`, is left as it was. The embedded store writes them from a worker thread.
    */
   insertDeliveries(rows: DeliveryRow[]): Promise<Set<string>>;
+  /**
+   * Stores one webhook delivery, durably, grouping its commit with those of deliveries that arrive meanwhile;
+   * `inserted` is false when the id was stored already.
+   */
+  recordDelivery(delivery: NewDelivery): Promise<{ inserted: boolean }>;
   close(): Promise<void>;
 }
 
@@ -54,6 +60,10 @@ class StoreSqliteDialect extends SqliteDialect {
 
 function storeOf(kind: Store['kind'], db: Kysely<Database>, writer?: SqliteDeliveryWriter): Store {
   let closed = false;
+  const insert = (rows: DeliveryRow[]) => (writer ? writer.write(rows) : insertDeliveries(db, rows));
+  // The embedded store's writer thread groups commits itself, so each delivery goes to it at once: holding them
+  // for a turn of the event loop made the two threads take turns instead of working side by side (docs/performance.md).
+  const batcher = writer ? undefined : new DeliveryBatcher(insert);
   return {
     kind,
     db,
@@ -61,7 +71,12 @@ function storeOf(kind: Store['kind'], db: Kysely<Database>, writer?: SqliteDeliv
       if (closed) throw new Error('The database connection is closed');
       await sql`select 1`.execute(db);
     },
-    insertDeliveries: (rows) => (writer ? writer.write(rows) : insertDeliveries(db, rows)),
+    insertDeliveries: insert,
+    recordDelivery(delivery) {
+      const { receivedAt = new Date(), action = null } = delivery;
+      const row: DeliveryRow = { ...delivery, action, receivedAt: receivedAt.getTime() };
+      return batcher ? batcher.record(row) : insert([row]).then((inserted) => ({ inserted: inserted.has(row.id) }));
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -123,7 +138,7 @@ function openPostgres(databaseUrl: string, logger: Logger): { store: Store; targ
 }
 
 async function migrate(store: Store, target: string, logger: Logger): Promise<void> {
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.kind) });
   const { error, results = [] } = await migrator.migrateToLatest();
   for (const result of results) {
     if (result.status === 'Success') logger.info({ migration: result.migrationName }, 'database migration applied');
