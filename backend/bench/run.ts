@@ -5,11 +5,14 @@ import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import startPostgres from '../test/support/postgres.js';
 import { STAGE_SECRET, WEBHOOK_SECRET } from './secrets.js';
+import { hasWrk, wrkDeliveries, type LoadResult } from './wrk.js';
 
 /** `npm run bench:backend`: webhook acknowledgements and status polls under load, next to a bare baseline. */
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const VIEWERS = 100;
+const TARGETS = (process.env.BENCH_TARGETS ?? 'baseline,sqlite,postgres').split(',');
+const WRK = process.env.BENCH_LOAD !== 'autocannon' && hasWrk();
 
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
   name: string;
@@ -19,10 +22,17 @@ const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as
 const body = JSON.stringify(examples.find((e) => e.name === 'workflow_run')?.examples[0]);
 const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
 
+interface Counts {
+  githubRequests: number;
+  runId: number;
+  /** Deliveries in the target's database. */
+  storedDeliveries: number;
+}
+
 interface Target {
   url: string;
   child: ChildProcess;
-  ask(): Promise<{ githubRequests: number; runId: number }>;
+  ask(): Promise<Counts>;
 }
 
 async function start(kind: string, env: NodeJS.ProcessEnv = {}): Promise<Target> {
@@ -40,7 +50,7 @@ async function start(kind: string, env: NodeJS.ProcessEnv = {}): Promise<Target>
     child,
     ask: () =>
       new Promise((resolve) => {
-        child.once('message', (message) => resolve(message as { githubRequests: number; runId: number }));
+        child.once('message', (message) => resolve(message as Counts));
         child.send('count');
       }),
   };
@@ -50,19 +60,30 @@ async function load(options: autocannon.Options): Promise<autocannon.Result> {
   return autocannon({ duration: DURATION_S, connections: CONNECTIONS, ...options });
 }
 
-function deliveries(url: string) {
-  return load({
+let runs = 0;
+
+/** Signed deliveries, each with a new `X-GitHub-Delivery` so that each is stored (a repeated id is a duplicate). */
+async function deliveries(url: string): Promise<LoadResult> {
+  const run = `run${++runs}-${randomUUID().slice(0, 8)}`;
+  if (WRK) return wrkDeliveries(url, { body, signature, seconds: DURATION_S, connections: CONNECTIONS, run });
+  const r = await load({
     url: `${url}/webhooks/github`,
     method: 'POST',
     body,
     headers: { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-hub-signature-256': signature },
-    // Every delivery a new id, so each one is stored (a repeated id would be a duplicate).
     requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'x-github-delivery': randomUUID() } }) }],
   });
+  return {
+    perSecond: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    errors: r.non2xx + r.errors + r.timeouts,
+    ok: r['2xx'],
+  };
 }
 
-const row = (name: string, r: autocannon.Result) =>
-  `| ${name} | ${Math.round(r.requests.average).toLocaleString('en')} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors + r.timeouts} |`;
+const row = (name: string, r: LoadResult, stored = '–') =>
+  `| ${name} | ${Math.round(r.perSecond).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.errors} | ${stored} |`;
 
 const lines: string[] = [];
 const say = (line: string) => {
@@ -77,11 +98,11 @@ const stopPostgres = await startPostgres({
 } as unknown as Parameters<typeof startPostgres>[0]);
 
 say(
-  `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; ${DURATION_S} s per run, ${CONNECTIONS} connections, ${body.length}-byte workflow_run delivery`,
+  `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; ${DURATION_S} s per run, ${CONNECTIONS} connections, ${body.length}-byte workflow_run delivery, load from ${WRK ? 'wrk (one thread)' : 'autocannon'}`,
 );
 say('');
-say('| server | deliveries/s | p50 ms | p99 ms | errors |');
-say('| --- | --: | --: | --: | --: |');
+say('| server | deliveries/s | p50 ms | p99 ms | errors | stored / acknowledged |');
+say('| --- | --: | --: | --: | --: | --: |');
 try {
   const targets: [string, string, NodeJS.ProcessEnv][] = [
     ['baseline: Express + @octokit/webhooks verify, 202', 'baseline', {}],
@@ -95,12 +116,20 @@ try {
       : []),
   ];
   const polls: string[] = [];
-  for (const [name, kind, env] of targets) {
+  for (const [name, kind, env] of targets.filter(([, kind]) => TARGETS.includes(kind))) {
     const target = await start(kind, env);
     try {
-      await deliveries(target.url).then(() => undefined); // warm-up, not reported
-      say(row(name, await deliveries(target.url)));
-      if (kind === 'baseline') continue;
+      await deliveries(target.url); // warm-up, not reported
+      if (kind === 'baseline') {
+        say(row(name, await deliveries(target.url)));
+        continue;
+      }
+      // Every acknowledged delivery must be in the database (the ones in flight when the run stopped may be too).
+      const storedBefore = (await target.ask()).storedDeliveries;
+      const result = await deliveries(target.url);
+      const stored = (await target.ask()).storedDeliveries - storedBefore;
+      say(row(name, result, `${stored.toLocaleString('en')} / ${result.ok.toLocaleString('en')}`));
+      if (stored < result.ok) throw new Error(`${result.ok - stored} acknowledged deliveries are not in the database`);
       const { runId } = await target.ask();
       const status = await load({
         url: `${target.url}/stage/runs/octo-org/hello-world/${runId}`,

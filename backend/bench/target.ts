@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import { setupServer } from 'msw/node';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
+import { createLogger } from '../src/logger.js';
 import { DeploymentStatuses } from '../src/deployments/deploymentStatuses.js';
 import { GithubApp } from '../src/github/githubApp.js';
 import { Gate } from '../src/spinnaker/gate.js';
@@ -17,7 +18,8 @@ import { STAGE_SECRET, WEBHOOK_SECRET } from './secrets.js';
 /**
  * One server under load, in its own process so that autocannon does not share its CPU: `baseline` (a bare Express
  * app that verifies the signature and answers 202), `sqlite` or `postgres` (the backend's app and store, with the
- * simulated GitHub in-process through msw). Prints `{"port":…}`; answers `count` over IPC with GitHub requests seen.
+ * simulated GitHub in-process through msw). Prints `{"port":…}`; answers `count` over IPC with GitHub requests seen
+ * and deliveries stored.
  */
 
 function baseline(): Express {
@@ -31,7 +33,11 @@ function baseline(): Express {
 }
 
 async function backend(kind: 'sqlite' | 'postgres') {
-  const logger = pino({ level: 'silent' });
+  // As in production: every delivery logged at `info`, here to /dev/null.
+  const logger = createLogger({
+    level: process.env.BENCH_LOG_LEVEL ?? 'info',
+    destination: pino.destination({ dest: '/dev/null', sync: true }),
+  });
   const sim = createGithubSimulator();
   setupServer(...sim.handlers).listen({ onUnhandledRequest: 'bypass' });
   const run = sim.addRun({ owner: 'octo-org', repo: 'hello-world', workflow: 'deploy.yml', status: 'in_progress' });
@@ -55,7 +61,14 @@ async function backend(kind: 'sqlite' | 'postgres') {
     statuses: new DeploymentStatuses({ store, github, gate, logger, spinnakerUiUrl: 'https://spinnaker.example.com' }),
   });
   process.on('message', (message) => {
-    if (message === 'count') process.send?.({ githubRequests: sim.requests.length, runId: run.id });
+    if (message !== 'count') return;
+    void store.db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+      .then(({ n }) =>
+        process.send?.({ githubRequests: sim.requests.length, runId: run.id, storedDeliveries: Number(n) }),
+      );
   });
   return app;
 }
