@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,12 @@ const postgresUrl = inject('postgresUrl');
 const silent = pino({ level: 'silent' });
 const T0 = new Date('2025-01-01T00:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
+
+const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
+  name: string;
+  examples: unknown[];
+}[];
+const RECORDED_BODY = JSON.stringify(examples.find((e) => e.name === 'workflow_run')?.examples[0]);
 
 /** Stores one delivery as the webhook route does. */
 function recordDelivery(
@@ -156,10 +163,64 @@ for (const { kind, skipped } of DIALECTS) {
       expect(claimed.map((d) => d.payload)).toEqual(['{"n":1}']);
     });
 
+    it('stores deliveries that arrive together, answering each after the commit, a repeated id as a duplicate', async () => {
+      await fresh();
+      const store = await open();
+      const ids = ['a', 'b', 'a', 'c', 'b'];
+      const results = await Promise.all(
+        ids.map((id) => recordDelivery(store, { id, event: 'push', payload: `{"id":"${id}"}`, receivedAt: T0 })),
+      );
+
+      expect(results.map((r) => r.inserted)).toEqual([true, true, false, true, false]);
+      const claimed = await claimDueDeliveries(store, { now: T0, limit: 10, leaseMs: 1000 });
+      expect(claimed.map((d) => [d.id, d.payload])).toEqual([
+        ['a', '{"id":"a"}'],
+        ['b', '{"id":"b"}'],
+        ['c', '{"id":"c"}'],
+      ]);
+    });
+
+    it('refuses the deliveries of a failed write, and stores the next ones', async () => {
+      await fresh();
+      const store = await open();
+      // No time of receipt: the insert breaks a NOT NULL constraint (or bigint's syntax) and the write fails.
+      const bad = { event: 'push', payload: '{}', receivedAt: new Date(Number.NaN) };
+      await expect(
+        Promise.all([recordDelivery(store, { ...bad, id: 'x' }), recordDelivery(store, { ...bad, id: 'y' })]),
+      ).rejects.toThrow();
+
+      expect(await recordDelivery(store, { id: 'z', event: 'push', payload: '{}', receivedAt: T0 })).toEqual({
+        inserted: true,
+      });
+      const claimed = await claimDueDeliveries(store, { now: T0, limit: 10, leaseMs: 1000 });
+      expect(claimed.map((d) => d.id)).toEqual(['z']);
+    });
+
+    it('stores a large body, whose memory the embedded store hands to its writer thread, and a small one from the shared pool, intact', async () => {
+      await fresh();
+      const store = await open();
+      const large = JSON.stringify({ action: 'completed', log: 'ü✓𝄞'.repeat(3_000) });
+      // As raw-body gives a request body: a Buffer that owns all of its memory.
+      const owned = Buffer.concat([Buffer.from(large)]);
+      expect(owned.byteLength).toBe(owned.buffer.byteLength);
+      const pooled = Buffer.from('{"small":true}');
+      expect(pooled.byteLength).toBeLessThan(pooled.buffer.byteLength);
+
+      await Promise.all([
+        store.recordDelivery({ id: 'large', event: 'push', payload: owned, receivedAt: T0 }),
+        store.recordDelivery({ id: 'small', event: 'push', payload: pooled, receivedAt: T0 }),
+      ]);
+
+      const claimed = await claimDueDeliveries(store, { now: T0, limit: 10, leaseMs: 1000 });
+      const payloadOf = (id: string) => claimed.find((d) => d.id === id)?.payload;
+      expect(payloadOf('large') === large).toBe(true);
+      expect(payloadOf('small')).toBe('{"small":true}');
+    });
+
     it('keeps a delivery body compressed, and still reads one stored before migration 005', async () => {
       await fresh();
       const store = await open();
-      const body = JSON.stringify({ action: 'completed', workflow_run: { id: 1, name: 'é ✓ 𝄞'.repeat(500) } });
+      const body = JSON.stringify({ action: 'completed', workflow_run: { id: 1, name: 'é ✓ 𝄞'.repeat(2_000) } });
       await recordDelivery(store, { id: 'new', event: 'workflow_run', payload: body, receivedAt: T0 });
       // As the store kept deliveries before migration 005: the body as text, nothing gzipped.
       await store.db
@@ -194,6 +255,23 @@ for (const { kind, skipped } of DIALECTS) {
         ['new', body],
         ['old', '{"ref":"main"}'],
       ]);
+      if (kind === 'postgres') {
+        // A recorded 17 kB delivery stays in the row, compressed, instead of moving out to the TOAST table.
+        await recordDelivery(store, { id: 'recorded', event: 'workflow_run', payload: RECORDED_BODY, receivedAt: T0 });
+        const { rows: tables } = await sql<{ toast: string }>`
+            select reltoastrelid::regclass::text as toast from pg_class where relname = 'deliveries'
+          `.execute(store.db);
+        const { rows: toasted } = await sql<{
+          n: number;
+        }>`select count(*)::int as n from ${sql.raw(tables[0]!.toast)}`.execute(store.db);
+        expect(toasted[0]?.n).toBe(0);
+        const recorded = await store.db
+          .selectFrom('deliveries')
+          .select('payload')
+          .where('id', '=', 'recorded')
+          .executeTakeFirstOrThrow();
+        expect(recorded.payload === RECORDED_BODY).toBe(true);
+      }
     });
 
     it('drops the bodies of deliveries handled before the retention, and still knows their ids', async () => {
