@@ -22,7 +22,10 @@ export interface DeliveriesTable {
   action: string | null;
   /** The request body exactly as GitHub sent it; '' when it is kept in `payload_gzip`. */
   payload: string;
-  /** The request body, gzipped (deliveryPayload.ts); null for deliveries stored before migration 005. */
+  /**
+   * The request body, gzipped (deliveryPayload.ts), on the embedded store; null on PostgreSQL since migration 006
+   * (it compresses `payload` itself) and for deliveries stored before migration 005.
+   */
   payload_gzip: Buffer | null;
   received_at: number;
   status: DeliveryStatus;
