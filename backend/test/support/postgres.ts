@@ -57,7 +57,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   try {
     await pg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
     // -F: no fsync, the cluster is deleted after the run; the benchmark keeps fsync (POSTGRES_FSYNC=on) to be honest.
-    const serverOptions = `-k ${dir} -h 127.0.0.1 -p ${port}${process.env.POSTGRES_FSYNC === 'on' ? '' : ' -F'}`;
+    // POSTGRES_SERVER_OPTIONS: more `-c name=value` settings, for the benchmark (docs/performance.md).
+    const serverOptions = `-k ${dir} -h 127.0.0.1 -p ${port}${process.env.POSTGRES_FSYNC === 'on' ? '' : ' -F'} ${process.env.POSTGRES_SERVER_OPTIONS ?? ''}`;
     await pg('pg_ctl', ['start', '-w', '-t', '30', '-D', data, '-l', log, '-o', serverOptions]);
   } catch (error) {
     const output = [(error as { stderr?: string }).stderr, existsSync(log) ? readFileSync(log, 'utf8') : '']
