@@ -151,7 +151,8 @@ describe.skipIf(!postgresUrl)('two replicas on one PostgreSQL', () => {
     };
     // One after the other: both would migrate the new database.
     replicas.push(await startReplica(env));
-    replicas.push(await startReplica(env));
+    // B logs at info, so that the test can see it working before it kills it.
+    replicas.push(await startReplica({ ...env, LOG_LEVEL: 'info' }));
   });
 
   afterAll(async () => {
@@ -191,6 +192,8 @@ describe.skipIf(!postgresUrl)('two replicas on one PostgreSQL', () => {
         .map((d, i) => deliver(i % 2 ? b : a, d.event, d.payload, ids[i]).then((res) => res.status)),
     );
     expect(first.every((status) => status === 202)).toBe(true);
+    // Killed once it has claimed deliveries and is starting their pipelines (each start takes Gate 50 ms).
+    await until('replica B working on a delivery', () => b.output().includes('"msg":"delivery matched"'));
     b.child.kill('SIGKILL');
     for (const [i, d] of deliveries.slice(half).entries()) {
       expect((await deliver(a, d.event, d.payload, ids[half + i])).status).toBe(202);
