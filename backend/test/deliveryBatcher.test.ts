@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryBatcher } from '../src/store/deliveryBatcher.js';
-import type { DeliveryRow } from '../src/store/deliveries.js';
+import { insertDeliveries, type DeliveryRow } from '../src/store/deliveries.js';
 import { claimDueDeliveries } from '../src/store/index.js';
 import { useTempStore } from './support/app.js';
 
@@ -19,7 +19,7 @@ describe('DeliveryBatcher', () => {
     const writes: string[][] = [];
     const batcher = new DeliveryBatcher((rows) => {
       writes.push(rows.map((r) => r.id));
-      return temp.store.insertDeliveries(rows);
+      return insertDeliveries(temp.store.db, rows);
     });
     const results = await Promise.all(['a', 'b', 'a', 'c', 'b'].map((id) => batcher.record(row(id))));
 
@@ -35,7 +35,7 @@ describe('DeliveryBatcher', () => {
   });
 
   it('rejects every delivery of a write that failed, and keeps working after', async () => {
-    const batcher = new DeliveryBatcher((rows) => temp.store.insertDeliveries(rows));
+    const batcher = new DeliveryBatcher((rows) => insertDeliveries(temp.store.db, rows));
     // No time of receipt: the insert breaks a NOT NULL constraint and the whole batch is refused.
     await expect(
       Promise.all([batcher.record(row('x', Number.NaN)), batcher.record(row('y', Number.NaN))]),

@@ -17,11 +17,6 @@ export interface Store {
   /** Resolves when the database answers a trivial query; rejects when it does not, and after `close()`. */
   ping(): Promise<void>;
   /**
-   * Stores new webhook deliveries in one commit and answers the ids that were not stored already; a repeated id,
-   * stored before or earlier in `rows`, is left as it was. The embedded store writes them from a worker thread.
-   */
-  insertDeliveries(rows: DeliveryRow[]): Promise<Set<string>>;
-  /**
    * Stores one webhook delivery, durably, grouping its commit with those of deliveries that arrive meanwhile;
    * `inserted` is false when the id was stored already.
    */
@@ -60,10 +55,15 @@ class StoreSqliteDialect extends SqliteDialect {
 
 function storeOf(kind: Store['kind'], db: Kysely<Database>, writer?: SqliteDeliveryWriter): Store {
   let closed = false;
-  const insert = (rows: DeliveryRow[]) => (writer ? writer.write(rows) : insertDeliveries(db, rows));
-  // The embedded store's writer thread groups commits itself, so each delivery goes to it at once: holding them
-  // for a turn of the event loop made the two threads take turns instead of working side by side (docs/performance.md).
-  const batcher = writer ? undefined : new DeliveryBatcher(insert);
+  let record: (row: DeliveryRow) => Promise<{ inserted: boolean }>;
+  if (writer) {
+    // The writer thread groups commits itself, so each delivery goes to it at once: holding them for a turn of the
+    // event loop made the two threads take turns instead of working side by side (docs/performance.md).
+    record = async (row) => ({ inserted: (await writer.write([row])).has(row.id) });
+  } else {
+    const batcher = new DeliveryBatcher((rows) => insertDeliveries(db, rows));
+    record = (row) => batcher.record(row);
+  }
   return {
     kind,
     db,
@@ -71,11 +71,8 @@ function storeOf(kind: Store['kind'], db: Kysely<Database>, writer?: SqliteDeliv
       if (closed) throw new Error('The database connection is closed');
       await sql`select 1`.execute(db);
     },
-    insertDeliveries: insert,
-    recordDelivery(delivery) {
-      const { receivedAt = new Date(), action = null } = delivery;
-      const row: DeliveryRow = { ...delivery, action, receivedAt: receivedAt.getTime() };
-      return batcher ? batcher.record(row) : insert([row]).then((inserted) => ({ inserted: inserted.has(row.id) }));
+    recordDelivery({ receivedAt = new Date(), action = null, ...delivery }) {
+      return record({ ...delivery, action, receivedAt: receivedAt.getTime() });
     },
     async close() {
       if (closed) return;

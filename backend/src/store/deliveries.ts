@@ -38,7 +38,7 @@ function textOf(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
-/** Store.insertDeliveries for PostgreSQL: one multi-row insert, one commit. */
+/** Stores deliveries on PostgreSQL in one multi-row insert and one commit (DeliveryBatcher groups them). */
 export async function insertDeliveries(db: Kysely<Database>, rows: DeliveryRow[]): Promise<Set<string>> {
   const inserted = await db
     .insertInto('deliveries')

@@ -18,7 +18,7 @@ export class DeliveryBatcher {
   private queue: Pending[] = [];
   private writing = false;
 
-  /** `write` stores rows in one commit and answers the ids that were new (Store.insertDeliveries). */
+  /** `write` stores rows in one commit and answers the ids that were new (insertDeliveries in deliveries.ts). */
   constructor(private readonly write: (rows: DeliveryRow[]) => Promise<Set<string>>) {}
 
   /** Stores a delivery unless one with that id is stored already (or earlier in the same batch). */
