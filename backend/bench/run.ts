@@ -60,12 +60,11 @@ async function load(options: autocannon.Options): Promise<autocannon.Result> {
   return autocannon({ duration: DURATION_S, connections: CONNECTIONS, ...options });
 }
 
-let runs = 0;
-
 /** Signed deliveries, each with a new `X-GitHub-Delivery` so that each is stored (a repeated id is a duplicate). */
 async function deliveries(url: string): Promise<LoadResult> {
-  const run = `run${++runs}-${randomUUID().slice(0, 8)}`;
-  if (WRK) return wrkDeliveries(url, { body, signature, seconds: DURATION_S, connections: CONNECTIONS, run });
+  if (WRK) {
+    return wrkDeliveries(url, { body, signature, seconds: DURATION_S, connections: CONNECTIONS, run: randomUUID() });
+  }
   const r = await load({
     url: `${url}/webhooks/github`,
     method: 'POST',

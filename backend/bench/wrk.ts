@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 /** What one load run measured, whichever tool made it. */
 export interface LoadResult {
@@ -20,14 +21,11 @@ export function hasWrk(): boolean {
 }
 
 /*
- * wrk's Lua API (https://github.com/wg/wrk/blob/master/SCRIPTING): `setup` runs once per thread in the main state and
- * gives each thread a number; `init` gets the arguments after `--`; `request` builds every request, here with a
- * delivery id unique across threads and runs.
+ * wrk's Lua API (https://github.com/wg/wrk/blob/master/SCRIPTING): `init` gets the arguments after `--`; `request`
+ * builds every request, here with a delivery id unique across runs (wrk runs one thread, below).
  */
 const SCRIPT = `
 local function read(path) local f = assert(io.open(path, "rb")); local s = f:read("*a"); f:close(); return s end
-local threads = 0
-function setup(thread) threads = threads + 1; thread:set("number", threads) end
 local body, signature, run, sent
 function init(args)
   body, signature, run, sent = read(args[1] .. "/body.json"), read(args[1] .. "/signature"), args[2], 0
@@ -38,7 +36,7 @@ function request()
     ["Content-Type"] = "application/json",
     ["X-GitHub-Event"] = "workflow_run",
     ["X-Hub-Signature-256"] = signature,
-    ["X-GitHub-Delivery"] = string.format("%s-%d-%d", run, number, sent),
+    ["X-GitHub-Delivery"] = string.format("%s-%d", run, sent),
   }, body)
 end
 `;
@@ -100,14 +98,8 @@ export async function wrkDeliveries(
       dir,
       run,
     ];
-    const report = await new Promise<string>((resolve, reject) => {
-      const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`wrk exited with ${code}:\n${out}`))));
-    });
-    return parseWrk(report);
+    const { stdout } = await promisify(execFile)('wrk', args);
+    return parseWrk(stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
