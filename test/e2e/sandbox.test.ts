@@ -88,7 +88,13 @@ describe('the sandbox in Chromium', () => {
       .waitFor({ timeout: 20_000 });
     await execution.screenshot({ path: join(IMAGES, 'execution-running.png') });
     await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe('SUCCEEDED');
-    await execution.getByText('2 of 2 jobs done').first().waitFor();
+    // The run and both its jobs read as GitHub ended them. (The poll's "2 of 2 jobs done" shows only until the
+    // backend's reading of the run says completed, so it is no end state to wait for.)
+    const jobStatuses = execution.locator('table.github-workflow-jobs tbody tr td:nth-child(2)');
+    await expect
+      .poll(() => jobStatuses.allTextContents(), { timeout: 20_000 })
+      .toEqual(['completed, success', 'completed, success']);
+    await execution.locator('.github-workflow-run').getByText('completed, success').waitFor();
   });
 
   it('opens the logs, folds a group and searches them', async (context) => {
