@@ -145,14 +145,17 @@ const payloadLz4: Record<'sqlite' | 'postgres', Migration> = {
   sqlite: { up: async () => {} },
   postgres: {
     async up(db: Kysely<unknown>) {
-      const { rows } = await sql<{ lz4: boolean }>`
-        select exists (select from pg_settings where name = 'default_toast_compression' and 'lz4' = any (enumvals)) as lz4
+      const { rows } = await sql<{ lz4: boolean; version: number }>`
+        select exists (select from pg_settings where name = 'default_toast_compression' and 'lz4' = any (enumvals)) as lz4,
+               current_setting('server_version_num')::int as version
       `.execute(db);
       if (rows[0]?.lz4) await sql`alter table deliveries alter column payload set compression lz4`.execute(db);
       // Compressed bodies up to a page stay in the row instead of going to the TOAST table, whose extra chunks and
       // index entries cost about 8 % of the deliveries per second (docs/performance.md). Bodies under 8 kB are
-      // then kept uncompressed, which costs little room.
-      await sql`alter table deliveries set (toast_tuple_target = 8160)`.execute(db);
+      // then kept uncompressed, which costs little room. PostgreSQL 10 has no such setting and keeps its default.
+      if ((rows[0]?.version ?? 0) >= 110000) {
+        await sql`alter table deliveries set (toast_tuple_target = 8160)`.execute(db);
+      }
     },
   },
 };
