@@ -22,7 +22,10 @@ const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as
 const body = JSON.stringify(examples.find((e) => e.name === 'workflow_run')?.examples[0]);
 const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
 
+/** What a target answers (the baseline only `cpuMicros`). */
 interface Counts {
+  /** CPU time the target's process has used, all of its threads. */
+  cpuMicros: number;
   githubRequests: number;
   runId: number;
   /** Deliveries in the target's database. */
@@ -81,8 +84,32 @@ async function deliveries(url: string): Promise<LoadResult> {
   };
 }
 
-const row = (name: string, r: LoadResult, stored = '–') =>
-  `| ${name} | ${Math.round(r.perSecond).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.errors} | ${stored} |`;
+/** CPU time every core of the machine has spent busy: the server, the database, the load generator, the kernel. */
+function machineCpuMicros(): number {
+  return cpus().reduce((sum, { times }) => sum + (times.user + times.nice + times.sys + times.irq) * 1000, 0);
+}
+
+interface Measured {
+  result: LoadResult;
+  /** CPU µs per acknowledged delivery: the server's process, and every core of the machine. */
+  serverCpu: number;
+  machineCpu: number;
+}
+
+/** A delivery run, with the CPU it cost. */
+async function measuredDeliveries(target: Target): Promise<Measured> {
+  const [server, machine] = [(await target.ask()).cpuMicros, machineCpuMicros()];
+  const result = await deliveries(target.url);
+  const perDelivery = (micros: number) => Math.round(micros / result.ok);
+  return {
+    result,
+    serverCpu: perDelivery((await target.ask()).cpuMicros - server),
+    machineCpu: perDelivery(machineCpuMicros() - machine),
+  };
+}
+
+const row = (name: string, { result: r, serverCpu, machineCpu }: Measured, stored = '–') =>
+  `| ${name} | ${Math.round(r.perSecond).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.errors} | ${serverCpu} | ${machineCpu} | ${stored} |`;
 
 const lines: string[] = [];
 const say = (line: string) => {
@@ -100,8 +127,10 @@ say(
   `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; ${DURATION_S} s per run, ${CONNECTIONS} connections, ${body.length}-byte workflow_run delivery, load from ${WRK ? 'wrk (one thread)' : 'autocannon'}`,
 );
 say('');
-say('| server | deliveries/s | p50 ms | p99 ms | errors | stored / acknowledged |');
-say('| --- | --: | --: | --: | --: | --: |');
+say(
+  '| server | deliveries/s | p50 ms | p99 ms | errors | server CPU µs/delivery | machine CPU µs/delivery | stored / acknowledged |',
+);
+say('| --- | --: | --: | --: | --: | --: | --: | --: |');
 try {
   const targets: [string, string, NodeJS.ProcessEnv][] = [
     ['baseline: Express + @octokit/webhooks verify, 202', 'baseline', {}],
@@ -120,14 +149,15 @@ try {
     try {
       await deliveries(target.url); // warm-up, not reported
       if (kind === 'baseline') {
-        say(row(name, await deliveries(target.url)));
+        say(row(name, await measuredDeliveries(target)));
         continue;
       }
       // Every acknowledged delivery must be in the database (the ones in flight when the run stopped may be too).
       const storedBefore = (await target.ask()).storedDeliveries;
-      const result = await deliveries(target.url);
+      const measured = await measuredDeliveries(target);
+      const { result } = measured;
       const stored = (await target.ask()).storedDeliveries - storedBefore;
-      say(row(name, result, `${stored.toLocaleString('en')} / ${result.ok.toLocaleString('en')}`));
+      say(row(name, measured, `${stored.toLocaleString('en')} / ${result.ok.toLocaleString('en')}`));
       if (stored < result.ok) throw new Error(`${result.ok - stored} acknowledged deliveries are not in the database`);
       const { runId } = await target.ask();
       const status = await load({

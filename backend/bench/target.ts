@@ -18,11 +18,20 @@ import { STAGE_SECRET, WEBHOOK_SECRET } from './secrets.js';
 /**
  * One server under load, in its own process so that autocannon does not share its CPU: `baseline` (a bare Express
  * app that verifies the signature and answers 202), `sqlite` or `postgres` (the backend's app and store, with the
- * simulated GitHub in-process through msw). Prints `{"port":…}`; answers `count` over IPC with GitHub requests seen
- * and deliveries stored.
+ * simulated GitHub in-process through msw). Prints `{"port":…}`; answers `count` over IPC with the CPU time it has
+ * used and, for the backend, GitHub requests seen and deliveries stored.
  */
 
+/** CPU time this process has used so far, all of its threads. */
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
 function baseline(): Express {
+  process.on('message', (message) => {
+    if (message === 'count') process.send?.({ cpuMicros: cpuMicros() });
+  });
   const webhooks = new Webhooks({ secret: WEBHOOK_SECRET });
   const app = express();
   app.post('/webhooks/github', express.raw({ type: () => true, limit: '25mb' }), async (req, res) => {
@@ -67,7 +76,12 @@ async function backend(kind: 'sqlite' | 'postgres') {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow()
       .then(({ n }) =>
-        process.send?.({ githubRequests: sim.requests.length, runId: run.id, storedDeliveries: Number(n) }),
+        process.send?.({
+          githubRequests: sim.requests.length,
+          runId: run.id,
+          storedDeliveries: Number(n),
+          cpuMicros: cpuMicros(),
+        }),
       );
   });
   return app;
