@@ -94,17 +94,23 @@ interface Measured {
   /** CPU µs per acknowledged delivery: the server's process, and every core of the machine. */
   serverCpu: number;
   machineCpu: number;
+  /** What the target answered just before and just after the run. */
+  before: Counts;
+  after: Counts;
 }
 
 /** A delivery run, with the CPU it cost. */
 async function measuredDeliveries(target: Target): Promise<Measured> {
-  const [server, machine] = [(await target.ask()).cpuMicros, machineCpuMicros()];
+  const [before, machine] = [await target.ask(), machineCpuMicros()];
   const result = await deliveries(target.url);
+  const [after, machineAfter] = [await target.ask(), machineCpuMicros()];
   const perDelivery = (micros: number) => Math.round(micros / result.ok);
   return {
     result,
-    serverCpu: perDelivery((await target.ask()).cpuMicros - server),
-    machineCpu: perDelivery(machineCpuMicros() - machine),
+    serverCpu: perDelivery(after.cpuMicros - before.cpuMicros),
+    machineCpu: perDelivery(machineAfter - machine),
+    before,
+    after,
   };
 }
 
@@ -148,28 +154,27 @@ try {
     const target = await start(kind, env);
     try {
       await deliveries(target.url); // warm-up, not reported
+      const measured = await measuredDeliveries(target);
       if (kind === 'baseline') {
-        say(row(name, await measuredDeliveries(target)));
+        say(row(name, measured));
         continue;
       }
       // Every acknowledged delivery must be in the database (the ones in flight when the run stopped may be too).
-      const storedBefore = (await target.ask()).storedDeliveries;
-      const measured = await measuredDeliveries(target);
-      const { result } = measured;
-      const stored = (await target.ask()).storedDeliveries - storedBefore;
+      const { result, before, after } = measured;
+      const stored = after.storedDeliveries - before.storedDeliveries;
       say(row(name, measured, `${stored.toLocaleString('en')} / ${result.ok.toLocaleString('en')}`));
       if (stored < result.ok) throw new Error(`${result.ok - stored} acknowledged deliveries are not in the database`);
-      const { runId } = await target.ask();
+      const { runId } = after;
       const status = await load({
         url: `${target.url}/stage/runs/octo-org/hello-world/${runId}`,
         headers: { 'x-stage-secret': STAGE_SECRET },
       });
-      const before = (await target.ask()).githubRequests;
+      const githubBefore = (await target.ask()).githubRequests;
       const viewers = await load({
         url: `${target.url}/api/repos/octo-org/hello-world/runs/${runId}/jobs`,
         connections: VIEWERS,
       });
-      const github = (await target.ask()).githubRequests - before;
+      const github = (await target.ask()).githubRequests - githubBefore;
       polls.push(
         `| ${name} | ${Math.round(status.requests.average).toLocaleString('en')} | ${status.latency.p99} | ${Math.round(viewers.requests.average).toLocaleString('en')} | ${github} in ${DURATION_S} s |`,
       );
