@@ -1,5 +1,5 @@
-import type { DeliveryRow } from './deliveries.js';
 import { Worker } from 'node:worker_threads';
+import type { DeliveryRow } from './deliveries.js';
 
 export interface WriteRequest {
   seq: number;
