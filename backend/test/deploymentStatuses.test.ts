@@ -16,6 +16,7 @@ import { PipelineCache } from '../src/triggers/pipelineCache.js';
 import { createGithubSimulator } from './github/simulator.js';
 import { GateSimulator } from './spinnaker/gateSimulator.js';
 import { SPINNAKER_UI_URL, WEBHOOK_SECRET, appFor } from './support/app.js';
+import { TestClock } from './support/clock.js';
 import { githubAppFor, silentLogger } from './support/githubApp.js';
 
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
@@ -59,8 +60,12 @@ let store: Store;
 let githubApp: GithubApp;
 let statuses: DeploymentStatuses;
 let worker: DeliveryWorker;
+let clock: TestClock;
+const FIRST_POLL_MS = 60_000;
+const RETRY_BASE_MS = 1_000;
 
 function wire() {
+  clock = new TestClock();
   githubApp = githubAppFor(github, { readFreshForMs: 0 }).github;
   const client = new Gate({ url: gate.url, logger: silentLogger });
   statuses = new DeploymentStatuses({
@@ -69,15 +74,17 @@ function wire() {
     gate: client,
     logger: silentLogger,
     spinnakerUiUrl: SPINNAKER_UI_URL,
-    firstPollMs: 60_000,
-    retryBaseMs: 1,
+    clock,
+    firstPollMs: FIRST_POLL_MS,
+    retryBaseMs: RETRY_BASE_MS,
   });
   worker = new DeliveryWorker({
     store,
     gate: client,
     pipelines: new PipelineCache(client, silentLogger, 0),
     logger: silentLogger,
-    retryBaseMs: 1,
+    clock,
+    retryBaseMs: RETRY_BASE_MS,
     onStarted: async (start, executionId) => statuses.pipelineStarted({ ...start, executionId }),
   });
 }
@@ -223,7 +230,7 @@ describe('deployment statuses follow the pipeline', () => {
     expect(written().map((s) => s.state)).toEqual(['in_progress']);
 
     // The poll comes due.
-    await store.db.updateTable('deployment_links').set({ next_check_at: 0 }).execute();
+    clock.advance(FIRST_POLL_MS);
     await statuses.drain();
 
     expect(written().map((s) => s.state)).toEqual(['in_progress', 'success']);
@@ -247,8 +254,8 @@ describe('deployment statuses follow the pipeline', () => {
     const [execution] = await deliverDeployment();
     await finish(execution?.id ?? '', 'SUCCEEDED');
     for (let i = 0; i < 5; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
       await statuses.drain();
+      clock.advance(4 * RETRY_BASE_MS);
     }
 
     expect(github.requests.filter((r) => r.method === 'POST' && r.template === STATUSES).map((r) => r.status)).toEqual([
@@ -305,7 +312,7 @@ describe('stale links end with a reason', () => {
   it('an execution deleted in Spinnaker ends the deployment with error', async () => {
     const [execution] = await deliverDeployment();
     gate.executions.delete(execution?.id ?? '');
-    await store.db.updateTable('deployment_links').set({ next_check_at: 0 }).execute();
+    clock.advance(FIRST_POLL_MS);
     await statuses.drain();
 
     expect(written().at(-1)).toMatchObject({

@@ -7,7 +7,7 @@ import { delay, http } from 'msw';
 import { setupServer } from 'msw/node';
 import pg from 'pg';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { Gate } from '../src/spinnaker/gate.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { DeliveryWorker } from '../src/triggers/deliveryWorker.js';
@@ -16,6 +16,7 @@ import { PipelineCache } from '../src/triggers/pipelineCache.js';
 import { createGithubSimulator } from './github/simulator.js';
 import { GateSimulator } from './spinnaker/gateSimulator.js';
 import { WEBHOOK_SECRET, appFor } from './support/app.js';
+import { TestClock } from './support/clock.js';
 import { githubAppFor, silentLogger } from './support/githubApp.js';
 import { SEED } from './github/simulator.js';
 
@@ -75,16 +76,22 @@ const PIPELINE: PipelineConfig = {
   triggers: [{ type: 'githubWorkflowRun', enabled: true, repository: 'octo-org/octo-repo', workflow: 'test.yml' }],
 };
 
+/** Retries wait a second, doubling up to a minute; `settle` moves the worker's clock past them. */
+const MAX_RETRY_DELAY_MS = 60_000;
+
 function workerFor(store: Store, gateTimeoutMs = 15_000) {
   const client = new Gate({ url: gate.url, logger: silentLogger, timeoutMs: gateTimeoutMs });
-  return new DeliveryWorker({
+  const clock = new TestClock();
+  const worker = new DeliveryWorker({
     store,
     gate: client,
     pipelines: new PipelineCache(client, silentLogger, 0),
     logger: silentLogger,
-    retryBaseMs: 1,
-    maxRetryDelayMs: 1,
+    clock,
+    retryBaseMs: 1_000,
+    maxRetryDelayMs: MAX_RETRY_DELAY_MS,
   });
+  return { worker, clock };
 }
 
 function deliver(store: Store, id = randomUUID()) {
@@ -97,11 +104,11 @@ function deliver(store: Store, id = randomUUID()) {
     .send(workflowRun);
 }
 
-/** Drains until nothing is due: retries are due a millisecond after they fail. A failed round is retried, as the worker's loop does. */
-async function settle(worker: DeliveryWorker, rounds = 5) {
+/** Drains, then lets the longest retry delay pass, `rounds` times. A failed round is retried, as the worker's loop does. */
+async function settle({ worker, clock }: ReturnType<typeof workerFor>, rounds = 5) {
   for (let i = 0; i < rounds; i++) {
     await worker.drain().catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    clock.advance(MAX_RETRY_DELAY_MS);
   }
 }
 
@@ -137,15 +144,16 @@ describe('Gate faults', () => {
   it('a Gate that answers after the timeout has the pipeline started once', async () => {
     gate.pipelines = [PIPELINE];
     const store = await tempStore();
-    const worker = workerFor(store, 200);
+    const deliveries = workerFor(store, 200);
     slow.gate = 1;
     slow.ms = 300;
     await deliver(store).expect(202);
 
     // The abandoned request reaches Gate after all; the retry waits twice the timeout, finds it and starts nothing.
-    await settle(worker);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await settle(worker);
+    await deliveries.worker.drain();
+    expect(gate.executions.size).toBe(0);
+    await vi.waitFor(() => expect(gate.executions.size).toBe(1), { timeout: 5_000 });
+    await settle(deliveries);
 
     expect(gate.executions.size).toBe(1);
     const start = await store.db.selectFrom('pipeline_starts').selectAll().executeTakeFirst();
@@ -166,7 +174,7 @@ describe.skipIf(!postgresUrl)('database faults', () => {
     url.pathname = `/${database}`;
     const store = await openStore({ databaseUrl: url.toString(), databaseFile: '', logger: silentLogger });
     try {
-      const worker = workerFor(store);
+      const deliveries = workerFor(store);
       const ids = [randomUUID(), randomUUID(), randomUUID()];
       await deliver(store, ids[0]).expect(202);
       await deliver(store, ids[1]).expect(202);
@@ -179,7 +187,7 @@ describe.skipIf(!postgresUrl)('database faults', () => {
       if (third.status !== 202) third = await deliver(store, ids[2]);
       expect(third.status).toBe(202);
       await restart();
-      await settle(worker);
+      await settle(deliveries);
 
       expect(gate.starts.map((s) => s.trigger.eventId).sort()).toEqual([...ids].sort());
       const processed = await store.db.selectFrom('deliveries').select('status').execute();

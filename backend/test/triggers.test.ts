@@ -19,6 +19,7 @@ import type { PipelineConfig } from '../src/triggers/matching.js';
 import { createGithubSimulator } from './github/simulator.js';
 import { GateSimulator } from './spinnaker/gateSimulator.js';
 import { WEBHOOK_SECRET, appFor } from './support/app.js';
+import { TestClock } from './support/clock.js';
 import { silentLogger } from './support/githubApp.js';
 
 interface Example {
@@ -112,8 +113,13 @@ let dir: string;
 let store: Store;
 let worker: DeliveryWorker;
 let metrics: ReturnType<typeof createMetrics>;
+let clock: TestClock;
 
-function newWorker(current: Store) {
+/** The worker's first retry waits a second, then two, four... up to a minute: tests move `clock` past them. */
+const RETRY_BASE_MS = 1_000;
+const MAX_RETRY_DELAY_MS = 60_000;
+
+function newWorker(current: Store, options: Partial<ConstructorParameters<typeof DeliveryWorker>[0]> = {}) {
   metrics = createMetrics();
   const client = new Gate({ url: gate.url, logger: silentLogger });
   return new DeliveryWorker({
@@ -122,9 +128,11 @@ function newWorker(current: Store) {
     pipelines: new PipelineCache(client, silentLogger, 0),
     logger: silentLogger,
     registry: metrics.registry,
-    retryBaseMs: 1,
-    maxRetryDelayMs: 1,
+    clock,
+    retryBaseMs: RETRY_BASE_MS,
+    maxRetryDelayMs: MAX_RETRY_DELAY_MS,
     maxAttempts: 3,
+    ...options,
   });
 }
 
@@ -135,6 +143,7 @@ beforeEach(async () => {
   gate.pipelines = structuredClone(PIPELINES);
   dir = mkdtempSync(join(tmpdir(), 'triggers-'));
   store = await openStore({ databaseFile: join(dir, 'store.db'), logger: silentLogger });
+  clock = new TestClock();
   worker = newWorker(store);
 });
 afterEach(async () => {
@@ -337,8 +346,10 @@ describe('when Gate is away', () => {
     store = await openStore({ databaseFile: join(dir, 'store.db'), logger: silentLogger });
     worker = newWorker(store);
     gate.up();
-    await new Promise((resolve) => setTimeout(resolve, 20));
     await worker.drain();
+    expect(gate.starts).toEqual([]); // not yet: the retry is a second away
+
+    clock.advance(RETRY_BASE_MS);
     await worker.drain();
 
     expect(startedIds()).toEqual(['deploy-prod', 'on-test', 'on-test-by-name']);
@@ -348,7 +359,7 @@ describe('when Gate is away', () => {
     gate.failNext('accept-then-fail');
     await deliver('deployment', deployment(), { id: 'lost-answer' }).expect(202);
     await worker.drain();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    clock.advance(MAX_RETRY_DELAY_MS);
     await worker.drain();
 
     expect(gate.starts).toHaveLength(1);
@@ -381,8 +392,8 @@ describe('when Gate is away', () => {
     gate.failNext('unavailable', 100, /^POST /);
     await deliver('deployment', deployment(), { id: 'flaky' }).expect(202);
     for (let i = 0; i < 6; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
       await worker.drain();
+      clock.advance(MAX_RETRY_DELAY_MS);
     }
 
     const row = await store.db.selectFrom('pipeline_starts').selectAll().executeTakeFirst();
@@ -391,5 +402,57 @@ describe('when Gate is away', () => {
       attempts: 3,
       last_error: expect.stringMatching(/Gate answered 503/),
     });
+  });
+});
+
+describe('draining stored deliveries', () => {
+  it("handles what was due when drain() began and returns, though a failed delivery's retry is due at once", async () => {
+    // A loaded machine: time passes between any two readings, so a retry set 1 ms ahead is already due when the
+    // worker looks for more work. If drain() kept looking it would never end; this clock makes it fail instead.
+    let readings = 0;
+    const busy = {
+      now() {
+        if (++readings > 1_000) throw new Error('drain() read the clock 1000 times: it is not returning');
+        return new Date(Date.now() + readings * 5);
+      },
+    };
+    worker = newWorker(store, { clock: busy, retryBaseMs: 1, maxRetryDelayMs: 1, maxAttempts: 100 });
+    gate.down();
+    await deliver('workflow_run', workflowRun(), { id: 'always-due' }).expect(202);
+
+    await worker.drain();
+    expect(gate.requests).toEqual(['GET /pipelineConfigs']);
+
+    // Due again by now: the next wake or tick tries it again, once.
+    await worker.drain();
+    expect(gate.requests).toEqual(['GET /pipelineConfigs', 'GET /pipelineConfigs']);
+  });
+
+  it('answers /health while many deliveries are being retried', async () => {
+    gate.down();
+    const body = JSON.stringify(workflowRun());
+    const backlog = 1_000;
+    await Promise.all(
+      Array.from({ length: backlog }, (_, i) =>
+        store.recordDelivery({ id: `backlog-${i}`, event: 'workflow_run', payload: Buffer.from(body) }),
+      ),
+    );
+    let drained = false;
+    const draining = worker.drain().then(() => {
+      drained = true;
+    });
+
+    const res = await request(appFor(github, store)).get('/health').expect(200);
+
+    expect(res.body).toMatchObject({ status: 'ok' });
+    expect(drained).toBe(false);
+    await draining;
+    const pending = await store.db
+      .selectFrom('deliveries')
+      .select(({ fn }) => fn.countAll<number>().as('n'))
+      .where('status', '=', 'pending')
+      .where('last_error', 'is not', null)
+      .executeTakeFirstOrThrow();
+    expect(Number(pending.n)).toBe(backlog);
   });
 });

@@ -1,4 +1,6 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock.js';
 import { WorkLoop } from '../workLoop.js';
 import type { GithubApp } from '../github/githubApp.js';
 import { REVALIDATE } from '../github/readCache.js';
@@ -26,6 +28,8 @@ export interface DeploymentStatusesOptions {
   github: GithubApp;
   gate: Gate;
   logger: Logger;
+  /** Where poll, retry and lease times come from; tests move theirs forward instead of waiting. */
+  clock?: Clock;
   /** SPINNAKER_UI_URL: Deck's base URL, for the links written to GitHub. */
   spinnakerUiUrl: string;
   /** Poll an execution this long after it started when no Echo event came, then back off to `maxPollMs`. */
@@ -115,8 +119,10 @@ function environmentUrlOf(execution: Execution | undefined, name: string | null)
 export class DeploymentStatuses {
   private readonly loop: WorkLoop;
   private readonly executions = new Map<string, Execution>();
+  private readonly clock: Clock;
 
   constructor(private readonly options: DeploymentStatusesOptions) {
+    this.clock = options.clock ?? systemClock;
     this.loop = new WorkLoop(() => this.drain(), {
       intervalMs: options.tickMs ?? 1000,
       onError: (error) => options.logger.error({ err: error }, 'deployment status work failed'),
@@ -148,17 +154,22 @@ export class DeploymentStatuses {
         pipelineName: start.pipelineName,
         environmentUrlFrom,
       },
-      new Date(Date.now() + (this.options.firstPollMs ?? 30_000)),
+      this.later(this.options.firstPollMs ?? 30_000),
+      this.clock.now(),
     );
-    await queueStatusUpdate(store.db, {
-      deploymentId,
-      state: 'in_progress',
-      owner,
-      repo,
-      description: clip(`Spinnaker pipeline ${start.pipelineName} is running`),
-      logUrl: this.executionUrl(start.application, start.executionId),
-      environmentUrl: null,
-    });
+    await queueStatusUpdate(
+      store.db,
+      {
+        deploymentId,
+        state: 'in_progress',
+        owner,
+        repo,
+        description: clip(`Spinnaker pipeline ${start.pipelineName} is running`),
+        logUrl: this.executionUrl(start.application, start.executionId),
+        environmentUrl: null,
+      },
+      this.clock.now(),
+    );
     this.wake();
   }
 
@@ -184,21 +195,43 @@ export class DeploymentStatuses {
     await this.loop.stop();
   }
 
-  /** Checks due executions and sends due statuses; for tests and the worker loop. */
+  /**
+   * Checks the executions and sends the statuses that were due when it was called, a batch at a time, letting the
+   * event loop run between batches; what becomes due meanwhile waits for the next wake or tick. For tests and the
+   * worker loop.
+   */
   async drain(): Promise<void> {
     const { store, leaseMs = 60_000 } = this.options;
-    for (const link of await claimDueDeploymentLinks(store, { leaseMs })) await this.check(link);
-    const waiting = new Map<number, Date>();
-    for (const update of await claimDueStatusUpdates(store, { leaseMs })) {
-      const key = { deploymentId: update.deploymentId, state: update.state };
-      // A later status of a deployment whose earlier one just failed waits for that one's retry.
-      const after = waiting.get(update.deploymentId);
-      if (after) await releaseStatusUpdate(store.db, key, after);
-      else {
-        const retryAt = await this.send(update);
-        if (retryAt) waiting.set(update.deploymentId, retryAt);
-      }
+    const linksDueBy = this.clock.now();
+    for (;;) {
+      const links = await claimDueDeploymentLinks(store, { now: this.clock.now(), dueBy: linksDueBy, leaseMs });
+      if (!links.length) break;
+      for (const link of links) await this.check(link);
+      await nextTurn();
     }
+    // Taken after the checks, so that the final status a check just queued is sent in this call.
+    const statusesDueBy = this.clock.now();
+    const waiting = new Map<number, Date>();
+    for (;;) {
+      const updates = await claimDueStatusUpdates(store, { now: this.clock.now(), dueBy: statusesDueBy, leaseMs });
+      if (!updates.length) return;
+      for (const update of updates) {
+        const key = { deploymentId: update.deploymentId, state: update.state };
+        // A later status of a deployment whose earlier one just failed waits for that one's retry.
+        const after = waiting.get(update.deploymentId);
+        if (after) await releaseStatusUpdate(store.db, key, after);
+        else {
+          const retryAt = await this.send(update);
+          if (retryAt) waiting.set(update.deploymentId, retryAt);
+        }
+      }
+      await nextTurn();
+    }
+  }
+
+  private later(ms: number): Date {
+    // At least 1 ms: work due at the instant it was set would be due again within the same drain.
+    return new Date(this.clock.now().getTime() + Math.max(ms, 1));
   }
 
   private executionUrl(application: string, executionId: string): string {
@@ -233,24 +266,28 @@ export class DeploymentStatuses {
         (this.options.firstPollMs ?? 30_000) * 2 ** link.checks,
         this.options.maxPollMs ?? 300_000,
       );
-      await updateDeploymentLink(store.db, link.executionId, { nextCheckAt: new Date(Date.now() + delay) });
+      await updateDeploymentLink(store.db, link.executionId, { nextCheckAt: this.later(delay) }, this.clock.now());
       return;
     }
-    if (!(await updateDeploymentLink(store.db, link.executionId, ended))) return;
+    if (!(await updateDeploymentLink(store.db, link.executionId, ended, this.clock.now()))) return;
     const final = finalStateOf(await linksOfDeployment(store.db, link.deploymentId));
     if (!final) return;
-    await queueStatusUpdate(store.db, {
-      deploymentId: link.deploymentId,
-      state: final.state,
-      owner: link.owner,
-      repo: link.repo,
-      description: clip(final.description),
-      logUrl: this.executionUrl(final.link.application, final.link.executionId),
-      environmentUrl:
-        final.state === 'success'
-          ? environmentUrlOf(this.executions.get(final.link.executionId), final.link.environmentUrlFrom)
-          : null,
-    });
+    await queueStatusUpdate(
+      store.db,
+      {
+        deploymentId: link.deploymentId,
+        state: final.state,
+        owner: link.owner,
+        repo: link.repo,
+        description: clip(final.description),
+        logUrl: this.executionUrl(final.link.application, final.link.executionId),
+        environmentUrl:
+          final.state === 'success'
+            ? environmentUrlOf(this.executions.get(final.link.executionId), final.link.environmentUrlFrom)
+            : null,
+      },
+      this.clock.now(),
+    );
     this.executions.delete(link.executionId);
   }
 
@@ -264,7 +301,7 @@ export class DeploymentStatuses {
       state: update.state,
     });
     const leaseMs = this.options.leaseMs ?? 60_000;
-    if (!(await renewStatusLease(store.db, update, new Date(Date.now() + leaseMs)))) {
+    if (!(await renewStatusLease(store.db, update, this.later(leaseMs)))) {
       log.warn('deployment status left alone: its lease ran out and another replica took it');
       return undefined;
     }
@@ -286,7 +323,7 @@ export class DeploymentStatuses {
           return undefined;
         }
       }
-      await noteStatusAttempt(store.db, key, new Date(Date.now() + leaseMs));
+      await noteStatusAttempt(store.db, key, this.later(leaseMs));
       await client.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
         ...route,
         state: update.state,
@@ -311,7 +348,7 @@ export class DeploymentStatuses {
         (this.options.retryBaseMs ?? 5_000) * 2 ** (attempts - 1),
         this.options.maxRetryMs ?? 600_000,
       );
-      const retryAt = new Date(Date.now() + delay);
+      const retryAt = this.later(delay);
       await settleStatusUpdate(store.db, key, { retryAt, error: (error as Error).message });
       log.warn({ err: error, attempts, retryInMs: delay }, 'deployment status not written; will retry');
       return retryAt;

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Store } from './database.js';
 import { unpackPayload } from './deliveryPayload.js';
@@ -83,26 +84,28 @@ function lease(db: Kysely<Database>, ids: string[] | ReturnType<typeof dueIds>, 
 }
 
 /**
- * Takes up to `limit` pending deliveries that are due at `now` and leases them for `leaseMs`: until the lease
- * runs out no other claimer gets them, and if the worker never marks them they become due again.
+ * Takes up to `limit` pending deliveries that are due by `dueBy` (default `now`) and leases them for `leaseMs`
+ * from `now`: until the lease runs out no other claimer gets them, and if the worker never marks them they become
+ * due again. A loop that claims with a fixed `dueBy` ends: each claim moves its deliveries past it.
  * Takes the store rather than `db` because each dialect needs its own way to do that atomically.
  */
 export async function claimDueDeliveries(
   { kind, db }: Pick<Store, 'kind' | 'db'>,
-  { now = new Date(), limit, leaseMs }: { now?: Date; limit: number; leaseMs: number },
+  { now = new Date(), dueBy = now, limit, leaseMs }: { now?: Date; dueBy?: Date; limit: number; leaseMs: number },
 ): Promise<ClaimedDelivery[]> {
   const at = now.getTime();
+  const due = Math.min(dueBy.getTime(), at);
   const rows =
     kind === 'postgres'
       ? // Two statements, not `UPDATE … WHERE id IN (SELECT … LIMIT … SKIP LOCKED)`: the planner may run that
         // subquery once per row, and one claimer then takes far more than `limit`.
         await db.transaction().execute(async (trx) => {
-          const due = await dueIds(trx, at, limit).forUpdate().skipLocked().execute();
-          const ids = due.map((row) => row.id);
+          const rows = await dueIds(trx, due, limit).forUpdate().skipLocked().execute();
+          const ids = rows.map((row) => row.id);
           return ids.length === 0 ? [] : lease(trx, ids, at + leaseMs);
         })
       : // SQLite runs one statement as one write transaction, and writers queue behind each other.
-        await lease(db, dueIds(db, at, limit), at + leaseMs);
+        await lease(db, dueIds(db, due, limit), at + leaseMs);
   return rows
     .map((row) => ({
       id: row.id,
@@ -185,5 +188,7 @@ export async function pruneDeliveryBodies(db: Kysely<Database>, before: Date): P
     const count = Number(result.numUpdatedRows);
     pruned += count;
     if (count < PRUNE_BATCH) return pruned;
+    // SQLite answers synchronously: without this, a large backlog would hold off requests until it is all pruned.
+    await nextTurn();
   }
 }

@@ -105,12 +105,13 @@ export async function linksOfDeployment(db: Kysely<Database>, deploymentId: numb
 }
 
 /**
- * Takes up to `limit` running links due for a check and moves their next check `leaseMs` on, so that no other
- * replica checks them meanwhile; the check then sets the real next check or ends the link.
+ * Takes up to `limit` running links due for a check by `dueBy` (default `now`) and moves their next check `leaseMs`
+ * past `now`, so that no other replica checks them meanwhile; the check then sets the real next check or ends the
+ * link.
  */
 export async function claimDueDeploymentLinks(
   { kind, db }: Pick<Store, 'kind' | 'db'>,
-  { now = new Date(), limit = 50, leaseMs }: { now?: Date; limit?: number; leaseMs: number },
+  { now = new Date(), dueBy = now, limit = 50, leaseMs }: { now?: Date; dueBy?: Date; limit?: number; leaseMs: number },
 ): Promise<DeploymentLink[]> {
   const at = now.getTime();
   const rows = await db.transaction().execute(async (trx) => {
@@ -118,7 +119,7 @@ export async function claimDueDeploymentLinks(
       .selectFrom('deployment_links')
       .select('execution_id')
       .where('state', '=', 'running')
-      .where('next_check_at', '<=', at)
+      .where('next_check_at', '<=', Math.min(dueBy.getTime(), at))
       .orderBy('next_check_at')
       .limit(limit);
     const due = await (kind === 'postgres' ? select.forUpdate().skipLocked() : select).execute();
@@ -184,14 +185,14 @@ export async function queueStatusUpdate(
 }
 
 /**
- * Takes up to `limit` pending statuses that are due and leases them for `leaseMs`: no other replica sends them
+ * Takes up to `limit` pending statuses that are due by `dueBy` (default `now`) and leases them for `leaseMs`: no other replica sends them
  * meanwhile, and if this one dies they become due again (and the next attempt first looks at GitHub).
  * A status waits while an earlier one of the same deployment is leased or waiting for its retry; when both are
  * due, both come in this batch, earlier first, so `in_progress` always goes first.
  */
 export async function claimDueStatusUpdates(
   { kind, db }: Pick<Store, 'kind' | 'db'>,
-  { now = new Date(), limit = 50, leaseMs }: { now?: Date; limit?: number; leaseMs: number },
+  { now = new Date(), dueBy = now, limit = 50, leaseMs }: { now?: Date; dueBy?: Date; limit?: number; leaseMs: number },
 ): Promise<StatusUpdate[]> {
   const at = now.getTime();
   const rows = await db.transaction().execute(async (trx) => {
@@ -199,7 +200,7 @@ export async function claimDueStatusUpdates(
       .selectFrom('deployment_status_updates as u')
       .select(['u.deployment_id', 'u.state'])
       .where('u.status', '=', 'pending')
-      .where('u.next_attempt_at', '<=', at)
+      .where('u.next_attempt_at', '<=', Math.min(dueBy.getTime(), at))
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(

@@ -1,5 +1,7 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { systemClock, type Clock } from '../clock.js';
 import { WorkLoop } from '../workLoop.js';
 import { GateError, type Gate } from '../spinnaker/gate.js';
 import {
@@ -27,6 +29,8 @@ export interface DeliveryWorkerOptions {
   pipelines: PipelineCache;
   logger: Logger;
   registry?: Registry;
+  /** Where retry and lease times come from; tests move theirs forward instead of waiting. */
+  clock?: Clock;
   /** How often stored deliveries are looked at when nothing wakes the worker. */
   pollMs?: number;
   /** First retry delay of a failed pipeline start; doubles each time up to `maxRetryDelayMs`. */
@@ -48,8 +52,10 @@ export interface DeliveryWorkerOptions {
 export class DeliveryWorker {
   private readonly loop: WorkLoop;
   private readonly starts: Counter<'result'> | undefined;
+  private readonly clock: Clock;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
+    this.clock = options.clock ?? systemClock;
     this.loop = new WorkLoop(() => this.drain(), {
       intervalMs: options.pollMs ?? 1000,
       onError: (error) => options.logger.error({ err: error }, 'processing webhook deliveries failed'),
@@ -87,16 +93,30 @@ export class DeliveryWorker {
     await this.loop.stop();
   }
 
-  /** Until every due delivery is handled; for tests and shutdown. */
+  /**
+   * Handles every delivery that was due when it was called, then returns: one retried meanwhile is due later and
+   * waits for the next wake or tick, so a retry that is always due cannot keep this loop going. Between batches it
+   * lets the event loop run (timers, HTTP requests, health checks), which awaiting a synchronous SQLite and an
+   * in-process fetch would not.
+   */
   async drain(): Promise<void> {
+    const dueBy = this.clock.now();
     for (;;) {
       const claimed = await claimDueDeliveries(this.options.store, {
+        now: this.clock.now(),
+        dueBy,
         limit: 20,
         leaseMs: this.options.leaseMs ?? 60_000,
       });
       if (!claimed.length) return;
       for (const delivery of claimed) await this.process(delivery);
+      await nextTurn();
     }
+  }
+
+  private later(ms: number): Date {
+    // At least 1 ms: a retry due at the instant it was set would be due again within the same drain.
+    return new Date(this.clock.now().getTime() + Math.max(ms, 1));
   }
 
   private async process(delivery: ClaimedDelivery): Promise<void> {
@@ -104,7 +124,7 @@ export class DeliveryWorker {
     const log = logger.child({ delivery: delivery.id, event: delivery.event, action: delivery.action });
     // The batch's lease started at the claim; each delivery gets a whole lease of its own, if it is still ours.
     const leaseMs = this.options.leaseMs ?? 60_000;
-    if (!(await renewDeliveryLease(store.db, delivery, new Date(Date.now() + leaseMs)))) {
+    if (!(await renewDeliveryLease(store.db, delivery, this.later(leaseMs)))) {
       log.warn('delivery left alone: its lease ran out and another replica took it');
       return;
     }
@@ -144,18 +164,18 @@ export class DeliveryWorker {
         const retryIn = results.filter((delay): delay is number => delay !== undefined);
         if (retryIn.length) {
           await markDeliveryFailed(store.db, delivery.id, 'some pipelines could not be started yet', {
-            retryAt: new Date(Date.now() + Math.min(...retryIn)),
+            retryAt: this.later(Math.min(...retryIn)),
           });
           return;
         }
       }
-      await markDeliveryProcessed(store.db, delivery.id);
+      await markDeliveryProcessed(store.db, delivery.id, this.clock.now());
     } catch (error) {
       // Gate's pipeline list unavailable, the database briefly gone: the whole delivery is tried again.
       const delay = this.delay(delivery.attempt);
       log.warn({ err: error, retryInMs: delay }, 'delivery not processed; will retry');
       await markDeliveryFailed(store.db, delivery.id, (error as Error).message, {
-        retryAt: new Date(Date.now() + delay),
+        retryAt: this.later(delay),
       });
     }
   }
