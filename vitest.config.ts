@@ -24,6 +24,8 @@ const shared = {
 // Only these projects run from the root; the backend runs its own backend/vitest.config.ts.
 export default defineConfig({
   test: {
+    // Names a test file that hangs and fails the run (test/support/hangGuard.ts).
+    reporters: ['default', './test/support/hangGuard.ts'],
     projects: [
       {
         ...shared,
