@@ -11,6 +11,7 @@ import type { DeploymentStatuses } from './deployments/deploymentStatuses.js';
 import { eventsRouter } from './routes/events.js';
 import { stageRouter } from './routes/stage.js';
 import { webhookRouter } from './routes/webhooks.js';
+import type { Fiat } from './spinnaker/fiat.js';
 import type { AccessPolicy } from './stage/accessPolicy.js';
 import { StageRuns, type StageRunsOptions } from './stage/stageRuns.js';
 import type { Store } from './store/index.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   webhooks: { secret: string; onDelivery: () => void };
   /** Deployment statuses, told of Echo's pipeline events. */
   statuses: DeploymentStatuses;
+  /** FIAT_URL's client: reads follow Fiat. Without it, every caller reads everything. */
+  fiat?: Fiat;
 }
 
 /** The Express app with every route; no `listen()` here (server.ts does that), so tests drive it directly. */
@@ -43,6 +46,7 @@ export function createApp({
   stage,
   webhooks,
   statuses,
+  fiat,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -63,7 +67,8 @@ export function createApp({
 
   app.use(healthRouter({ store, github, metrics }));
   const reads = new GithubReads(github);
-  app.use('/api', metrics.rememberMountPath, apiRouter({ github, reads, store }));
+  const readAccess = fiat ? { fiat, policy: accessPolicy } : undefined;
+  app.use('/api', metrics.rememberMountPath, apiRouter({ github, reads, store, readAccess }));
   app.use('/events', metrics.rememberMountPath, eventsRouter({ statuses, logger }));
   const stageRuns = new StageRuns({ github, reads, store, logger, ...stage });
   app.use(

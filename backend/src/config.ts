@@ -14,6 +14,8 @@ export interface Config {
     apiUrl: string;
   };
   gate: { url: string; authHeader?: string };
+  /** FIAT_URL: with it, `/api` reads follow Fiat's permissions; without, every Spinnaker user reads everything. */
+  fiatUrl?: string;
   spinnakerUiUrl: string;
   stageSecret: string;
   database: { url?: string; file: string };
@@ -45,6 +47,7 @@ const envSchema = z.object({
   GITHUB_API_URL: url(['https:', 'http:']).default('https://api.github.com'),
   GATE_URL: required().pipe(url(['https:', 'http:'])),
   GATE_AUTH_HEADER: z.string().optional(),
+  FIAT_URL: url(['https:', 'http:']).optional(),
   SPINNAKER_UI_URL: required().pipe(url(['https:', 'http:'])),
   STAGE_SECRET: required().pipe(z.string().min(16, { error: 'must be at least 16 characters' })),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
@@ -151,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiUrl: e.GITHUB_API_URL,
     },
     gate: { url: e.GATE_URL, authHeader: e.GATE_AUTH_HEADER },
+    fiatUrl: e.FIAT_URL,
     spinnakerUiUrl: e.SPINNAKER_UI_URL,
     stageSecret: e.STAGE_SECRET,
     database: { url: e.DATABASE_URL, file: e.DATABASE_FILE },

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { GithubApp } from './github/githubApp.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { Fiat } from './spinnaker/fiat.js';
 import { Gate } from './spinnaker/gate.js';
 import { DeploymentStatuses } from './deployments/deploymentStatuses.js';
 import { DeliveryWorker } from './triggers/deliveryWorker.js';
@@ -68,7 +69,13 @@ async function main(): Promise<void> {
     accessPolicy: config.accessPolicy.policy,
     webhooks: { secret: config.github.webhookSecret, onDelivery: () => worker.wake() },
     statuses,
+    fiat: config.fiatUrl ? new Fiat({ url: config.fiatUrl, logger: logger.child({ component: 'fiat' }) }) : undefined,
   });
+  if (!config.fiatUrl) {
+    logger.warn(
+      'No FIAT_URL: every Spinnaker user reads the runs and logs of every repository the GitHub App is installed on. See docs/security.md.',
+    );
+  }
   if (!config.accessPolicy.configured) {
     logger.warn(
       'No ACCESS_POLICY or ACCESS_POLICY_FILE: every stage dispatch is refused. See docs/configuration.md, Access policy.',

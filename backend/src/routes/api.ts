@@ -7,6 +7,7 @@ import type { GithubApp } from '../github/githubApp.js';
 import type { GithubReads } from '../github/githubReads.js';
 import { openJobLog } from '../github/jobLogs.js';
 import { failedPipelineStarts, type Store } from '../store/index.js';
+import { mayRead, requireReader, requireRepositoryReader, type ReadAccess } from './readAccess.js';
 import { gitRef, numericId, parse, repoParams, workflow } from './validation.js';
 
 const runParams = repoParams.extend({ runId: numericId });
@@ -19,14 +20,32 @@ const startsQuery = z.object({ status: z.literal('failed', { error: 'only status
 
 const list = <T>(items: T[]): ListDto<T> => ({ items });
 
-/** The read API the Deck plugin uses through Gate's proxy. */
-export function apiRouter({ github, reads, store }: { github: GithubApp; reads: GithubReads; store: Store }): Router {
+/**
+ * The read API the Deck plugin uses through Gate's proxy. With `readAccess` (FIAT_URL), each user reads only the
+ * repositories mapped to applications they may READ, and the failed starts of those applications.
+ */
+export function apiRouter({
+  github,
+  reads,
+  store,
+  readAccess,
+}: {
+  github: GithubApp;
+  reads: GithubReads;
+  store: Store;
+  readAccess?: ReadAccess;
+}): Router {
   const router = Router();
+  router.use(requireReader(readAccess));
+  router.use('/repos/:owner/:repo', requireRepositoryReader(readAccess));
 
   // Pipeline starts the backend gave up on after retries (GitHub events that should have started a pipeline).
   router.get('/pipeline-starts', async (req, res) => {
     parse(startsQuery, req.query, 'query');
-    const starts = await failedPipelineStarts(store.db);
+    const permissions = req.readPermissions;
+    const starts = (await failedPipelineStarts(store.db)).filter(
+      (start) => !permissions || permissions.admin || permissions.applications.has(start.application.toLowerCase()),
+    );
     res.json(
       list(
         starts.map((start) => ({
@@ -43,8 +62,9 @@ export function apiRouter({ github, reads, store }: { github: GithubApp; reads: 
     );
   });
 
-  router.get('/repos', async (_req, res) => {
-    res.json(list(await reads.listRepositories()));
+  router.get('/repos', async (req, res) => {
+    const repositories = await reads.listRepositories();
+    res.json(list(repositories.filter((r) => mayRead(readAccess, req.readPermissions, r.owner, r.name))));
   });
 
   router.get('/repos/:owner/:repo/workflows', async (req, res) => {

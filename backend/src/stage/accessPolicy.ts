@@ -16,6 +16,20 @@ export type AccessPolicy = z.infer<typeof accessPolicySchema>;
 /** No policy configured: nothing may be dispatched. */
 export const DENY_ALL: AccessPolicy = { applications: {} };
 
+function allows(patterns: string[], owner: string, repo: string): boolean {
+  return patterns.some((pattern) => {
+    const [patternOwner = '', patternRepo = ''] = pattern.toLowerCase().split('/');
+    return patternOwner === owner.toLowerCase() && (patternRepo === '*' || patternRepo === repo.toLowerCase());
+  });
+}
+
+/** The applications (lower case) the policy maps to `owner/repo`: their readers may read it (docs/security.md). */
+export function applicationsFor(policy: AccessPolicy, owner: string, repo: string): string[] {
+  return Object.entries(policy.applications)
+    .filter(([, rules]) => allows(rules.repositories, owner, repo))
+    .map(([name]) => name.toLowerCase());
+}
+
 /** Throws `NotAllowedError` unless the policy lets `application` dispatch to `owner/repo`. */
 export function checkDispatch(
   policy: AccessPolicy,
@@ -28,11 +42,7 @@ export function checkDispatch(
     );
   }
   const rules = Object.entries(policy.applications).find(([name]) => name.toLowerCase() === application.toLowerCase());
-  const allowed = rules?.[1].repositories.some((pattern) => {
-    const [patternOwner = '', patternRepo = ''] = pattern.toLowerCase().split('/');
-    return patternOwner === owner.toLowerCase() && (patternRepo === '*' || patternRepo === repo.toLowerCase());
-  });
-  if (!allowed) {
+  if (!rules || !allows(rules[1].repositories, owner, repo)) {
     throw new NotAllowedError(
       `Application ${application} may not dispatch to ${repository}: the access policy (ACCESS_POLICY or ACCESS_POLICY_FILE) does not allow it.`,
     );

@@ -50,6 +50,7 @@ export function appFor(
   stage: AppDeps['stage'] = { lookupTimeoutMs: 3_000, lookupIntervalMs: 100 },
   webhooks: AppDeps['webhooks'] = { secret: WEBHOOK_SECRET, onDelivery: () => {} },
   statuses?: (github: GithubApp) => DeploymentStatuses,
+  extra: Partial<Pick<AppDeps, 'fiat' | 'accessPolicy'>> = {},
 ) {
   const { github } = githubAppFor(sim, overrides);
   const deploymentStatuses =
@@ -71,5 +72,6 @@ export function appFor(
     stage,
     webhooks,
     statuses: deploymentStatuses,
+    ...extra,
   });
 }
