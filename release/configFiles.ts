@@ -27,13 +27,14 @@ const ORCA_HEADER = `# Orca runs the GitHub Workflow stage as a preconfigured we
 # Spring fills \${GITHUB_...} in at Orca's start; Orca evaluates the \${#...} expressions for each stage.
 # Never put a ':' inside a \${...}: Spring reads it as a default value.`;
 
-const GATE_HEADER = `# Gate proxies the Deck plugin's requests to the backend: Deck calls \${gateUrl}/proxies/github/api/...,
-# Gate forwards them to \${GITHUB_BACKEND_URL}/api/... (gate-proxy ProxyController). Merge into gate-local.yml
-# (Halyard: ~/.hal/<deployment>/profiles/gate-local.yml; Operator: spec.spinnakerConfig.profiles.gate).
-# Gate's environment must define GITHUB_BACKEND_URL, the backend's base URL as Gate reaches it.
-# Gate authenticates the user; it sends the backend no identity, so keep the backend's /api reachable from Gate
-# only (docs/security.md). Logs of long jobs take a while to fetch from GitHub: readTimeoutMs is raised from
-# Gate's default of 59 s.
+const GATE_HEADER = `# Gate proxies the Deck plugin's reads to the backend's read API: Deck calls \${gateUrl}/proxies/github/...,
+# Gate forwards them to \${GITHUB_BACKEND_URL}/api/... (gate-proxy ProxyController), and nothing else of the
+# backend is reachable through Gate. Merge into gate-local.yml (Halyard: ~/.hal/<deployment>/profiles/gate-local.yml;
+# Operator: spec.spinnakerConfig.profiles.gate). Gate's environment must define GITHUB_BACKEND_URL, the backend's
+# base URL as Gate reaches it. Gate sends the signed-in user in X-SPINNAKER-USER; with FIAT_URL set the backend
+# answers each user only about what Fiat lets them read (docs/security.md). Gate maps GET, POST, PUT and DELETE
+# whatever a \`methods\` list says, so there is none. Logs of long jobs take a while to fetch from GitHub:
+# readTimeoutMs is raised from Gate's default of 59 s.
 # spinnaker.extensibility makes Gate download the plugin from its repository and serve it to Deck
 # (docs/deck-plugin.md); the plugin must not be listed under spinnaker.extensibility.plugins.`;
 

@@ -20,7 +20,7 @@ export const BACKEND = {
   stageSecretEnv: 'STAGE_SECRET',
 } as const;
 
-/** Gate's proxy id: Deck calls `${gateUrl}/proxies/github/api/...` (src/api/client.ts). */
+/** Gate's proxy id: Deck calls `${gateUrl}/proxies/github/...`, the backend's `/api/...` (src/api/client.ts). */
 export const GATE_PROXY_ID = 'github';
 
 /** Kubernetes names shared by deploy/kubernetes and the Operator patches. */
@@ -107,13 +107,16 @@ export function orcaProfile() {
   };
 }
 
-/** Gate's proxy for the plugin's read API only. */
+/**
+ * Gate's proxy for the plugin's read API only: its `uri` ends at `/api`, so nothing else of the backend can be
+ * reached through Gate. No `methods`: Gate binds the field but never reads it (gate-proxy `ProxyController` maps GET,
+ * POST, PUT and DELETE), and the read API answers GET only.
+ */
 export function gateProxies() {
   return [
     {
       id: GATE_PROXY_ID,
-      uri: env(SPINNAKER_ENV.backendUrl),
-      methods: ['GET'],
+      uri: `${env(SPINNAKER_ENV.backendUrl)}${BACKEND.apiPath}`,
       readTimeoutMs: 120000,
     },
   ];

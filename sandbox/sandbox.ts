@@ -118,9 +118,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       deliver: (event, payload) => deliver(url, backend.webhookSecret, event, payload),
     }),
   );
-  // Gate's proxy `github` forwards /proxies/github/** to the backend (config/gate-local.yml).
+  // Gate's proxy `github` forwards /proxies/github/** to the backend's read API, /api/** (config/gate-local.yml).
   app.use((req, _res, next) => {
-    if (req.url.startsWith('/proxies/github/')) req.url = req.url.slice('/proxies/github'.length);
+    if (req.url.startsWith('/proxies/github/')) req.url = `/api${req.url.slice('/proxies/github'.length)}`;
     next();
   });
   app.use(backend.app);

@@ -16,7 +16,7 @@ import type {
  * The backend's read API, reached through Gate's proxy (`proxies.github` in Gate's configuration). Deck's REST helper
  * prefixes SETTINGS.gateUrl and sends Gate's credentials; $http interceptors re-authenticate the user when needed.
  */
-const API_PREFIX = '/proxies/github/api';
+const API_PREFIX = '/proxies/github';
 
 export interface RepoArgs {
   owner: string;

@@ -4,13 +4,13 @@ import React from 'react';
 
 import { useRepositories } from '../api/queries';
 import type { ResponseError } from '../api/ResponseError';
-import { isRepositoryNotFound, loadErrorMessage } from '../stages/githubWorkflow/loadError';
+import { isRepositoryOutOfReach, loadErrorMessage } from '../stages/githubWorkflow/loadError';
 import { CreatableSelectInput } from './CreatableSelectInput';
 
 export interface RepositoryFieldProps {
   /** HelpField content: how the stage or trigger uses the repository. */
   help: string;
-  /** Lookups of the chosen repository; a 404 from any of them means the App cannot see it. */
+  /** Lookups of the chosen repository; a 404 or 403 from any of them means it is out of reach (loadError.ts). */
   lookupErrors?: Array<ResponseError | null | undefined>;
   onChange?: (value: string, previous: string) => void;
 }
@@ -18,7 +18,7 @@ export interface RepositoryFieldProps {
 /** The `repository` field of a stage or trigger: the repositories the GitHub App can see, free text allowed. */
 export function RepositoryField({ help, lookupErrors = [], onChange }: RepositoryFieldProps) {
   const repositories = useRepositories();
-  const notFound = lookupErrors.find(isRepositoryNotFound);
+  const notFound = lookupErrors.find(isRepositoryOutOfReach);
   const message =
     notFound?.message ?? loadErrorMessage('Failed to load the repositories the GitHub App can see', repositories.error);
   const options = (repositories.data ?? []).map((repo) => ({ label: repo.fullName, value: repo.fullName }));

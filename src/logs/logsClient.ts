@@ -32,7 +32,7 @@ export function backendUrl(path: string): string {
 }
 
 const repoPath = ({ owner, repo }: { owner: string; repo: string }) =>
-  `/api/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
+  `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
 
 async function get(path: string, what: string, signal?: AbortSignal): Promise<Response> {
   const response = await fetch(backendUrl(path), { credentials: 'include', signal });

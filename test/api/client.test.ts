@@ -13,12 +13,12 @@ beforeAll(() => bootstrapAngular());
 describe('api/client', () => {
   it("reads the backend through Gate's github proxy", async () => {
     expect(await listRepositories()).toEqual(repositories);
-    expect(requests).toEqual(['/proxies/github/api/repos']);
+    expect(requests).toEqual(['/proxies/github/repos']);
   });
 
   it('encodes path segments and sends the ref as a query parameter', async () => {
     await getWorkflowInputs({ owner: 'octo-org', repo: 'app', workflow: 'deploy.yml', ref: 'release/1.x' });
-    expect(requests).toEqual(['/proxies/github/api/repos/octo-org/app/workflows/deploy.yml/inputs?ref=release%2F1.x']);
+    expect(requests).toEqual(['/proxies/github/repos/octo-org/app/workflows/deploy.yml/inputs?ref=release%2F1.x']);
   });
 
   it("rejects with the backend's error name, status and message", async () => {
@@ -43,7 +43,7 @@ describe('api/client', () => {
             status: 400,
             error: 'Bad Request',
             message: "No proxy config found with id 'github'",
-            path: '/proxies/github/api/repos',
+            path: '/proxies/github/repos',
           },
           { status: 400 },
         ),
@@ -57,7 +57,7 @@ describe('api/client', () => {
   });
 
   it('says so when no response arrives', async () => {
-    server.use(http.get(`${GATE_URL}/proxies/github/api/repos`, () => HttpResponse.error()));
+    server.use(http.get(`${GATE_URL}/proxies/github/repos`, () => HttpResponse.error()));
 
     await expect(listRepositories()).rejects.toMatchObject({
       status: 0,

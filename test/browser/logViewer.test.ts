@@ -5,7 +5,7 @@ import { buildPage, hasChromium, launchChromium, root } from './chromium';
 
 const SKIP_REASON = '/usr/bin/chromium is missing: install it with `apt-get install -y chromium` (.ci/run does)';
 const LINES = 100_000;
-const API = 'http://gate.test/proxies/github/api/repos/octo-org/web-app';
+const API = 'http://gate.test/proxies/github/repos/octo-org/web-app';
 
 /** The current search match's line number, and whether its row lies inside the scrolled log's visible box. */
 function currentMatch(page: Page) {

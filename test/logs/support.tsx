@@ -8,7 +8,7 @@ import React from 'react';
 import type { JobDto, StepDto } from '../../src/api/types';
 
 export const GATE = 'http://gate.test';
-export const API = `${GATE}/proxies/github/api`;
+export const API = `${GATE}/proxies/github`;
 
 export const server = setupServer();
 

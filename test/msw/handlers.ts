@@ -5,13 +5,13 @@ import * as fixtures from './fixtures';
 
 export const GATE_URL = 'http://gate.test';
 /** The backend's read API behind Gate's proxy. */
-export const API = `${GATE_URL}/proxies/github/api`;
+export const API = `${GATE_URL}/proxies/github`;
 
 /** The backend's error body (backend/src/errors.ts). */
 export function errorResponse(status: number, name: string, message: string, request: Request) {
   const body: ErrorBody = {
     error: { name, message },
-    request: { method: request.method, url: new URL(request.url).pathname.replace('/proxies/github', '') },
+    request: { method: request.method, url: new URL(request.url).pathname.replace('/proxies/github', '/api') },
     response: { statusCode: status },
   };
   return HttpResponse.json(body, { status });

@@ -30,7 +30,7 @@ const executionStage = (context: object, fields: Partial<IExecutionStage> = {}) 
     ...fields,
   }) as unknown as IExecutionStage;
 
-const runRequests = () => requests.filter((path) => path === '/proxies/github/api/repos/octo-org/app/runs/30433642');
+const runRequests = () => requests.filter((path) => path === '/proxies/github/repos/octo-org/app/runs/30433642');
 
 describe('<GithubWorkflowRun />', () => {
   it('shows the run and its jobs', async () => {

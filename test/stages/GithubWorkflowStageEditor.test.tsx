@@ -120,6 +120,18 @@ describe('<GithubWorkflowStageEditor />', () => {
     expect(within(await field('Workflow')).queryByText(/not installed/)).not.toBeInTheDocument();
   });
 
+  it('says once, under the Repository field, that Fiat does not let the user read the repository', async () => {
+    const denied =
+      'alice@example.com may not read octo-org/app: no Spinnaker application the access policy maps to it grants them READ in Fiat.';
+    server.use(
+      http.get(`${API}/repos/:owner/:repo/*`, ({ request }) => errorResponse(403, 'NotAllowedError', denied, request)),
+    );
+    renderStageEditor({ repository: 'octo-org/app', workflow: 'deploy.yml' });
+
+    expect(await within(await field('Repository')).findByText(denied)).toBeInTheDocument();
+    expect(within(await field('Workflow')).queryByText(/may not read/)).not.toBeInTheDocument();
+  });
+
   it('shows a failure to load the workflows under the Workflow field', async () => {
     server.use(
       http.get(`${API}/repos/:owner/:repo/workflows`, ({ request }) =>
@@ -156,7 +168,7 @@ describe('<GithubWorkflowStageEditor />', () => {
 
     expect(await screen.findByText(/Inputs are not looked up while/)).toBeInTheDocument();
     await screen.findByText('${trigger.parameters.repository}');
-    expect(requests).toEqual(['/proxies/github/api/repos']);
+    expect(requests).toEqual(['/proxies/github/repos']);
     expect(saved()).toMatchObject({ repository: '${trigger.parameters.repository}', ref: '${trigger.branch}' });
     expect(screen.queryByText(/must be written owner\/repo/)).not.toBeInTheDocument();
   });
@@ -165,7 +177,7 @@ describe('<GithubWorkflowStageEditor />', () => {
     renderStageEditor({ ...deployStage, ref: '${trigger.branch}' });
 
     expect(await screen.findByText(/Inputs are not looked up while/)).toBeInTheDocument();
-    await waitFor(() => expect(requests).toContain('/proxies/github/api/repos/octo-org/app/workflows'));
+    await waitFor(() => expect(requests).toContain('/proxies/github/repos/octo-org/app/workflows'));
     expect(requests.filter((path) => path.includes('/inputs'))).toEqual([]);
   });
 

@@ -80,7 +80,7 @@ describe("Deck's pipeline validation of the githubWorkflow stage", () => {
 
     expect(result.preventSave).toBe(true);
     expect(result.stages).toEqual([{ stage: missing, messages: ['Input version is required.'] }]);
-    expect(requests).toEqual(['/proxies/github/api/repos/octo-org/app/workflows/deploy.yml/inputs']);
+    expect(requests).toEqual(['/proxies/github/repos/octo-org/app/workflows/deploy.yml/inputs']);
   });
 
   it('blocks saving a stage without repository or workflow', async () => {

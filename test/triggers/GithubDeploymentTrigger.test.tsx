@@ -55,7 +55,7 @@ describe('githubDeployment trigger editor', () => {
       'href',
       'https://github.com/octo-org/app/commit/acb5820ced9479c074f688cc328bf03f341a511d',
     );
-    expect(requests).toContain('/proxies/github/api/repos/octo-org/app/deployments');
+    expect(requests).toContain('/proxies/github/repos/octo-org/app/deployments');
   });
 
   it('updates the preview as the patterns change', async () => {

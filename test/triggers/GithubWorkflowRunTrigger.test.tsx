@@ -96,7 +96,7 @@ describe('githubWorkflowRun trigger editor', () => {
       'href',
       'https://github.com/octo-org/app/actions/runs/30433690',
     );
-    expect(requests).toContain('/proxies/github/api/repos/octo-org/app/runs?workflow=deploy.yml');
+    expect(requests).toContain('/proxies/github/repos/octo-org/app/runs?workflow=deploy.yml');
   });
 
   it('updates the preview as the branch pattern and conclusions change, without reading the runs again', async () => {
@@ -119,7 +119,7 @@ describe('githubWorkflowRun trigger editor', () => {
     renderTriggersPage([{ ...deployTrigger, workflow: 'Deploy' }]);
 
     expect(await screen.findByText('3 of the 5 most recent runs would start this pipeline.')).toBeInTheDocument();
-    expect(requests).toContain('/proxies/github/api/repos/octo-org/app/runs?workflow=deploy.yml');
+    expect(requests).toContain('/proxies/github/repos/octo-org/app/runs?workflow=deploy.yml');
   });
 
   it('says what failed when the runs cannot be read', async () => {

@@ -5,7 +5,7 @@ import React from 'react';
 
 import { useBranches, useRepositories } from '../../api/queries';
 import { CreatableSelectInput } from '../../components/CreatableSelectInput';
-import { isRepositoryNotFound, loadErrorMessage } from './loadError';
+import { isRepositoryOutOfReach, loadErrorMessage } from './loadError';
 import type { GithubWorkflowStage } from './types';
 
 const HELP =
@@ -18,7 +18,7 @@ export function RefField({ formik }: { formik: FormikProps<GithubWorkflowStage> 
   const repositories = useRepositories();
 
   const defaultBranch = repositories.data?.find((repo) => repo.fullName === repository)?.defaultBranch;
-  const message = isRepositoryNotFound(branches.error)
+  const message = isRepositoryOutOfReach(branches.error)
     ? undefined
     : loadErrorMessage(`Failed to load the branches of ${repository}`, branches.error);
   const options = (branches.data ?? []).map((branch) => ({ label: branch.name, value: branch.name }));

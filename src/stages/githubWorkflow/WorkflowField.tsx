@@ -6,7 +6,7 @@ import React from 'react';
 import { useWorkflowInputs, useWorkflows } from '../../api/queries';
 import type { WorkflowDto } from '../../api/types';
 import { CreatableSelectInput } from '../../components/CreatableSelectInput';
-import { isRepositoryNotFound, loadErrorMessage } from './loadError';
+import { isRepositoryOutOfReach, loadErrorMessage } from './loadError';
 import type { GithubWorkflowStage } from './types';
 
 const HELP =
@@ -25,7 +25,7 @@ export function WorkflowField({ formik }: { formik: FormikProps<GithubWorkflowSt
 
   const atRef = ref || 'the default branch';
   // The Repository field already says when the App cannot see the repository.
-  const message = isRepositoryNotFound(workflows.error)
+  const message = isRepositoryOutOfReach(workflows.error)
     ? undefined
     : (loadErrorMessage(`Failed to load the workflows of ${repository}`, workflows.error) ??
       loadErrorMessage(`Failed to read the inputs of ${workflow} at ${atRef}`, inputs.error) ??

@@ -5,5 +5,9 @@ export function loadErrorMessage(what: string, error: ResponseError | null | und
   return error ? `${what}: ${error.message}` : undefined;
 }
 
-/** The backend answers 404 for every read of a repository the GitHub App cannot see. */
-export const isRepositoryNotFound = (error: ResponseError | null | undefined) => error?.status === 404;
+/**
+ * Every read of the repository will fail the same way: 404 when the GitHub App cannot see it, 403 when Fiat does not
+ * let this user read it (docs/security.md). Said once, under the Repository field.
+ */
+export const isRepositoryOutOfReach = (error: ResponseError | null | undefined) =>
+  error?.status === 404 || error?.status === 403;

@@ -6,7 +6,7 @@ import React from 'react';
 import { useWorkflows } from '../../api/queries';
 import type { WorkflowDto } from '../../api/types';
 import { CreatableSelectInput } from '../../components/CreatableSelectInput';
-import { isRepositoryNotFound, loadErrorMessage } from '../../stages/githubWorkflow/loadError';
+import { isRepositoryOutOfReach, loadErrorMessage } from '../../stages/githubWorkflow/loadError';
 import { text } from '../matchPreview';
 import { PatternField } from '../PatternField';
 import { RepositoryField } from '../../components/RepositoryField';
@@ -32,7 +32,7 @@ export function GithubWorkflowRunTriggerForm({ formik }: { formik: FormikProps<G
   const { repository } = formik.values;
   const workflows = useWorkflows(text(repository));
 
-  const workflowMessage = isRepositoryNotFound(workflows.error)
+  const workflowMessage = isRepositoryOutOfReach(workflows.error)
     ? undefined
     : loadErrorMessage(`Failed to load the workflows of ${repository}`, workflows.error);
   const options = (workflows.data ?? []).map((w) => ({ label: workflowLabel(w), value: w.fileName }));
