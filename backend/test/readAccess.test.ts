@@ -103,6 +103,16 @@ describe('reads with FIAT_URL set', () => {
     expect(res.body.items.map((r: { fullName: string }) => r.fullName)).toEqual(['octocat/Hello-World']);
   });
 
+  it('lets everyone read the repositories of an application Fiat does not restrict, when Fiat allows unknown ones', async () => {
+    // Fiat lists only restricted applications then; `hello` is restricted to others, `checkout` is not listed.
+    fiat.allowAccessToUnknownApplications = true;
+    fiat.addUser('dave@example.com', { hello: [] });
+    const get = backend();
+
+    await get('/api/repos/octo-org/hello-world/branches', 'dave@example.com').expect(200);
+    await get('/api/repos/octocat/Hello-World/branches', 'dave@example.com').expect(403);
+  });
+
   it('answers 503 when Fiat is down, and reads nothing from GitHub', async () => {
     fiat.down();
 

@@ -7,6 +7,7 @@ import type { GithubApp } from '../github/githubApp.js';
 import type { GithubReads } from '../github/githubReads.js';
 import { openJobLog } from '../github/jobLogs.js';
 import { failedPipelineStarts, type Store } from '../store/index.js';
+import { mayReadApplication } from '../spinnaker/fiat.js';
 import { mayRead, requireReader, requireRepositoryReader, type ReadAccess } from './readAccess.js';
 import { gitRef, numericId, parse, repoParams, workflow } from './validation.js';
 
@@ -44,7 +45,7 @@ export function apiRouter({
     parse(startsQuery, req.query, 'query');
     const permissions = req.readPermissions;
     const starts = (await failedPipelineStarts(store.db)).filter(
-      (start) => !permissions || permissions.admin || permissions.applications.has(start.application.toLowerCase()),
+      (start) => !permissions || mayReadApplication(permissions, start.application),
     );
     res.json(
       list(

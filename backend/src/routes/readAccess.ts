@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { AuthenticationError, NotAllowedError } from '../errors.js';
-import type { Fiat, ReadPermissions } from '../spinnaker/fiat.js';
+import { mayReadApplication, type Fiat, type ReadPermissions } from '../spinnaker/fiat.js';
 import { applicationsFor, type AccessPolicy } from '../stage/accessPolicy.js';
 
 /** Who may read what through `/api`: Fiat's answer about the user Gate names, and the access policy. */
@@ -43,7 +43,9 @@ export function mayRead(
 ): boolean {
   if (!access || !permissions) return true;
   if (permissions.admin) return true;
-  return applicationsFor(access.policy, owner, repo).some((application) => permissions.applications.has(application));
+  return applicationsFor(access.policy, owner, repo).some((application) =>
+    mayReadApplication(permissions, application),
+  );
 }
 
 /** 403 unless the user may read the repository of the path (`/repos/:owner/:repo/...`). */

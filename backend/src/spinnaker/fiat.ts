@@ -15,13 +15,29 @@ const userPermission = z.object({
   name: z.string(),
   admin: z.boolean().default(false),
   applications: z.array(z.object({ name: z.string(), authorizations: z.array(z.string()).default([]) })).default([]),
+  /** fiat.allowAccessToUnknownApplications: Fiat then lists only restricted applications; the others are open. */
+  allowAccessToUnknownApplications: z.boolean().default(false),
 });
 
-/** What one user may read: everything (a Fiat admin) or the applications they have READ on (lower case). */
+/** What one user may read: everything (a Fiat admin) or some applications (names in lower case). */
 export interface ReadPermissions {
   user: string;
   admin: boolean;
+  /** The applications Fiat gives them READ on. */
   applications: ReadonlySet<string>;
+  /** Every application Fiat listed; with `allowUnknown`, one it did not list is open to all (fiat's evaluator). */
+  listed: ReadonlySet<string>;
+  allowUnknown: boolean;
+}
+
+/** Whether these permissions let their user read `application`, as Fiat's own permission evaluator decides. */
+export function mayReadApplication(permissions: ReadPermissions, application: string): boolean {
+  const name = application.toLowerCase();
+  return (
+    permissions.admin ||
+    permissions.applications.has(name) ||
+    (permissions.allowUnknown && !permissions.listed.has(name))
+  );
 }
 
 export interface FiatOptions {
@@ -73,7 +89,9 @@ export class Fiat {
       );
     }
     // Fiat knows no such user (never logged in, or its roles not synced yet): nothing is readable.
-    if (response.status === 404) return { user, admin: false, applications: new Set() };
+    if (response.status === 404) {
+      return { user, admin: false, applications: new Set(), listed: new Set(), allowUnknown: false };
+    }
     if (!response.ok) {
       this.options.logger.warn({ status: response.status, user }, 'Fiat refused a permission check');
       throw new FiatUnavailableError(
@@ -84,9 +102,14 @@ export class Fiat {
     if (!parsed.success) {
       throw new FiatUnavailableError(`Fiat (FIAT_URL) answered something other than a user's permissions for ${user}.`);
     }
-    const readable = parsed.data.applications
-      .filter((application) => application.authorizations.includes('READ'))
-      .map((application) => application.name.toLowerCase());
-    return { user, admin: parsed.data.admin, applications: new Set(readable) };
+    const { admin, applications, allowAccessToUnknownApplications } = parsed.data;
+    const readable = applications.filter((application) => application.authorizations.includes('READ'));
+    return {
+      user,
+      admin,
+      applications: new Set(readable.map((application) => application.name.toLowerCase())),
+      listed: new Set(applications.map((application) => application.name.toLowerCase())),
+      allowUnknown: allowAccessToUnknownApplications,
+    };
   }
 }

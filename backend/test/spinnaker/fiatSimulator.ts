@@ -12,6 +12,8 @@ export class FiatSimulator {
   readonly requests: string[] = [];
   private readonly users = new Map<string, { admin: boolean; applications: Record<string, Authorization[]> }>();
   private isDown = false;
+  /** fiat.allowAccessToUnknownApplications: applications no user has a permission on are then open to all. */
+  allowAccessToUnknownApplications = false;
 
   constructor(readonly url = 'https://fiat.example.com') {
     this.handlers = [
@@ -39,7 +41,7 @@ export class FiatSimulator {
           extensionResources: {},
           admin: known.admin,
           legacyFallback: false,
-          allowAccessToUnknownApplications: false,
+          allowAccessToUnknownApplications: this.allowAccessToUnknownApplications,
           accountManager: false,
         });
       }),
@@ -58,5 +60,6 @@ export class FiatSimulator {
     this.users.clear();
     this.requests.length = 0;
     this.isDown = false;
+    this.allowAccessToUnknownApplications = false;
   }
 }
