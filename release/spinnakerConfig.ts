@@ -69,8 +69,19 @@ const STAGE_FIELDS = [
   'waitForCompletion',
 ];
 
-export function orcaProfile() {
+/**
+ * Where Orca keeps the stage secret. `sensitiveHeaders` (Spinnaker 2026.1 and later: orca `WebhookProperties`,
+ * `PreconfiguredWebhookStage` leaves it out of the stage context, `WebhookService` adds it when sending) keeps it out
+ * of every execution; older releases have only `customHeaders`, which Orca copies into each execution.
+ */
+export type StageSecretIn = 'sensitiveHeaders' | 'customHeaders';
+
+/** The first Spinnaker release with `sensitiveHeaders`, and the Orca profile for each side of it. */
+export const SENSITIVE_HEADERS_SINCE = '2026.1';
+
+export function orcaProfile(secretIn: StageSecretIn = 'sensitiveHeaders') {
   const backendUrl = env(SPINNAKER_ENV.backendUrl);
+  const secret = { [BACKEND.stageSecretHeader]: [env(SPINNAKER_ENV.stageSecret)] };
   return {
     webhook: {
       preconfigured: [
@@ -84,8 +95,9 @@ export function orcaProfile() {
           customHeaders: {
             'Content-Type': ['application/json'],
             Accept: ['application/json'],
-            [BACKEND.stageSecretHeader]: [env(SPINNAKER_ENV.stageSecret)],
+            ...(secretIn === 'customHeaders' ? secret : {}),
           },
+          ...(secretIn === 'sensitiveHeaders' ? { sensitiveHeaders: secret } : {}),
           payload: jsonTemplate([
             ...STAGE_RUN,
             ['application', 'execution.application'],

@@ -8,11 +8,14 @@ import { loadPreconfiguredWebhook, runWebhookStage, type PreconfiguredWebhook } 
 
 // config/orca-local.yml, the file the install docs hand to operators, driven as Orca's webhook stage drives it.
 const ORCA_CONFIG = fileURLToPath(new URL('../../config/orca-local.yml', import.meta.url));
+// The same for Spinnaker releases before 2026.1, which have no sensitiveHeaders.
+const ORCA_CONFIG_BEFORE_2026_1 = fileURLToPath(new URL('../../config/orca-local.before-2026.1.yml', import.meta.url));
 
 const sim = useGithubSimulator();
 const temp = useTempStore();
 let server: Server;
 let webhook: PreconfiguredWebhook;
+let env: Record<string, string>;
 
 // A backend per test: the simulated GitHub starts each test afresh, and forgets the tokens it issued.
 beforeEach(async () => {
@@ -21,10 +24,8 @@ beforeEach(async () => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
   const { port } = server.address() as { port: number };
-  webhook = loadPreconfiguredWebhook(ORCA_CONFIG, 'githubWorkflow', {
-    GITHUB_BACKEND_URL: `http://127.0.0.1:${port}`,
-    GITHUB_STAGE_SECRET: STAGE_SECRET,
-  });
+  env = { GITHUB_BACKEND_URL: `http://127.0.0.1:${port}`, GITHUB_STAGE_SECRET: STAGE_SECRET };
+  webhook = loadPreconfiguredWebhook(ORCA_CONFIG, 'githubWorkflow', env);
 });
 
 afterEach(async () => {
@@ -48,6 +49,22 @@ const runIdOf = (outcome: { webhook: { body?: unknown } }) => (outcome.webhook.b
 describe('config/orca-local.yml driven as Orca runs a preconfigured webhook stage', () => {
   it('is the stage type and label Deck shows', () => {
     expect(webhook).toMatchObject({ type: 'githubWorkflow', label: 'GitHub Workflow', enabled: true });
+  });
+
+  it('sends the stage secret on every call and keeps it out of the execution; before 2026.1 it is in it', async () => {
+    const finish = () => sim.setRunStatus(sim.dispatches.at(-1)?.runId ?? 0, 'completed', 'success');
+    const outcome = await runWebhookStage({ webhook, stage: deployStage, beforePoll: finish });
+
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(outcome.requests.map((request) => request.headers['X-Stage-Secret'])).toEqual(
+      outcome.requests.map(() => STAGE_SECRET),
+    );
+    expect(JSON.stringify(outcome.context)).not.toContain(STAGE_SECRET);
+
+    const older = loadPreconfiguredWebhook(ORCA_CONFIG_BEFORE_2026_1, 'githubWorkflow', env);
+    const before = await runWebhookStage({ webhook: older, stage: deployStage, beforePoll: finish });
+    expect(before.status).toBe('SUCCEEDED');
+    expect(JSON.stringify(before.context)).toContain(STAGE_SECRET);
   });
 
   it('dispatches, polls with progress and succeeds with the run', async () => {

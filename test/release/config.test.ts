@@ -25,6 +25,7 @@ interface PreconfiguredWebhook {
   type: string;
   url: string;
   customHeaders: Record<string, string[]>;
+  sensitiveHeaders?: Record<string, string[]>;
   payload: string;
   cancelEndpoint: string;
   cancelPayload: string;
@@ -81,6 +82,7 @@ describe('npm run config:generate', () => {
     expect([...files.keys()].sort()).toEqual([
       'config/echo-local.yml',
       'config/gate-local.yml',
+      'config/orca-local.before-2026.1.yml',
       'config/orca-local.yml',
       'deploy/armory-operator/kustomization.yaml',
       'deploy/armory-operator/spinnakerservice-patch.yml',
@@ -112,7 +114,7 @@ describe('the Spinnaker configuration agrees with the backend', () => {
     const webhook = orca();
     expect(webhook.url).toBe(`${backendUrl}${BACKEND.dispatchPath}`);
     expect(webhook.cancelEndpoint).toBe(`${backendUrl}${BACKEND.cancelPath}`);
-    expect(webhook.customHeaders[BACKEND.stageSecretHeader]).toEqual(['${' + SPINNAKER_ENV.stageSecret + '}']);
+    expect(webhook.sensitiveHeaders?.[BACKEND.stageSecretHeader]).toEqual(['${' + SPINNAKER_ENV.stageSecret + '}']);
     for (const path of [BACKEND.dispatchPath, BACKEND.cancelPath]) {
       expect((await post(path)).status, `${path} without the secret`).toBe(401);
       // With the secret the request passes the guard and fails on the empty body instead.
@@ -122,6 +124,21 @@ describe('the Spinnaker configuration agrees with the backend', () => {
       executionId: 0,
       stageId: 0,
       stageStartTime: 0,
+    });
+  });
+
+  it('keeps the stage secret out of executions from Spinnaker 2026.1, and has a profile for older releases', () => {
+    const secret = { [BACKEND.stageSecretHeader]: ['${' + SPINNAKER_ENV.stageSecret + '}'] };
+    // Orca copies customHeaders into every stage context; sensitiveHeaders only into the request it sends.
+    expect(orca().sensitiveHeaders).toEqual(secret);
+    expect(orca().customHeaders).not.toHaveProperty(BACKEND.stageSecretHeader);
+    const older = yamlAt<OrcaProfile>('config/orca-local.before-2026.1.yml').webhook.preconfigured[0]!;
+    expect(older.sensitiveHeaders).toBeUndefined();
+    expect(older.customHeaders).toMatchObject(secret);
+    expect({ ...older, customHeaders: undefined }).toEqual({
+      ...orca(),
+      customHeaders: undefined,
+      sensitiveHeaders: undefined,
     });
   });
 

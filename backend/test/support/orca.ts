@@ -27,6 +27,8 @@ export interface PreconfiguredWebhook {
   url: string;
   method?: string;
   customHeaders?: Record<string, string[]>;
+  /** Spinnaker 2026.1+: sent with every request, never kept in the stage context, never evaluated. */
+  sensitiveHeaders?: Record<string, string[]>;
   payload?: string;
   statusUrlResolution?: string;
   statusUrlJsonPath?: string;
@@ -56,6 +58,8 @@ export interface StageOutcome {
   progressMessages: string[];
   /** What Orca keeps in the stage context: `webhook.body` (create) and `webhook.monitor.body` (last poll). */
   webhook: { body?: unknown; monitor?: { body?: unknown; progressMessage?: string } };
+  /** The stage context as an execution shows it: the config's fields but `sensitiveHeaders`. */
+  context: Record<string, unknown>;
   requests: OrcaRequest[];
 }
 
@@ -143,7 +147,9 @@ export async function runWebhookStage(options: RunOptions): Promise<StageOutcome
   const { webhook } = options;
   const context: Record<string, unknown> = { ...options.stage };
   for (const [field, value] of Object.entries(webhook)) {
-    if (['props', 'enabled', 'label', 'description', 'type', 'parameters'].includes(field)) continue;
+    // PreconfiguredWebhookStage.IGNORE_FIELDS.
+    if (['props', 'enabled', 'label', 'description', 'type', 'parameters', 'sensitiveHeaders'].includes(field))
+      continue;
     if (value !== null && value !== undefined) context[field] = value;
   }
   const root: SpelRoot = {
@@ -155,13 +161,16 @@ export async function runWebhookStage(options: RunOptions): Promise<StageOutcome
     const value = context[field];
     return typeof value === 'string' ? evaluateString(value, root) : value;
   };
-  const headers = Object.fromEntries(
-    Object.entries((context.customHeaders ?? {}) as Record<string, string[]>).map(([name, values]) => [
+  // WebhookService.getRestTemplateData: the context's evaluated customHeaders, then the config's sensitiveHeaders
+  // as written (they win on a clash).
+  const headers = Object.fromEntries([
+    ...Object.entries((context.customHeaders ?? {}) as Record<string, string[]>).map(([name, values]) => [
       name,
       values.map((value) => String(evaluateString(value, root))).join(','),
     ]),
-  );
-  const outcome: StageOutcome = { status: 'TERMINAL', progressMessages: [], webhook: {}, requests: [] };
+    ...Object.entries(webhook.sensitiveHeaders ?? {}).map(([name, values]) => [name, values.join(',')]),
+  ]);
+  const outcome: StageOutcome = { status: 'TERMINAL', progressMessages: [], webhook: {}, requests: [], context };
 
   const send = async (method: string, url: string, body?: string) => {
     const response = await fetch(url, { method, headers, body });
