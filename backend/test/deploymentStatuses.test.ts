@@ -18,6 +18,7 @@ import { GateSimulator } from './spinnaker/gateSimulator.js';
 import { SPINNAKER_UI_URL, WEBHOOK_SECRET, appFor } from './support/app.js';
 import { TestClock } from './support/clock.js';
 import { githubAppFor, silentLogger } from './support/githubApp.js';
+import { localRequestsOnly } from './support/net.js';
 
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
   name: string;
@@ -89,7 +90,7 @@ function wire() {
   });
 }
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
+beforeAll(() => server.listen(localRequestsOnly));
 afterAll(() => server.close());
 beforeEach(async () => {
   github.reset();

@@ -18,6 +18,7 @@ import { GateSimulator } from './spinnaker/gateSimulator.js';
 import { WEBHOOK_SECRET, appFor } from './support/app.js';
 import { TestClock } from './support/clock.js';
 import { githubAppFor, silentLogger } from './support/githubApp.js';
+import { localRequestsOnly } from './support/net.js';
 import { SEED } from './github/simulator.js';
 
 const github = createGithubSimulator();
@@ -39,7 +40,7 @@ const server = setupServer(
   ...gate.handlers,
 );
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
+beforeAll(() => server.listen(localRequestsOnly));
 afterAll(() => server.close());
 afterEach(() => {
   Object.assign(slow, { github: 0, gate: 0, ms: 0 });

@@ -7,19 +7,14 @@ import { FiatSimulator } from './spinnaker/fiatSimulator.js';
 import { appFor, useTempStore } from './support/app.js';
 import { TestClock } from './support/clock.js';
 import { silentLogger } from './support/githubApp.js';
+import { localRequestsOnly } from './support/net.js';
 
 const github = createGithubSimulator();
 const fiat = new FiatSimulator();
 const server = setupServer(...github.handlers, ...fiat.handlers);
 const temp = useTempStore();
 
-beforeAll(() =>
-  server.listen({
-    onUnhandledRequest(req, print) {
-      if (new URL(req.url).hostname !== '127.0.0.1') print.error();
-    },
-  }),
-);
+beforeAll(() => server.listen(localRequestsOnly));
 afterAll(() => server.close());
 afterEach(() => {
   fiat.reset();

@@ -282,7 +282,7 @@ describe('finding the run without run details from GitHub', () => {
 
     expect(res.headers['retry-after']).toBe('10');
     expect(res.body.error.message).toMatch(
-      /its run was not found within 3 s \(2 runs started by the App at the same time could be it\)\. Give the workflow a run-name that includes \$\{\{ inputs\.spinnaker_correlation_id \}\} and declare the spinnaker_correlation_id input/,
+      /its run was not found within 3 s \(2 runs started by the App at the same time could be it\)\. Give the workflow a run-name that shows inputs\.spinnaker_correlation_id \(in GitHub's expression syntax\) and declare the spinnaker_correlation_id input/,
     );
   });
 });

@@ -21,6 +21,7 @@ import { GateSimulator } from './spinnaker/gateSimulator.js';
 import { WEBHOOK_SECRET, appFor } from './support/app.js';
 import { TestClock } from './support/clock.js';
 import { silentLogger } from './support/githubApp.js';
+import { localRequestsOnly } from './support/net.js';
 
 interface Example {
   name: string;
@@ -136,7 +137,7 @@ function newWorker(current: Store, options: Partial<ConstructorParameters<typeof
   });
 }
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
+beforeAll(() => server.listen(localRequestsOnly));
 afterAll(() => server.close());
 beforeEach(async () => {
   gate.reset();

@@ -8,6 +8,10 @@ import { chromium } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+// Elsewhere the browser and e2e tests skip with a reason; in CI (.ci/run sets CI) a missing Chromium fails them.
+if (!hasChromium && process.env.CI) {
+  throw new Error(`${CHROMIUM} is missing, and CI runs the browser and e2e tests: apt-get install -y chromium`);
+}
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Debian's Chromium, headless, with nothing that reaches the network on its own. */

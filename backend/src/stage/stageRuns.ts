@@ -254,7 +254,8 @@ export class StageRuns {
         throw new RunNotFoundError(
           `The workflow was dispatched but its run was not found within ${Math.round(this.lookupTimeoutMs / 1000)} s` +
             (ours.length > 1 ? ` (${ours.length} runs started by the App at the same time could be it)` : '') +
-            `. Give the workflow a run-name that includes \${{ ${request.dispatchType === 'workflow_dispatch' ? `inputs.${CORRELATION_FIELD}` : `github.event.client_payload.${CORRELATION_FIELD}`} }}` +
+            // No `${{ }}` here: Orca keeps this answer in the stage context and evaluates `${` there (docs/security.md).
+            `. Give the workflow a run-name that shows ${request.dispatchType === 'workflow_dispatch' ? `inputs.${CORRELATION_FIELD}` : `github.event.client_payload.${CORRELATION_FIELD}`} (in GitHub's expression syntax)` +
             (request.dispatchType === 'workflow_dispatch' ? ` and declare the ${CORRELATION_FIELD} input` : '') +
             '; see docs/stage.md. Orca retries this call, which keeps looking and does not dispatch again.',
         );

@@ -1,8 +1,7 @@
 import { setupServer, type SetupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { localRequestsOnly } from '../support/net.js';
 import { createGithubSimulator, type GithubSimulator } from './simulator.js';
-
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /**
  * Registers the simulated GitHub for the current test file: an msw server that fails on any request
@@ -15,12 +14,7 @@ export function useGithubSimulator(options: { apiUrl?: string } = {}): GithubSim
 
   beforeAll(() => {
     server = setupServer(...sim.handlers);
-    server.listen({
-      onUnhandledRequest(request, print) {
-        if (LOCAL_HOSTS.has(new URL(request.url).hostname)) return;
-        print.error();
-      },
-    });
+    server.listen(localRequestsOnly);
   });
 
   afterEach(() => {

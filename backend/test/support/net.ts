@@ -8,3 +8,15 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * msw's listen options for tests that reach the app through supertest: requests to this machine go through, and
+ * any other request no handler answered is an error, never a call to the network.
+ */
+export const localRequestsOnly = {
+  onUnhandledRequest(request: Request, print: { error(): void }) {
+    if (!LOCAL_HOSTS.has(new URL(request.url).hostname)) print.error();
+  },
+};
