@@ -1,7 +1,9 @@
+import { compilePattern } from '../../backend/src/triggers/pattern';
 import type { DeploymentDto, RunDto } from '../api/types';
 
-// The backend's matching rules (backend/src/triggers/matching.ts), restated for the editor's preview. The backend
-// decides what fires; test/triggers/matchPreview.test.ts runs both on the same cases.
+// The backend's matching rules (backend/src/triggers/matching.ts), restated for the editor's preview with the
+// backend's own pattern engine. The backend decides what fires; test/triggers/matchPreview.test.ts runs both on the
+// same cases.
 
 /** What the backend reads from a trigger: saved pipeline JSON, so any field may hold anything. */
 export interface TriggerFields {
@@ -40,17 +42,10 @@ export interface MatchPreview {
 /** A trigger field as the backend reads it: trimmed text, or empty for anything that is not a string. */
 export const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
-/** The pattern as the backend compiles it: it must match the whole value. */
-const wholeValue = (pattern: string) => new RegExp(`^(?:${pattern})$`);
-
-/** Why the pattern is not a regular expression the backend can use; undefined when it is. */
+/** Why the pattern is not one the backend can run (the backend's own pattern.ts); undefined when it is. */
 export function patternError(pattern: string): string | undefined {
-  try {
-    wholeValue(pattern);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  const compiled = compilePattern(pattern);
+  return compiled.ok ? undefined : compiled.reason;
 }
 
 /** The conclusions a trigger accepts, lower-cased: `success` when unset; `*` stands for any. */
@@ -62,9 +57,9 @@ export function conclusionList(wanted: unknown): string[] {
 function patternReason(what: string, pattern: string, value: string | null): string | undefined {
   if (!pattern) return undefined;
   if (value === null) return `it has no ${what}`;
-  const invalid = patternError(pattern);
-  if (invalid !== undefined) return `the ${what} pattern is not a valid regular expression`;
-  return wholeValue(pattern).test(value) ? undefined : `${what} ${value} does not match ${pattern}`;
+  const compiled = compilePattern(pattern);
+  if (!compiled.ok) return `the ${what} pattern is not a valid regular expression`;
+  return compiled.matches(value) ? undefined : `${what} ${value} does not match ${pattern}`;
 }
 
 function repositoryReason(trigger: TriggerFields, repository: string): string | undefined {

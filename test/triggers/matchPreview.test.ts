@@ -145,7 +145,16 @@ describe('previewDeployment', () => {
 describe('patternError and conclusionList', () => {
   it('reports what is wrong with a pattern', () => {
     expect(patternError('release/.*')).toBeUndefined();
-    expect(patternError('release/(')).toMatch(/Unterminated group/);
+    expect(patternError('release/(')).toMatch(/missing closing \)/);
+    // RE2 cannot run backreferences in linear time, so neither the preview nor the backend takes them.
+    expect(patternError('(main)\\1')).toMatch(/invalid escape sequence/);
+  });
+
+  it("reads Java's syntax as Echo does, and a pathological pattern costs no more than any other", () => {
+    expect(runMatches(onDeploy({ branch: '(?i)MAIN' }))).toBe(true);
+    expect(runMatches(onDeploy({ branch: 'release/\\d+\\.x' }), { branch: 'release/12.x' })).toBe(true);
+    // Exponential for a backtracking engine (JavaScript's RegExp would not return); linear in RE2.
+    expect(runMatches(onDeploy({ branch: '(a+)+$' }), { branch: `${'a'.repeat(10_000)}!` })).toBe(false);
   });
 
   it('lists the accepted conclusions as the backend reads them', () => {
@@ -191,6 +200,10 @@ describe('agreement with backend/src/triggers/matching.ts', () => {
     onDeploy({ branch: 'mai' }),
     onDeploy({ branch: 'main|release/.*' }),
     onDeploy({ branch: 'release/(' }),
+    onDeploy({ branch: '(?i)MAIN' }),
+    onDeploy({ branch: 'release/\\d+\\.x' }),
+    onDeploy({ branch: '(a+)+$' }),
+    onDeploy({ branch: '(main)\\1' }),
     onDeploy({ branch: ' ' }),
     onDeploy({ conclusion: 'failure' }),
     onDeploy({ conclusion: 'success, failure' }),

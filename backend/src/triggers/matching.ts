@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { compilePattern } from './pattern.js';
 
 /** A pipeline config as Gate serves it (front50's JSON); only the fields matching reads. */
 export interface PipelineConfig {
@@ -47,16 +48,13 @@ export interface Match {
 
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
-/** Java's `String.matches`, which Echo's triggers use: the pattern must match the whole value. An empty pattern matches anything. */
+/** The whole value matches the pattern, as Echo's triggers match (pattern.ts). An empty pattern matches anything. */
 function fullMatch(pattern: string, value: string | null, onInvalid: (message: string) => void): boolean {
   if (!pattern) return true;
   if (value === null) return false;
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
-  } catch (error) {
-    onInvalid((error as Error).message);
-    return false;
-  }
+  const compiled = compilePattern(pattern);
+  if (!compiled.ok) onInvalid(compiled.reason);
+  return compiled.ok && compiled.matches(value);
 }
 
 /** `conclusion`: one value, a comma-separated list, or `*` for any; `success` when unset. */
