@@ -42,7 +42,8 @@ export default {
   plugins: [
     nodeResolve({ browser: true }),
     commonjs(),
-    typescript({ include: ['src/**/*'], noEmitOnError: !process.env.ROLLUP_WATCH }),
+    // backend/src/triggers/pattern.ts is shared with the backend: one pattern engine for the preview and the matching.
+    typescript({ include: ['src/**/*', 'backend/src/triggers/pattern.ts'], noEmitOnError: !process.env.ROLLUP_WATCH }),
     replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
     externalGlobals(globals),
     terser(),
