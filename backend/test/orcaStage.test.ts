@@ -119,6 +119,19 @@ describe('config/orca-local.yml driven as Orca runs a preconfigured webhook stag
     expect(sim.runs.get(runIdOf(outcome))?.run).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
   });
 
+  it('succeeds against GitHub Enterprise Server before 3.21 with exactly one dispatch', async () => {
+    sim.withoutRunDetails();
+    const outcome = await runWebhookStage({
+      webhook,
+      stage: deployStage,
+      beforePoll: () => sim.setRunStatus(sim.dispatches[0]?.runId ?? 0, 'completed', 'success'),
+    });
+
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(sim.dispatches).toHaveLength(1);
+    expect(runIdOf(outcome)).toBe(sim.dispatches[0]?.runId);
+  });
+
   it('sends a repository_dispatch with its client payload', async () => {
     const outcome = await runWebhookStage({
       webhook,

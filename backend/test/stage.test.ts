@@ -262,6 +262,50 @@ describe('finding the run without run details from GitHub', () => {
   });
 });
 
+describe('GitHub Enterprise Server before 3.21, which refuses return_run_details', () => {
+  const dispatchCalls = () =>
+    sim.requests.filter((r) => r.template === '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches');
+
+  it('dispatches once without the key and finds the run by correlation id', async () => {
+    sim.withoutRunDetails();
+
+    const res = await backend()
+      .dispatch(stage({ workflow: 'smoke.yml', inputs: { target: 'a' } }))
+      .expect(200);
+
+    expect(dispatchCalls().map((r) => [r.status, 'return_run_details' in (r.body as object)])).toEqual([
+      [422, true],
+      [204, false],
+    ]);
+    expect(sim.dispatches).toHaveLength(1);
+    expect(res.body).toMatchObject({
+      runId: sim.dispatches[0]?.runId,
+      name: `Smoke test a [${res.body.correlationId}]`,
+    });
+  });
+
+  it('remembers the refusal: later dispatches leave the key out', async () => {
+    sim.withoutRunDetails();
+    const api = backend();
+    await api.dispatch(stage({ workflow: 'smoke.yml', inputs: { target: 'a' } })).expect(200);
+    await api.dispatch(stage({ workflow: 'smoke.yml', inputs: { target: 'b' } })).expect(200);
+
+    expect(dispatchCalls().map((r) => r.status)).toEqual([422, 204, 204]);
+    expect(sim.dispatches).toHaveLength(2);
+  });
+
+  it('still passes any other 422 on, without a second dispatch', async () => {
+    sim.withoutRunDetails();
+    const api = backend();
+    await api.dispatch(stage({ workflow: 'smoke.yml', inputs: { target: 'a' } })).expect(200);
+
+    const res = await api.dispatch(deploy({ inputs: { region: 'mars-1' } })).expect(422);
+
+    expect(res.body.error.message).toMatch(/Provided value 'mars-1' for input 'region'/);
+    expect(dispatchCalls().map((r) => r.status)).toEqual([422, 204, 422]);
+  });
+});
+
 describe('POST /stage/dispatch with repository_dispatch', () => {
   it('sends the event with the client payload and finds the run it started', async () => {
     const res = await backend()

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RequestError } from '@octokit/request-error';
 import type { Logger } from 'pino';
 import type { RunDto, StageRunStatusDto } from '../contract.js';
 import { HttpError, InputError, RateLimitedError, UnprocessableError } from '../errors.js';
@@ -55,12 +56,23 @@ export class RunNotFoundError extends RateLimitedError {
   }
 }
 
+/**
+ * GitHub Enterprise Server releases before 3.21 validate the dispatch body strictly and refuse the key
+ * (`422 Invalid request.\n\n"return_run_details" is not a permitted key.`): the dispatch started nothing.
+ */
+const refusesRunDetails = (error: unknown) =>
+  error instanceof RequestError &&
+  error.status === 422 &&
+  /"return_run_details" is not a permitted key/.test(error.message);
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Dispatches workflows for the GitHub Workflow stage, finds the run each dispatch started, reports and cancels it. */
 export class StageRuns {
   private readonly lookupTimeoutMs: number;
   private readonly lookupIntervalMs: number;
+  /** GitHub API URLs known to refuse `return_run_details` (GHES before 3.21): asked once per process, then left out. */
+  private readonly withoutRunDetails = new Set<string>();
 
   constructor(private readonly options: StageRunsOptions) {
     // Orca waits up to 120 s for the create call (ok-http-client.readTimeoutMs); answer well before.
@@ -173,15 +185,31 @@ export class StageRuns {
     if (declared.inputs.some((input) => input.name === CORRELATION_FIELD)) inputs[CORRELATION_FIELD] = correlationId;
 
     const client = await this.options.github.forRepo(owner, repo);
-    try {
-      const response = await client.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+    const { apiUrl } = this.options.github;
+    const post = (runDetails: boolean) =>
+      client.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
         owner,
         repo,
         workflow_id: workflow,
         ref: declared.ref,
         inputs,
-        return_run_details: true,
+        ...(runDetails ? { return_run_details: true } : {}),
       });
+    try {
+      let response;
+      try {
+        response = await post(!this.withoutRunDetails.has(apiUrl));
+      } catch (error) {
+        if (!refusesRunDetails(error)) throw error;
+        // A refused request started nothing, so sending it again without the key dispatches once; the run is then
+        // found by its correlation id, as on any GitHub that answers 204.
+        this.withoutRunDetails.add(apiUrl);
+        this.options.logger.info(
+          { apiUrl },
+          'GitHub refuses return_run_details (GHES before 3.21); dispatching without it',
+        );
+        response = await post(false);
+      }
       this.options.logger.info({ owner, repo, workflow, ref: declared.ref, key: request.key }, 'workflow dispatched');
       return response.status === 200 ? Number(response.data.workflow_run_id) : undefined;
     } catch (error) {
