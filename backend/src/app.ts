@@ -69,7 +69,6 @@ export function createApp({
   app.use(
     '/stage',
     metrics.rememberMountPath,
-    express.json({ limit: '1mb' }),
     stageRouter({ stageRuns, stageSecret, accessPolicy }),
   );
 

@@ -262,6 +262,45 @@ describe('finding the run without run details from GitHub', () => {
   });
 });
 
+describe('bodies holding expressions Orca could not evaluate', () => {
+  const send = (text: string) =>
+    request(appFor(sim, temp.store))
+      .post('/stage/dispatch')
+      .set('X-Stage-Secret', STAGE_SECRET)
+      .set('Content-Type', 'application/json')
+      .send(text);
+
+  it('answers 400 naming inputs and the usual causes for an unresolved ${#toJson(trigger.parameters.version)}', async () => {
+    const res = await send(
+      '{ "executionId": "01JEX", "stageId": "s1", "repository": "octo-org/hello-world", "workflow": "deploy.yml",' +
+        ' "inputs": { "region": "eu-west-1", "version": ${#toJson(trigger.parameters.version)} } }',
+    ).expect(400);
+
+    expect(res.body.error.name).toBe('InputError');
+    expect(res.body.error.message).toMatch(
+      /^The dispatch body still holds an expression Orca could not evaluate in inputs\.version \(\$\{#toJson\(trigger\.parameters\.version\)\}\)\./,
+    );
+    expect(res.body.error.message).toMatch(/the pipeline ran without a trigger parameter the stage refers to/);
+    expect(res.body.error.message).toMatch(/GitHub's own \$\{\{ \}\} syntax/);
+    expect(sim.dispatches).toEqual([]);
+  });
+
+  it("names the field holding GitHub's ${{ }} in a body that is JSON", async () => {
+    const res = await send(
+      JSON.stringify(deploy({ inputs: { region: 'eu-west-1', version: '${{ github.sha }}' } })),
+    ).expect(400);
+
+    expect(res.body.error.message).toMatch(/in inputs\.version \(\$\{\{ github\.sha \}\}\)/);
+    expect(sim.dispatches).toEqual([]);
+  });
+
+  it('still answers a plain JSON syntax error as before', async () => {
+    const res = await send('{ "executionId": ').expect(400);
+
+    expect(res.body.error.message).not.toMatch(/Orca could not evaluate/);
+  });
+});
+
 describe('GitHub Enterprise Server before 3.21, which refuses return_run_details', () => {
   const dispatchCalls = () =>
     sim.requests.filter((r) => r.template === '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches');

@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Router, type Request, type RequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { StageDispatchDto } from '../contract.js';
 import { AuthenticationError } from '../errors.js';
 import { checkDispatch, type AccessPolicy } from '../stage/accessPolicy.js';
 import { toStageRun } from '../stage/runStatus.js';
 import type { DispatchRequest, StageRuns } from '../stage/stageRuns.js';
+import { findUnresolved, unresolvedError } from '../stage/unresolvedExpressions.js';
 import { gitRef, numericId, owner, parse, repo, repoParams, workflow } from './validation.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -83,6 +84,19 @@ function withoutEmpty(body: unknown): unknown {
   return Object.fromEntries(entries);
 }
 
+/** A body that is not JSON because Orca sent its template unevaluated gets a 400 that says why (unresolvedExpressions.ts). */
+const explainUnevaluated: ErrorRequestHandler = (err, _req, _res, next) => {
+  const failure = err as { type?: unknown; body?: unknown };
+  if (failure.type === 'entity.parse.failed' && typeof failure.body === 'string') {
+    const unresolved = findUnresolved(failure.body);
+    if (unresolved.length) {
+      next(unresolvedError(unresolved));
+      return;
+    }
+  }
+  next(err);
+};
+
 const runParams = repoParams.extend({ runId: numericId });
 const cancelBody = z.object(stageKey);
 
@@ -101,8 +115,11 @@ export function stageRouter({
 }): Router {
   const router = Router();
   router.use(requireStageSecret(stageSecret));
+  router.use(express.json({ limit: '1mb' }), explainUnevaluated);
 
   router.post('/dispatch', async (req, res) => {
+    const unresolved = findUnresolved(req.body);
+    if (unresolved.length) throw unresolvedError(unresolved);
     const body = parse(
       dispatchBody,
       { dispatchType: 'workflow_dispatch', ...(withoutEmpty(req.body) as object) },
