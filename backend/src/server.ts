@@ -9,6 +9,9 @@ import { DeploymentStatuses } from './deployments/deploymentStatuses.js';
 import { DeliveryWorker } from './triggers/deliveryWorker.js';
 import { DEPLOYMENT_TRIGGER } from './triggers/matching.js';
 import { PipelineCache } from './triggers/pipelineCache.js';
+import { GithubReads } from './github/githubReads.js';
+import { DispatchWatch } from './stage/dispatchWatch.js';
+import { StageRuns } from './stage/stageRuns.js';
 import { openStore, pruneDeliveryBodies, prunePipelineStartTriggers } from './store/index.js';
 import { WorkLoop } from './workLoop.js';
 
@@ -59,6 +62,13 @@ async function main(): Promise<void> {
       if (start.trigger.type === DEPLOYMENT_TRIGGER) await statuses.pipelineStarted({ ...start, executionId });
     },
   });
+  // Cancels the runs of stages cancelled while Orca still retried their dispatch (Orca sends no cancel then).
+  const dispatchWatch = new DispatchWatch({
+    store,
+    gate,
+    stageRuns: new StageRuns({ github, reads: new GithubReads(github), store, logger }),
+    logger: logger.child({ component: 'dispatch-watch' }),
+  });
   const app = createApp({
     logger,
     store,
@@ -93,6 +103,7 @@ async function main(): Promise<void> {
   worker.start();
   statuses.start();
   pruning.start();
+  dispatchWatch.start();
 
   const server = app.listen(config.port, () => {
     logger.info(
@@ -115,6 +126,7 @@ async function main(): Promise<void> {
     await worker.stop();
     await statuses.stop();
     await pruning.stop();
+    await dispatchWatch.stop();
     await store.close();
     logger.info('stopped');
     process.exit(0);

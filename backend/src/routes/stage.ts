@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { StageDispatchDto } from '../contract.js';
 import { AuthenticationError } from '../errors.js';
 import { checkDispatch, type AccessPolicy } from '../stage/accessPolicy.js';
+import { dispatchKey } from '../stage/dispatchKey.js';
 import { toStageRun } from '../stage/runStatus.js';
 import type { DispatchRequest, StageRuns } from '../stage/stageRuns.js';
 import { findUnresolved, unresolvedError } from '../stage/unresolvedExpressions.js';
@@ -44,8 +45,6 @@ const stageKey = {
   /** Differs when a user restarts the stage (same stage id), so a restart dispatches anew. */
   stageStartTime: z.union([z.number().int(), z.string().max(40)]).optional(),
 };
-const keyOf = (body: { executionId: string; stageId: string; stageStartTime?: number | string }) =>
-  [body.executionId, body.stageId, body.stageStartTime ?? ''].join('/');
 
 const identity = {
   ...stageKey,
@@ -127,7 +126,7 @@ export function stageRouter({
     );
     const { owner, repo } = body.repository;
     checkDispatch(accessPolicy, { application: body.application, owner, repo });
-    const key = keyOf(body);
+    const key = dispatchKey(body);
     const request: DispatchRequest =
       body.dispatchType === 'workflow_dispatch'
         ? {
@@ -164,7 +163,7 @@ export function stageRouter({
   // Orca's cancelEndpoint: it names the stage, not the run, so it works even when the dispatch failed.
   router.post('/cancel', async (req, res) => {
     const body = parse(cancelBody, withoutEmpty(req.body), 'body');
-    res.status(202).json(await stageRuns.cancelByKey(keyOf(body)));
+    res.status(202).json(await stageRuns.cancelByKey(dispatchKey(body)));
   });
 
   router.post('/runs/:owner/:repo/:runId/cancel', async (req, res) => {

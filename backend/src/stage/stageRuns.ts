@@ -11,6 +11,7 @@ import {
   claimedRunIds,
   deleteDispatch,
   findDispatch,
+  markDispatchPolled,
   recordDispatch,
   setDispatchRun,
   type Dispatch,
@@ -114,6 +115,8 @@ export class StageRuns {
     { waitForCompletion = true } = {},
   ): Promise<StageRunStatusDto> {
     const ref = { owner, repo, runId };
+    // From the first poll on, Orca's own cancel reaches the run; until then dispatchWatch.ts checks Gate.
+    await markDispatchPolled(this.options.store.db, ref);
     const [run, cachedJobs] = await Promise.all([this.options.reads.getRun(ref), this.options.reads.listJobs(ref)]);
     // GitHub completes a run's jobs with it, so unfinished jobs of a completed run were read before it ended (the read
     // cache keeps a viewer's read for a few seconds). The outcome Orca keeps for good must name the jobs that failed:
@@ -154,6 +157,23 @@ export class StageRuns {
     const dispatch = await findDispatch(this.options.store.db, key);
     if (!dispatch?.runId) return { cancelled: false, message: 'This stage started no run; nothing to cancel' };
     return this.cancel({ owner: dispatch.owner, repo: dispatch.repo, runId: dispatch.runId });
+  }
+
+  /**
+   * Cancels the run of a dispatch whose stage was cancelled before Orca polled it. `pending` when its run cannot be
+   * told yet (GitHub has not listed it): ask again later.
+   */
+  async cancelDispatched(dispatch: Dispatch): Promise<{ cancelled: boolean; pending: boolean; message: string }> {
+    let runId = dispatch.runId;
+    if (!runId) {
+      try {
+        runId = await this.findRun(dispatch, 0);
+      } catch (error) {
+        if (error instanceof RunNotFoundError) return { cancelled: false, pending: true, message: error.message };
+        throw error;
+      }
+    }
+    return { ...(await this.cancel({ owner: dispatch.owner, repo: dispatch.repo, runId })), pending: false };
   }
 
   /** Sends the dispatch; answers the run id when GitHub says it. A refused dispatch is forgotten so a fixed retry can send it. */
@@ -253,9 +273,9 @@ export class StageRuns {
    * The run a dispatch started, when GitHub did not say: the run whose name carries the correlation id,
    * else the only run started by the App since the dispatch that no other dispatch took.
    */
-  private async findRun(dispatch: Dispatch): Promise<number> {
+  private async findRun(dispatch: Dispatch, timeoutMs = this.lookupTimeoutMs): Promise<number> {
     const request = JSON.parse(dispatch.request) as DispatchRequest;
-    const deadline = Date.now() + this.lookupTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
     const bot = await this.options.github.botLogin();
     for (;;) {
       // A concurrent call with the same key may have found it first.
@@ -280,7 +300,7 @@ export class StageRuns {
       if (found && taken) return Number(found.id);
       if (Date.now() + this.lookupIntervalMs > deadline) {
         throw new RunNotFoundError(
-          `The workflow was dispatched but its run was not found within ${Math.round(this.lookupTimeoutMs / 1000)} s` +
+          `The workflow was dispatched but its run was not found within ${Math.round(timeoutMs / 1000)} s` +
             (ours.length > 1 ? ` (${ours.length} runs started by the App at the same time could be it)` : '') +
             `. Give the workflow a run-name that includes \${{ ${request.dispatchType === 'workflow_dispatch' ? `inputs.${CORRELATION_FIELD}` : `github.event.client_payload.${CORRELATION_FIELD}`} }}` +
             (request.dispatchType === 'workflow_dispatch' ? ` and declare the ${CORRELATION_FIELD} input` : '') +
