@@ -6,7 +6,7 @@ import type { GithubApp } from './github/githubApp.js';
 import { GithubReads } from './github/githubReads.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { apiRouter } from './routes/api.js';
-import { healthRouter } from './routes/health.js';
+import { healthRouter, type Lifecycle } from './routes/health.js';
 import type { DeploymentStatuses } from './deployments/deploymentStatuses.js';
 import { eventsRouter } from './routes/events.js';
 import { stageRouter } from './routes/stage.js';
@@ -33,6 +33,8 @@ export interface AppDeps {
   statuses: DeploymentStatuses;
   /** FIAT_URL's client: reads follow Fiat. Without it, every caller reads everything. */
   fiat?: Fiat;
+  /** Set `draining` on shutdown: /ready then answers 503 so that load balancers stop sending requests. */
+  lifecycle?: Lifecycle;
 }
 
 /** The Express app with every route; no `listen()` here (server.ts does that), so tests drive it directly. */
@@ -47,11 +49,18 @@ export function createApp({
   webhooks,
   statuses,
   fiat,
+  lifecycle,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
 
+  // While draining, each answer closes its connection: a client's kept-alive connection stays pinned to this process
+  // by the Service's proxy, and its next request opens a new one, to a replica that stays.
+  app.use((_req, res, next) => {
+    if (lifecycle?.draining) res.set('Connection', 'close');
+    next();
+  });
   app.use(metrics.middleware);
   // Before the request log: GitHub's deliveries are the one high-volume route, pino-http's per-request work costs
   // about a sixth of their throughput (docs/performance.md), and the route logs each delivery and refusal itself.
@@ -65,18 +74,13 @@ export function createApp({
     }),
   );
 
-  app.use(healthRouter({ store, github, metrics }));
+  app.use(healthRouter({ store, github, metrics, lifecycle }));
   const reads = new GithubReads(github);
   const readAccess = fiat ? { fiat, policy: accessPolicy } : undefined;
   app.use('/api', metrics.rememberMountPath, apiRouter({ github, reads, store, readAccess }));
   app.use('/events', metrics.rememberMountPath, eventsRouter({ statuses, logger }));
   const stageRuns = new StageRuns({ github, reads, store, logger, ...stage });
-  app.use(
-    '/stage',
-    metrics.rememberMountPath,
-    express.json({ limit: '1mb' }),
-    stageRouter({ stageRuns, stageSecret, accessPolicy }),
-  );
+  app.use('/stage', metrics.rememberMountPath, stageRouter({ stageRuns, stageSecret, accessPolicy }));
 
   app.use((req, _res, next) => {
     next(new NotFoundError(`No such endpoint: ${req.method} ${req.path}`));

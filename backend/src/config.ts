@@ -21,6 +21,8 @@ export interface Config {
   database: { url?: string; file: string };
   /** How long a replica keeps claimed work (deliveries, status writes, execution checks) before another may take it. */
   workLeaseMs: number;
+  /** On SIGTERM, how long /ready answers 503 while requests are still served, before the server closes. */
+  shutdownDrainMs: number;
   /** Days a handled delivery's body is kept; its id is kept for good, so a replay is still refused. */
   deliveryBodyRetentionDays: number;
   /** Which applications may dispatch to which repositories; `configured: false` denies every dispatch. */
@@ -53,6 +55,12 @@ const envSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_FILE: z.string().default('data/spinnaker-github.db'),
   WORK_LEASE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000).default(60_000),
+  SHUTDOWN_DRAIN_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(0)
+    .max(600_000, { error: 'must be at most 600000 (10 minutes)' })
+    .default(0),
   DELIVERY_BODY_RETENTION_DAYS: z.coerce
     .number({ error: 'must be a number of days' })
     .int({ error: 'must be a whole number of days' })
@@ -159,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stageSecret: e.STAGE_SECRET,
     database: { url: e.DATABASE_URL, file: e.DATABASE_FILE },
     workLeaseMs: e.WORK_LEASE_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     deliveryBodyRetentionDays: e.DELIVERY_BODY_RETENTION_DAYS,
     accessPolicy: access.policy,
   };

@@ -10,10 +10,17 @@ import { DeploymentStatuses } from './deployments/deploymentStatuses.js';
 import { DeliveryWorker } from './triggers/deliveryWorker.js';
 import { DEPLOYMENT_TRIGGER } from './triggers/matching.js';
 import { PipelineCache } from './triggers/pipelineCache.js';
+import { GithubReads } from './github/githubReads.js';
+import { DispatchWatch } from './stage/dispatchWatch.js';
+import { StageRuns } from './stage/stageRuns.js';
 import { openStore, pruneDeliveryBodies, prunePipelineStartTriggers } from './store/index.js';
 import { WorkLoop } from './workLoop.js';
 
-const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * How long requests in flight at shutdown may still take: a dispatch call waits up to 30 s for its run (stageRuns.ts),
+ * and Orca does not retry a create call whose connection was cut (docs/install.md, "Upgrading").
+ */
+const SHUTDOWN_GRACE_MS = 35_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -60,7 +67,16 @@ async function main(): Promise<void> {
       if (start.trigger.type === DEPLOYMENT_TRIGGER) await statuses.pipelineStarted({ ...start, executionId });
     },
   });
+  // Cancels the runs of stages cancelled while Orca still retried their dispatch (Orca sends no cancel then).
+  const dispatchWatch = new DispatchWatch({
+    store,
+    gate,
+    stageRuns: new StageRuns({ github, reads: new GithubReads(github), store, logger }),
+    logger: logger.child({ component: 'dispatch-watch' }),
+  });
+  const lifecycle = { draining: false };
   const app = createApp({
+    lifecycle,
     logger,
     store,
     github,
@@ -100,6 +116,7 @@ async function main(): Promise<void> {
   worker.start();
   statuses.start();
   pruning.start();
+  dispatchWatch.start();
 
   const server = app.listen(config.port, () => {
     logger.info(
@@ -117,11 +134,19 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // Kubernetes removes a terminating pod from its Service while it sends SIGTERM, and proxies learn it a moment
+    // later: keep serving, with /ready at 503, for SHUTDOWN_DRAIN_MS, so that no request meets a closed port.
+    lifecycle.draining = true;
+    if (config.shutdownDrainMs > 0) {
+      logger.info({ signal, drainMs: config.shutdownDrainMs }, 'shutting down: /ready is 503, still serving');
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+    }
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     await closeServer(server);
     await worker.stop();
     await statuses.stop();
     await pruning.stop();
+    await dispatchWatch.stop();
     await store.close();
     logger.info('stopped');
     process.exit(0);

@@ -136,6 +136,37 @@ describe('config/orca-local.yml driven as Orca runs a preconfigured webhook stag
     expect(sim.runs.get(runIdOf(outcome))?.run).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
   });
 
+  it('succeeds against GitHub Enterprise Server before 3.21 with exactly one dispatch', async () => {
+    sim.withoutRunDetails();
+    const outcome = await runWebhookStage({
+      webhook,
+      stage: deployStage,
+      beforePoll: () => sim.setRunStatus(sim.dispatches[0]?.runId ?? 0, 'completed', 'success'),
+    });
+
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(sim.dispatches).toHaveLength(1);
+    expect(runIdOf(outcome)).toBe(sim.dispatches[0]?.runId);
+  });
+
+  it('ends TERMINAL naming inputs when an input refers to a trigger parameter the pipeline lacks', async () => {
+    // Orca leaves the unresolvable ${trigger.parameters.version} in the context; #toJson(inputs) then refuses it,
+    // so the whole payload template is sent unevaluated.
+    const outcome = await runWebhookStage({
+      webhook,
+      stage: { ...deployStage, inputs: { region: 'eu-west-1', version: '${trigger.parameters.version}' } },
+    });
+
+    expect(outcome.status).toBe('TERMINAL');
+    expect(outcome.requests[0]?.body).toContain('"inputs": ${#toJson(inputs)}');
+    expect(outcome.requests[0]?.status).toBe(400);
+    expect(outcome.error).toMatch(
+      /an expression in one of the stage's fields failed; look at inputs, clientPayload, ref/,
+    );
+    expect(outcome.error).toMatch(/without a trigger parameter the stage refers to/);
+    expect(sim.dispatches).toEqual([]);
+  });
+
   it('sends a repository_dispatch with its client payload', async () => {
     const outcome = await runWebhookStage({
       webhook,

@@ -9,6 +9,7 @@ import { createGithubSimulator, type GithubSimulator } from './github/simulator.
 import { GateSimulator } from './spinnaker/gateSimulator.js';
 import { serveHandlers, type HandlerServer } from './support/handlerServer.js';
 import { freePort } from './support/net.js';
+import { serviceProxy } from './support/serviceProxy.js';
 
 const postgresUrl = inject('postgresUrl');
 const WEBHOOK_SECRET = 'replica-webhook-secret';
@@ -276,4 +277,80 @@ describe.skipIf(!postgresUrl)('two replicas on one PostgreSQL', () => {
     expect(github.dispatches).toHaveLength(1);
     expect(github.takeViolations()).toEqual([]);
   });
+
+  it('loses no poll of a running stage through a rolling restart behind a Service', async () => {
+    // As deploy/kubernetes runs it: two replicas, a surge replica started and ready before one is stopped
+    // (maxUnavailable 0), each stopped with SIGTERM and SHUTDOWN_DRAIN_MS.
+    const env = { ...(replicas[0]?.env ?? {}), SHUTDOWN_DRAIN_MS: '2000' };
+    // Endpoints reach the proxy up to half a second late, as kube-proxy learns them with a delay.
+    const service = await serviceProxy({ probeMs: 500 });
+    const pods: Replica[] = [];
+    const startPod = async () => {
+      const pod = await startReplica(env);
+      pods.push(pod);
+      replicas.push(pod);
+      service.add(pod.url);
+      await until(`${pod.url} in the Service`, () => service.ready().includes(pod.url));
+      return pod;
+    };
+    const stopPod = async (pod: Replica) => {
+      const exited = new Promise<number | null>((resolve) => pod.child.once('exit', resolve));
+      pod.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    };
+    try {
+      const [first, second] = [await startPod(), await startPod()];
+      // Orca's create call, through the Service address it is configured with.
+      const created = await fetch(`${service.url}/stage/dispatch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-stage-secret': STAGE_SECRET },
+        body: JSON.stringify({
+          executionId: '01JROLLING',
+          stageId: 'stage-1',
+          stageStartTime: Date.now(),
+          application: 'checkout',
+          repository: 'octo-org/hello-world',
+          workflow: 'deploy.yml',
+          ref: 'main',
+          inputs: { region: 'eu-west-1', version: '1.2.3' },
+        }),
+      });
+      expect(created.status).toBe(200);
+      const { statusUrl } = (await created.json()) as { statusUrl: string };
+      expect(statusUrl.startsWith(service.url)).toBe(true);
+
+      // Orca's MonitorWebhookTask, polling faster than it does so that every moment of the restart is covered.
+      const polls: number[] = [];
+      let polling = true;
+      const poller = (async () => {
+        while (polling) {
+          // 200 and RUNNING, or what went wrong: the negated status, or 0 for no answer at all.
+          const status = await fetch(statusUrl, { headers: { 'x-stage-secret': STAGE_SECRET } })
+            .then(async (res) =>
+              ((await res.json()) as { status?: string }).status === 'RUNNING' ? res.status : -res.status,
+            )
+            .catch(() => 0);
+          polls.push(status);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+
+      const third = await startPod();
+      await stopPod(first);
+      const fourth = await startPod();
+      await stopPod(second);
+      await until('polls served by the new replicas', () =>
+        service.served.slice(-10).every((pod) => pod === third.url || pod === fourth.url),
+      );
+      polling = false;
+      await poller;
+
+      expect(polls.length).toBeGreaterThan(50);
+      expect(polls.filter((status) => status !== 200)).toEqual([]);
+      expect(service.served).not.toContain('lost');
+      expect(new Set(service.served)).toEqual(new Set(pods.map((pod) => pod.url)));
+    } finally {
+      await service.close();
+    }
+  }, 120_000);
 });

@@ -287,6 +287,91 @@ describe('finding the run without run details from GitHub', () => {
   });
 });
 
+describe('bodies holding expressions Orca could not evaluate', () => {
+  const send = (text: string) =>
+    request(appFor(sim, temp.store))
+      .post('/stage/dispatch')
+      .set('X-Stage-Secret', STAGE_SECRET)
+      .set('Content-Type', 'application/json')
+      .send(text);
+
+  it('answers 400 naming inputs and the usual causes for an unresolved ${#toJson(trigger.parameters.version)}', async () => {
+    const res = await send(
+      '{ "executionId": "01JEX", "stageId": "s1", "repository": "octo-org/hello-world", "workflow": "deploy.yml",' +
+        ' "inputs": { "region": "eu-west-1", "version": ${#toJson(trigger.parameters.version)} } }',
+    ).expect(400);
+
+    expect(res.body.error.name).toBe('InputError');
+    expect(res.body.error.message).toMatch(
+      /^The dispatch body still holds an expression Orca could not evaluate in inputs\.version \(\$ \{#toJson\(trigger\.parameters\.version\)\}\)\./,
+    );
+    expect(res.body.error.message).toMatch(/the pipeline ran without a trigger parameter the stage refers to/);
+    expect(res.body.error.message).toMatch(/GitHub's own \$ \{\{ \}\} syntax/);
+    // Orca keeps this answer in the stage context and evaluates it: quoted expressions go back inert (spel.ts).
+    expect(res.body.error.message).not.toContain('${');
+    expect(sim.dispatches).toEqual([]);
+  });
+
+  it("names the field holding GitHub's ${{ }} in a body that is JSON", async () => {
+    const res = await send(
+      JSON.stringify(deploy({ inputs: { region: 'eu-west-1', version: '${{ github.sha }}' } })),
+    ).expect(400);
+
+    expect(res.body.error.message).toMatch(/in inputs\.version \(\$ \{\{ github\.sha \}\}\)/);
+    expect(sim.dispatches).toEqual([]);
+  });
+
+  it('still answers a plain JSON syntax error as before', async () => {
+    const res = await send('{ "executionId": ').expect(400);
+
+    expect(res.body.error.message).not.toMatch(/Orca could not evaluate/);
+  });
+});
+
+describe('GitHub Enterprise Server before 3.21, which refuses return_run_details', () => {
+  const dispatchCalls = () =>
+    sim.requests.filter((r) => r.template === '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches');
+
+  it('dispatches once without the key and finds the run by correlation id', async () => {
+    sim.withoutRunDetails();
+
+    const res = await backend()
+      .dispatch(stage({ workflow: 'smoke.yml', inputs: { target: 'a' } }))
+      .expect(200);
+
+    expect(dispatchCalls().map((r) => [r.status, 'return_run_details' in (r.body as object)])).toEqual([
+      [422, true],
+      [204, false],
+    ]);
+    expect(sim.dispatches).toHaveLength(1);
+    expect(res.body).toMatchObject({
+      runId: sim.dispatches[0]?.runId,
+      name: `Smoke test a [${res.body.correlationId}]`,
+    });
+  });
+
+  it('remembers the refusal: later dispatches leave the key out', async () => {
+    sim.withoutRunDetails();
+    const api = backend();
+    await api.dispatch(stage({ workflow: 'smoke.yml', inputs: { target: 'a' } })).expect(200);
+    await api.dispatch(stage({ workflow: 'smoke.yml', inputs: { target: 'b' } })).expect(200);
+
+    expect(dispatchCalls().map((r) => r.status)).toEqual([422, 204, 204]);
+    expect(sim.dispatches).toHaveLength(2);
+  });
+
+  it('still passes any other 422 on, without a second dispatch', async () => {
+    sim.withoutRunDetails();
+    const api = backend();
+    await api.dispatch(stage({ workflow: 'smoke.yml', inputs: { target: 'a' } })).expect(200);
+
+    const res = await api.dispatch(deploy({ inputs: { region: 'mars-1' } })).expect(422);
+
+    expect(res.body.error.message).toMatch(/Provided value 'mars-1' for input 'region'/);
+    expect(dispatchCalls().map((r) => r.status)).toEqual([422, 204, 422]);
+  });
+});
+
 describe('POST /stage/dispatch with repository_dispatch', () => {
   it('sends the event with the client payload and finds the run it started', async () => {
     const res = await backend()

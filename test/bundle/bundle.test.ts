@@ -53,6 +53,11 @@ describe('build/dist/index.js', () => {
     await registerPluginExtensions(module.plugin);
 
     expect(Registry.pipeline.getStageTypes().map((type) => type.key)).toContain('githubWorkflow');
+    // Deck's stage summary offers Restart, and its editor the timeout override, only with these.
+    expect(Registry.pipeline.getStageConfig(stage as never)).toMatchObject({
+      restartable: true,
+      supportsCustomTimeout: true,
+    });
     // registerPluginExtensions calls the plugin's initialize, which registers the trigger types.
     expect(Registry.pipeline.getTriggerTypes().map((type) => type.key)).toEqual(
       expect.arrayContaining(['githubWorkflowRun', 'githubDeployment']),

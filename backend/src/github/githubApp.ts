@@ -21,6 +21,8 @@ export interface GithubAppOptions {
  */
 export class GithubApp {
   readonly appId: number;
+  /** GitHub's REST API base URL: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
+  readonly apiUrl: string;
   private readonly app: App;
   private readonly installationIds = new LRUCache<string, number>({ max: 10_000, ttl: 10 * 60_000 });
   private readonly clients = new LRUCache<number, Promise<GithubOctokit>>({ max: 1000 });
@@ -28,6 +30,7 @@ export class GithubApp {
 
   constructor(options: GithubAppOptions) {
     this.appId = options.github.appId;
+    this.apiUrl = options.github.apiUrl;
     const Octokit = createOctokitClass({
       apiUrl: options.github.apiUrl,
       logger: options.logger,

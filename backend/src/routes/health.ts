@@ -6,6 +6,11 @@ import type { Store } from '../store/index.js';
 
 type Check = () => Promise<void>;
 
+/** What server.ts changes while the process runs: `draining` from SIGTERM until the server closes. */
+export interface Lifecycle {
+  draining: boolean;
+}
+
 async function run(check: Check): Promise<{ ok: boolean; message?: string }> {
   try {
     await check();
@@ -25,11 +30,13 @@ export function healthRouter({
   github,
   metrics,
   readyCacheMs = 10_000,
+  lifecycle = { draining: false },
 }: {
   store: Store;
   github: GithubApp;
   metrics: Metrics;
   readyCacheMs?: number;
+  lifecycle?: Lifecycle;
 }): Router {
   const router = Router();
   let lastReady: { at: number; body: HealthDto } | undefined;
@@ -39,6 +46,13 @@ export function healthRouter({
   });
 
   router.get('/ready', async (_req, res) => {
+    if (lifecycle.draining) {
+      res.status(503).json({
+        status: 'unavailable',
+        checks: { shutdown: { ok: false, message: 'Shutting down: finishing requests, taking no new work' } },
+      } satisfies HealthDto);
+      return;
+    }
     if (!lastReady || Date.now() - lastReady.at > readyCacheMs) {
       const [database, githubApp] = await Promise.all([run(() => store.ping()), run(() => github.checkCredentials())]);
       const ok = database.ok && githubApp.ok;

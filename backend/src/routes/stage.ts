@@ -1,12 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Router, type Request, type RequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { StageDispatchDto } from '../contract.js';
 import { AuthenticationError } from '../errors.js';
 import { checkDispatch, type AccessPolicy } from '../stage/accessPolicy.js';
 import { inert } from '../spel.js';
+import { dispatchKey } from '../stage/dispatchKey.js';
 import { toStageRun } from '../stage/runStatus.js';
 import type { DispatchRequest, StageRuns } from '../stage/stageRuns.js';
+import { findUnresolved, unresolvedError } from '../stage/unresolvedExpressions.js';
 import { gitRef, numericId, owner, parse, repo, repoParams, workflow } from './validation.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -44,8 +46,6 @@ const stageKey = {
   /** Differs when a user restarts the stage (same stage id), so a restart dispatches anew. */
   stageStartTime: z.union([z.number().int(), z.string().max(40)]).optional(),
 };
-const keyOf = (body: { executionId: string; stageId: string; stageStartTime?: number | string }) =>
-  [body.executionId, body.stageId, body.stageStartTime ?? ''].join('/');
 
 const identity = {
   ...stageKey,
@@ -84,6 +84,19 @@ function withoutEmpty(body: unknown): unknown {
   return Object.fromEntries(entries);
 }
 
+/** A body that is not JSON because Orca sent its template unevaluated gets a 400 that says why (unresolvedExpressions.ts). */
+const explainUnevaluated: ErrorRequestHandler = (err, _req, _res, next) => {
+  const failure = err as { type?: unknown; body?: unknown };
+  if (failure.type === 'entity.parse.failed' && typeof failure.body === 'string') {
+    const unresolved = findUnresolved(failure.body);
+    if (unresolved.length) {
+      next(unresolvedError(unresolved));
+      return;
+    }
+  }
+  next(err);
+};
+
 const runParams = repoParams.extend({ runId: numericId });
 const cancelBody = z.object(stageKey);
 
@@ -109,8 +122,11 @@ export function stageRouter({
     res.json = (body: unknown) => json(inert(body));
     next();
   });
+  router.use(express.json({ limit: '1mb' }), explainUnevaluated);
 
   router.post('/dispatch', async (req, res) => {
+    const unresolved = findUnresolved(req.body);
+    if (unresolved.length) throw unresolvedError(unresolved);
     const body = parse(
       dispatchBody,
       { dispatchType: 'workflow_dispatch', ...(withoutEmpty(req.body) as object) },
@@ -118,7 +134,7 @@ export function stageRouter({
     );
     const { owner, repo } = body.repository;
     checkDispatch(accessPolicy, { application: body.application, owner, repo });
-    const key = keyOf(body);
+    const key = dispatchKey(body);
     const request: DispatchRequest =
       body.dispatchType === 'workflow_dispatch'
         ? {
@@ -155,7 +171,7 @@ export function stageRouter({
   // Orca's cancelEndpoint: it names the stage, not the run, so it works even when the dispatch failed.
   router.post('/cancel', async (req, res) => {
     const body = parse(cancelBody, withoutEmpty(req.body), 'body');
-    res.status(202).json(await stageRuns.cancelByKey(keyOf(body)));
+    res.status(202).json(await stageRuns.cancelByKey(dispatchKey(body)));
   });
 
   router.post('/runs/:owner/:repo/:runId/cancel', async (req, res) => {

@@ -23,10 +23,12 @@ export interface Execution {
   name: string;
   pipelineConfigId?: string;
   status: string;
+  /** True once a user (or a failed stage with cancellation) cancelled the execution. */
+  canceled?: boolean;
   startTime?: number;
   endTime?: number;
   trigger?: Record<string, unknown>;
-  stages?: { name?: string; type?: string; status?: string; outputs?: Record<string, unknown> }[];
+  stages?: { id?: string; name?: string; type?: string; status?: string; outputs?: Record<string, unknown> }[];
 }
 
 export interface GateOptions {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RequestError } from '@octokit/request-error';
 import type { Logger } from 'pino';
 import type { RunDto, StageRunStatusDto } from '../contract.js';
 import { HttpError, InputError, RateLimitedError, UnprocessableError } from '../errors.js';
@@ -10,6 +11,7 @@ import {
   claimedRunIds,
   deleteDispatch,
   findDispatch,
+  markDispatchPolled,
   recordDispatch,
   setDispatchRun,
   type Dispatch,
@@ -55,12 +57,23 @@ export class RunNotFoundError extends RateLimitedError {
   }
 }
 
+/**
+ * GitHub Enterprise Server releases before 3.21 validate the dispatch body strictly and refuse the key
+ * (`422 Invalid request.\n\n"return_run_details" is not a permitted key.`): the dispatch started nothing.
+ */
+const refusesRunDetails = (error: unknown) =>
+  error instanceof RequestError &&
+  error.status === 422 &&
+  /"return_run_details" is not a permitted key/.test(error.message);
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Dispatches workflows for the GitHub Workflow stage, finds the run each dispatch started, reports and cancels it. */
 export class StageRuns {
   private readonly lookupTimeoutMs: number;
   private readonly lookupIntervalMs: number;
+  /** GitHub API URLs known to refuse `return_run_details` (GHES before 3.21): asked once per process, then left out. */
+  private readonly withoutRunDetails = new Set<string>();
 
   constructor(private readonly options: StageRunsOptions) {
     // Orca waits up to 120 s for the create call (ok-http-client.readTimeoutMs); answer well before.
@@ -102,6 +115,8 @@ export class StageRuns {
     { waitForCompletion = true } = {},
   ): Promise<StageRunStatusDto> {
     const ref = { owner, repo, runId };
+    // From the first poll on, Orca's own cancel reaches the run; until then dispatchWatch.ts checks Gate.
+    await markDispatchPolled(this.options.store.db, ref);
     const [run, cachedJobs] = await Promise.all([this.options.reads.getRun(ref), this.options.reads.listJobs(ref)]);
     // GitHub completes a run's jobs with it, so unfinished jobs of a completed run were read before it ended (the read
     // cache keeps a viewer's read for a few seconds). The outcome Orca keeps for good must name the jobs that failed:
@@ -144,6 +159,23 @@ export class StageRuns {
     return this.cancel({ owner: dispatch.owner, repo: dispatch.repo, runId: dispatch.runId });
   }
 
+  /**
+   * Cancels the run of a dispatch whose stage was cancelled before Orca polled it. `pending` when its run cannot be
+   * told yet (GitHub has not listed it): ask again later.
+   */
+  async cancelDispatched(dispatch: Dispatch): Promise<{ cancelled: boolean; pending: boolean; message: string }> {
+    let runId = dispatch.runId;
+    if (!runId) {
+      try {
+        runId = await this.findRun(dispatch, 0);
+      } catch (error) {
+        if (error instanceof RunNotFoundError) return { cancelled: false, pending: true, message: error.message };
+        throw error;
+      }
+    }
+    return { ...(await this.cancel({ owner: dispatch.owner, repo: dispatch.repo, runId })), pending: false };
+  }
+
   /** Sends the dispatch; answers the run id when GitHub says it. A refused dispatch is forgotten so a fixed retry can send it. */
   private async send(request: DispatchRequest, correlationId: string): Promise<number | undefined> {
     try {
@@ -173,15 +205,31 @@ export class StageRuns {
     if (declared.inputs.some((input) => input.name === CORRELATION_FIELD)) inputs[CORRELATION_FIELD] = correlationId;
 
     const client = await this.options.github.forRepo(owner, repo);
-    try {
-      const response = await client.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+    const { apiUrl } = this.options.github;
+    const post = (runDetails: boolean) =>
+      client.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
         owner,
         repo,
         workflow_id: workflow,
         ref: declared.ref,
         inputs,
-        return_run_details: true,
+        ...(runDetails ? { return_run_details: true } : {}),
       });
+    try {
+      let response;
+      try {
+        response = await post(!this.withoutRunDetails.has(apiUrl));
+      } catch (error) {
+        if (!refusesRunDetails(error)) throw error;
+        // A refused request started nothing, so sending it again without the key dispatches once; the run is then
+        // found by its correlation id, as on any GitHub that answers 204.
+        this.withoutRunDetails.add(apiUrl);
+        this.options.logger.info(
+          { apiUrl },
+          'GitHub refuses return_run_details (GHES before 3.21); dispatching without it',
+        );
+        response = await post(false);
+      }
       this.options.logger.info({ owner, repo, workflow, ref: declared.ref, key: request.key }, 'workflow dispatched');
       return response.status === 200 ? Number(response.data.workflow_run_id) : undefined;
     } catch (error) {
@@ -225,9 +273,9 @@ export class StageRuns {
    * The run a dispatch started, when GitHub did not say: the run whose name carries the correlation id,
    * else the only run started by the App since the dispatch that no other dispatch took.
    */
-  private async findRun(dispatch: Dispatch): Promise<number> {
+  private async findRun(dispatch: Dispatch, timeoutMs = this.lookupTimeoutMs): Promise<number> {
     const request = JSON.parse(dispatch.request) as DispatchRequest;
-    const deadline = Date.now() + this.lookupTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
     const bot = await this.options.github.botLogin();
     for (;;) {
       // A concurrent call with the same key may have found it first.
@@ -252,7 +300,7 @@ export class StageRuns {
       if (found && taken) return Number(found.id);
       if (Date.now() + this.lookupIntervalMs > deadline) {
         throw new RunNotFoundError(
-          `The workflow was dispatched but its run was not found within ${Math.round(this.lookupTimeoutMs / 1000)} s` +
+          `The workflow was dispatched but its run was not found within ${Math.round(timeoutMs / 1000)} s` +
             (ours.length > 1 ? ` (${ours.length} runs started by the App at the same time could be it)` : '') +
             // No `${{ }}` here: Orca keeps this answer in the stage context and evaluates `${` there (docs/security.md).
             `. Give the workflow a run-name that shows ${request.dispatchType === 'workflow_dispatch' ? `inputs.${CORRELATION_FIELD}` : `github.event.client_payload.${CORRELATION_FIELD}`} (in GitHub's expression syntax)` +

@@ -48,6 +48,8 @@ export async function recordDispatch(
       correlation_id: dispatch.correlationId,
       request: dispatch.request,
       run_id: null,
+      polled_at: null,
+      watch_ended_at: null,
       created_at: now.getTime(),
       updated_at: now.getTime(),
     })
@@ -90,4 +92,47 @@ export async function claimedRunIds(
     .where('run_id', 'in', runIds)
     .execute();
   return new Set(rows.map((row) => Number(row.run_id)));
+}
+
+/** Notes that Orca polls this run (the first poll only writes). */
+export async function markDispatchPolled(
+  db: Kysely<Database>,
+  { owner, repo, runId }: { owner: string; repo: string; runId: number },
+  now = new Date(),
+): Promise<void> {
+  await db
+    .updateTable('dispatches')
+    .set({ polled_at: now.getTime() })
+    .where('owner', '=', owner)
+    .where('repo', '=', repo)
+    .where('run_id', '=', runId)
+    .where('polled_at', 'is', null)
+    .execute();
+}
+
+/** Dispatches since `since` whose run Orca has not polled and whose watch has not ended, oldest first. */
+export async function unpolledDispatches(db: Kysely<Database>, since: Date, limit = 500): Promise<Dispatch[]> {
+  const rows = await db
+    .selectFrom('dispatches')
+    .selectAll()
+    .where('polled_at', 'is', null)
+    .where('watch_ended_at', 'is', null)
+    .where('created_at', '>=', since.getTime())
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    key: row.key,
+    owner: row.owner,
+    repo: row.repo,
+    correlationId: row.correlation_id,
+    request: row.request,
+    runId: row.run_id,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  }));
+}
+
+export async function endDispatchWatch(db: Kysely<Database>, key: string, now = new Date()): Promise<void> {
+  await db.updateTable('dispatches').set({ watch_ended_at: now.getTime() }).where('key', '=', key).execute();
 }

@@ -11,9 +11,12 @@ export {
 export {
   claimedRunIds,
   deleteDispatch,
+  endDispatchWatch,
   findDispatch,
+  markDispatchPolled,
   recordDispatch,
   setDispatchRun,
+  unpolledDispatches,
   type Dispatch,
   type NewDispatch,
 } from './dispatches.js';

@@ -136,6 +136,14 @@ const migrations: Record<string, Migration> = {
   },
 };
 
+/** When Orca first polled a dispatch's run, and when the backend stopped watching its execution (dispatchWatch.ts). */
+const dispatchesWatch: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('dispatches').addColumn('polled_at', 'bigint').execute();
+    await db.schema.alterTable('dispatches').addColumn('watch_ended_at', 'bigint').execute();
+  },
+};
+
 /**
  * PostgreSQL keeps new bodies as text again and compresses them itself (deliveries.ts says why), with lz4 where the
  * server has it (14 or later, built with lz4, as Debian's and the PGDG packages are); older servers keep their
@@ -161,5 +169,11 @@ const payloadLz4: Record<'sqlite' | 'postgres', Migration> = {
 };
 
 export function migrationProvider(kind: 'sqlite' | 'postgres'): MigrationProvider {
-  return { getMigrations: async () => ({ ...migrations, '006_deliveries_payload_lz4': payloadLz4[kind] }) };
+  return {
+    getMigrations: async () => ({
+      ...migrations,
+      '006_deliveries_payload_lz4': payloadLz4[kind],
+      '007_dispatches_watch': dispatchesWatch,
+    }),
+  };
 }

@@ -46,6 +46,10 @@ export interface DispatchesTable {
   run_id: number | null;
   created_at: number;
   updated_at: number;
+  /** When Orca first polled the run: from then on Orca's own cancel reaches the run. */
+  polled_at: number | null;
+  /** When the backend stopped checking the execution in Gate: the stage moved on, or its run was cancelled. */
+  watch_ended_at: number | null;
 }
 
 export type PipelineStartStatus = 'pending' | 'started' | 'failed';

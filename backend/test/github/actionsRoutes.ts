@@ -69,6 +69,9 @@ function dispatch(ctx: RouteContext): SimResponse {
   const { repo, workflow } = workflowOf(ctx);
   const body = (ctx.body ?? {}) as { ref?: unknown; inputs?: Record<string, unknown>; return_run_details?: boolean };
   const docs = ctx.operation.docsUrl;
+  if ('return_run_details' in body && !ctx.world.runDetails) {
+    throw new Answer(error(422, 'Invalid request.\n\n"return_run_details" is not a permitted key.', docs));
+  }
   if (typeof body.ref !== 'string') throw new Answer(error(422, 'Invalid request.\n\n"ref" wasn\'t supplied.', docs));
   // Branches and tags only; a commit sha is refused too (GitHub answers "No ref found for: <sha>").
   const branch = body.ref.replace(/^refs\/heads\//, '');
@@ -96,7 +99,7 @@ function dispatch(ctx: RouteContext): SimResponse {
     inputs,
     runId: Number(run.id),
   });
-  if (body.return_run_details !== true || !ctx.world.runDetails) return { status: 204 };
+  if (body.return_run_details !== true) return { status: 204 };
   return { status: 200, json: { workflow_run_id: run.id, run_url: run.url, html_url: run.html_url } };
 }
 

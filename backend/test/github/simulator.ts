@@ -152,7 +152,10 @@ export class GithubSimulator {
     return this.world.bot;
   }
 
-  /** Answers dispatches with 204 even when run details are asked for, as GitHub Enterprise Server without them does. */
+  /**
+   * GitHub Enterprise Server before 3.21: a dispatch that names `return_run_details` gets
+   * `422 Invalid request.\n\n"return_run_details" is not a permitted key.` and starts nothing; without it, 204.
+   */
   withoutRunDetails(): void {
     this.world.runDetails = false;
   }

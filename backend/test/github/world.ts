@@ -87,8 +87,8 @@ export class World {
   readonly dispatches: Dispatch[] = [];
   readonly deployments = new Map<number, { repo: string; deployment: Deployment; statuses: DeploymentStatus[] }>();
   /**
-   * Whether `return_run_details` is honoured. A GitHub Enterprise Server release that predates it
-   * without it answers 204 whatever the request asks, which the stage must also handle.
+   * Whether `return_run_details` is known. GitHub Enterprise Server releases before 3.21 validate the body
+   * against their own description, which lacks the key (@octokit/openapi `ghes-3.19.json`), and refuse it with 422.
    */
   runDetails = true;
   // Like GitHub's, ids are never reused, not even by a fresh world: stores that outlive a test keep theirs.

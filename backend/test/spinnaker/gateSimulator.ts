@@ -91,6 +91,57 @@ export class GateSimulator {
     this.fault = undefined;
   }
 
+  /** An execution running one stage of `type`, as Orca holds it while the stage's first task runs. */
+  addRunningExecution({ application, stageType }: { application: string; stageType: string }): {
+    executionId: string;
+    stageId: string;
+    stageStartTime: number;
+  } {
+    const now = Date.now();
+    const stageId = ulid();
+    const execution: GateExecution = {
+      type: 'PIPELINE',
+      id: ulid(),
+      application,
+      name: 'Deploy',
+      pipelineConfigId: `pipeline-${application}`,
+      status: 'RUNNING',
+      buildTime: now,
+      startTime: now,
+      canceled: false,
+      origin: 'api',
+      authentication: { user: 'anonymous', allowedAccounts: [] },
+      trigger: { type: 'manual', user: 'anonymous' },
+      stages: [
+        {
+          id: stageId,
+          refId: '1',
+          type: stageType,
+          name: 'Deploy with GitHub',
+          status: 'RUNNING',
+          startTime: now,
+          context: {},
+        },
+      ],
+    };
+    this.executions.set(execution.id, execution);
+    return { executionId: execution.id, stageId, stageStartTime: now };
+  }
+
+  /** A user cancels the execution: Orca marks it and its running stages CANCELED (CancelExecutionHandler). */
+  cancelExecution(id: string): void {
+    const execution = this.executions.get(id);
+    if (!execution) throw new Error(`No execution ${id}`);
+    execution.status = 'CANCELED';
+    execution.canceled = true;
+    execution.endTime = Date.now();
+    for (const stage of execution.stages) if (stage.status === 'RUNNING') stage.status = 'CANCELED';
+  }
+
+  setStageStatus(id: string, status: string): void {
+    for (const stage of this.executions.get(id)?.stages ?? []) stage.status = status;
+  }
+
   reset(): void {
     this.pipelines = [];
     this.starts.length = 0;

@@ -98,20 +98,33 @@ function valueOf(path: string, root: SpelRoot): unknown {
   throw new Error(`The Orca emulator does not evaluate \${${path}}; extend it only with what Orca's SpEL does`);
 }
 
+/** What kork's evaluator throws for an expression that fails (a SpelEvaluationException in Orca). */
+class ExpressionFailure extends Error {}
+
 function evaluate(expression: string, root: SpelRoot): unknown {
   const json = /^#toJson\((.+)\)$/.exec(expression);
-  if (json) return JSON.stringify(valueOf(json[1] ?? '', root) ?? null);
+  if (json) {
+    const text = JSON.stringify(valueOf(json[1] ?? '', root) ?? null);
+    // kork's #toJson refuses a result that still holds an expression (ExpressionsSupport).
+    if (text.includes('${')) throw new ExpressionFailure(`#toJson: ${text} still holds an expression`);
+    return text;
+  }
   return valueOf(expression, root);
 }
 
-/** Orca's expression evaluation of one context value. */
+/** Orca's expression evaluation of one context value: when any part fails, the whole template as it was (ExpressionTransform). */
 function evaluateString(text: string, root: SpelRoot): unknown {
-  const whole = /^\$\{([^{}]+)\}$/.exec(text);
-  if (whole) return evaluate(whole[1] ?? '', root);
-  return text.replace(/\$\{([^{}]+)\}/g, (_match, expression: string) => {
-    const value = evaluate(expression, root);
-    return typeof value === 'string' ? value : JSON.stringify(value);
-  });
+  try {
+    const whole = /^\$\{([^{}]+)\}$/.exec(text);
+    if (whole) return evaluate(whole[1] ?? '', root);
+    return text.replace(/\$\{([^{}]+)\}/g, (_match, expression: string) => {
+      const value = evaluate(expression, root);
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    });
+  } catch (error) {
+    if (error instanceof ExpressionFailure) return text;
+    throw error;
+  }
 }
 
 const jsonPath = (body: unknown, path: string): unknown => {

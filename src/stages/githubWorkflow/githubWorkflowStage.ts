@@ -18,6 +18,11 @@ export const githubWorkflowStage: IStageTypeConfig = {
   // Deck's own registration of a preconfigured webhook does (webhookStage.ts).
   alias: 'preconfiguredWebhook',
   addAliasToConfig: true,
+  // As Deck's registration of a preconfigured webhook (webhookStage.ts), which claimStageType replaces: the stage
+  // summary offers Restart only with `restartable`, and the editor shows the timeout override only with
+  // `supportsCustomTimeout`. A restart has a new stage start time, so the backend dispatches anew (docs/stage.md).
+  restartable: true,
+  supportsCustomTimeout: true,
   defaults: STAGE_DEFAULTS,
   component: GithubWorkflowStageConfig,
   executionDetailsSections: [GithubWorkflowExecutionDetails, GithubRunLogsSection, ExecutionDetailsTasks],
