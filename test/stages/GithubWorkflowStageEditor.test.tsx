@@ -31,8 +31,10 @@ describe('<GithubWorkflowStageEditor />', () => {
     const { saved } = renderStageEditor();
 
     await choose(user, 'Repository', 'octo-org/app');
+    // A placeholder that reads as an instruction, not as a value already chosen.
+    expect(await screen.findByText('Choose a workflow, or type its file name')).toHaveClass('Select-placeholder');
     await choose(user, 'Workflow', 'Deploy (deploy.yml)');
-    expect(await screen.findByText('main (default branch)')).toBeInTheDocument();
+    expect(await screen.findByText('Default branch (main)')).toBeInTheDocument();
     await choose(user, 'Ref', 'release/1.x');
 
     await screen.findByText('Inputs of .github/workflows/deploy.yml at release/1.x');
