@@ -14,25 +14,23 @@ const formItem = (scope: Locator, label: string) =>
 
 const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
-/**
- * Picks an option of a react-select (Deck's ReactSelectInput) inside `field`. The form re-renders while the backend
- * answers (and may close a menu that just opened), so the menu is opened again until the option shows.
- */
+/** Picks an option of a select inside `field` with one click to open it and one on the option, as a user does. */
 async function choose(field: Locator, option: string): Promise<void> {
-  const item = field
+  await field.locator('.Select-control').click();
+  await field
     .page()
     .locator('.Select-option')
-    .filter({ hasText: exactly(option) });
-  for (let attempt = 1; ; attempt++) {
-    await field.locator('.Select-control').click();
-    try {
-      await item.click({ timeout: 3_000 });
-      return;
-    } catch (error) {
-      if (attempt === 5) throw error;
-    }
-  }
+    .filter({ hasText: exactly(option) })
+    .click();
 }
+
+/** The label of the form field holding the focused element, or the focused element's tag when it is in none. */
+const focusedField = (page: Page) =>
+  page.evaluate(() => {
+    const active = document.activeElement;
+    const label = active?.closest('.sp-formItem')?.querySelector('.sp-formLabel')?.textContent;
+    return label?.replace(/\*/g, '').trim() ?? active?.tagName ?? '';
+  });
 
 describe('the sandbox in Chromium', () => {
   let browser: Browser | undefined;
@@ -42,7 +40,14 @@ describe('the sandbox in Chromium', () => {
   beforeAll(async () => {
     if (!hasChromium) return;
     mkdirSync(IMAGES, { recursive: true });
-    sandbox = await startSandboxProcess({ SANDBOX_LINE_MS: '1000' });
+    // Shorter than Orca's 10 s between retries and the backend's 30 s look for a run, so that a repository_dispatch
+    // run that GitHub starts 4 s after the event shows a 503 and Orca's retries within seconds.
+    sandbox = await startSandboxProcess({
+      SANDBOX_LINE_MS: '1000',
+      SANDBOX_ORCA_RETRY_MS: '1000',
+      SANDBOX_RUN_LOOKUP_MS: '1000',
+      SANDBOX_DISPATCH_DELAY_MS: '4000',
+    });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${sandbox.url}/`);
@@ -58,8 +63,25 @@ describe('the sandbox in Chromium', () => {
     await choose(formItem(stage, 'Repository'), 'octo-org/hello-world');
     await choose(formItem(stage, 'Workflow'), 'Deploy (deploy.yml)');
     await choose(formItem(stage, 'Ref'), 'main');
-    await choose(formItem(stage, 'region'), 'eu-west-1');
-    await formItem(stage, 'version').locator('input').fill('1.4.2');
+    const version = formItem(stage, 'version').locator('input');
+    await version.click();
+    await version.fill('1.4.2');
+    // The region list opens on the first click after another field lost focus (it used to be rebuilt then).
+    await formItem(stage, 'region').locator('.Select-control').click();
+    await page.locator('.Select-option', { hasText: exactly('ap-southeast-2') }).click();
+
+    // Keyboard only: Tab out of version reaches the region list (not <body>), typing filters it, Enter picks.
+    await version.click();
+    await page.keyboard.press('Tab');
+    const passed: string[] = [];
+    while ((await focusedField(page)) !== 'region') {
+      passed.push(await focusedField(page));
+      expect(passed).not.toContain('BODY');
+      expect(passed.length, `focus went through ${passed.join(', ')}`).toBeLessThan(3);
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.type('eu-w');
+    await page.keyboard.press('Enter');
 
     const saved = stage.getByTestId('stage-json');
     await expect
@@ -121,6 +143,57 @@ describe('the sandbox in Chromium', () => {
     await execution.getByText(/^\d+ of \d+$/).waitFor();
     expect(await execution.locator('mark.ghlv-current').textContent()).toMatch(/rollout/i);
     await execution.screenshot({ path: join(IMAGES, 'logs.png') });
+  });
+
+  it('moves through the log with the keyboard after a click on a line number, and is one Tab stop', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const execution = page.locator('#execution');
+    const log = execution.getByRole('region', { name: /^Log of / });
+    const selected = () => log.locator('.ghlv-selected').getAttribute('data-line');
+
+    // Line numbers as shown (folded groups hide some), then a click on the third and ↓ to the next one shown.
+    const shown = await log
+      .locator('[data-line]')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-line')));
+    await log.locator(`[data-line="${shown[2]}"] .ghlv-ln`).click();
+    expect(await selected()).toBe(shown[2]);
+    await page.keyboard.press('ArrowDown');
+    expect(await selected()).toBe(shown[3]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => log.locator('.ghlv-selected').count()).toBe(0);
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search log');
+
+    // From the toolbar's last button, one Tab enters the log and the next one leaves it.
+    await execution.getByRole('button', { name: 'Download' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await log.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await log.evaluate((element) => element.contains(document.activeElement))).toBe(false);
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('ArrowDown');
+    expect(await log.locator('.ghlv-selected').count()).toBe(1);
+  });
+
+  it('sends a repository_dispatch event; Orca retries the 503 until GitHub has started the run', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const stage = page.locator('#stage');
+    await stage.getByText('Send an event (repository_dispatch)').click();
+    await formItem(stage, 'Event type').locator('input').fill('release');
+    await formItem(stage, 'Client payload').locator('textarea').fill('{ "version": "2.0.0" }');
+    await page.getByRole('button', { name: 'Run this stage' }).click();
+
+    const execution = page.locator('#execution');
+    await execution
+      .getByText('Still waiting for the workflow run; Orca asks the backend again')
+      .waitFor({ timeout: 20_000 });
+    expect(await execution.getByTestId('stage-status').textContent()).toBe('RUNNING');
+    await execution
+      .getByText(/^Release #\d+ in octo-org\/hello-world/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await expect.poll(() => execution.getByTestId('stage-status').textContent(), { timeout: 60_000 }).toBe('SUCCEEDED');
+    expect(await execution.getByRole('alert').count()).toBe(0);
   });
 
   it('starts a pipeline in Gate when a signed workflow_run webhook arrives', async (context) => {
