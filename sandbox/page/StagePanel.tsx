@@ -39,7 +39,8 @@ export function StagePanel({ application, onRun }: { application: string; onRun:
   return (
     <div className="row">
       <div className="col-md-7">
-        <div className="well">
+        {/* White, as Deck's stage config pane is: on a grey .well, Deck's transparent text inputs look disabled. */}
+        <div className="sandbox-stage-editor" style={{ background: '#fff', border: '1px solid #ddd', padding: 16 }}>
           <StageConfig
             application={app}
             pipeline={pipeline}

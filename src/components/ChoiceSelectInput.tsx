@@ -7,6 +7,8 @@ import {
 } from '@spinnaker/core';
 import React from 'react';
 
+import { SelectValue } from './SelectValue';
+
 import type { SelectOption } from './CreatableSelectInput';
 
 export interface ChoiceSelectInputProps extends IFormInputProps {
@@ -43,6 +45,7 @@ export function ChoiceSelectInput(props: ChoiceSelectInputProps) {
       clearable={false}
       placeholder={placeholder ?? 'Choose…'}
       aria-label={ariaLabel}
+      valueComponent={SelectValue}
       style={invalid ? reactSelectValidationErrorStyle : undefined}
       onChange={(selection: SelectOption | null) =>
         onChange?.(createFakeReactSyntheticEvent({ name, value: selection?.value }))

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 
@@ -13,6 +14,25 @@ const formItem = (scope: Locator, label: string) =>
   scope.locator('.sp-formItem').filter({ has: scope.page().locator('.sp-formLabel', { hasText: label }) });
 
 const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations inside `selector`, as "rule: target" lines. */
+async function seriousViolations(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async (include) => {
+    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+    const result = await axe.run({ include: [include] }, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => String(n.target)),
+    }));
+  }, selector);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.targets.slice(0, 3).join(' | ')}`);
+}
 
 /** Picks an option of a select inside `field` with one click to open it and one on the option, as a user does. */
 async function choose(field: Locator, option: string): Promise<void> {
@@ -194,6 +214,18 @@ describe('the sandbox in Chromium', () => {
       .waitFor({ timeout: 30_000 });
     await expect.poll(() => execution.getByTestId('stage-status').textContent(), { timeout: 60_000 }).toBe('SUCCEEDED');
     expect(await execution.getByRole('alert').count()).toBe(0);
+  });
+
+  it('has no serious or critical accessibility violations in the stage editor, execution details and log', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const execution = page.locator('#execution');
+    expect(await seriousViolations(page, '#stage .sandbox-stage-editor')).toEqual([]);
+    await execution.getByRole('link', { name: 'Workflow Run' }).click();
+    await execution.locator('.github-workflow-run').waitFor();
+    expect(await seriousViolations(page, '#execution .stage-details')).toEqual([]);
+    await execution.getByRole('link', { name: 'Logs' }).click();
+    await execution.getByRole('region', { name: /^Log of / }).waitFor();
+    expect(await seriousViolations(page, '#execution .stage-details')).toEqual([]);
   });
 
   it('starts a pipeline in Gate when a signed workflow_run webhook arrives', async (context) => {
