@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type AxeCore from 'axe-core';
 import type { Browser, Locator, Page } from 'playwright-core';
 
 import { hasChromium, launchChromium, root } from '../browser/chromium';
@@ -21,7 +22,7 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 async function seriousViolations(page: Page, selector: string): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async (include) => {
-    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+    const axe = (window as unknown as { axe: typeof AxeCore }).axe;
     const result = await axe.run({ include: [include] }, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({
       id: v.id,
