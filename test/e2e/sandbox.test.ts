@@ -10,6 +10,11 @@ import { startSandboxProcess, type RunningSandbox } from './sandboxProcess';
 const SKIP_REASON = '/usr/bin/chromium is missing: install it with `apt-get install -y chromium` (.ci/run does)';
 const IMAGES = join(root, 'docs/images');
 
+/** docs/images are refreshed by `npm run docs:screenshots` only, not by every test run. */
+async function shoot(target: Locator, name: string): Promise<void> {
+  if (process.env.DOCS_SCREENSHOTS) await target.screenshot({ path: join(IMAGES, name) });
+}
+
 /** A Deck form field (label, input, messages) by its label. */
 const formItem = (scope: Locator, label: string) =>
   scope.locator('.sp-formItem').filter({ has: scope.page().locator('.sp-formLabel', { hasText: label }) });
@@ -60,7 +65,7 @@ describe('the sandbox in Chromium', () => {
 
   beforeAll(async () => {
     if (!hasChromium) return;
-    mkdirSync(IMAGES, { recursive: true });
+    if (process.env.DOCS_SCREENSHOTS) mkdirSync(IMAGES, { recursive: true });
     // Shorter than Orca's 10 s between retries and the backend's 30 s look for a run, so that a repository_dispatch
     // run that GitHub starts 4 s after the event shows a 503 and Orca's retries within seconds.
     sandbox = await startSandboxProcess({
@@ -115,7 +120,7 @@ describe('the sandbox in Chromium', () => {
         ref: 'main',
         inputs: { region: 'eu-west-1', version: '1.4.2' },
       });
-    await stage.screenshot({ path: join(IMAGES, 'stage-editor.png') });
+    await shoot(stage, 'stage-editor.png');
   });
 
   it('runs the stage and shows its status go from running to succeeded', async (context) => {
@@ -129,7 +134,7 @@ describe('the sandbox in Chromium', () => {
       .getByText(/in progress/)
       .first()
       .waitFor({ timeout: 20_000 });
-    await execution.screenshot({ path: join(IMAGES, 'execution-running.png') });
+    await shoot(execution, 'execution-running.png');
     await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe('SUCCEEDED');
     // The run and both its jobs read as GitHub ended them. (The poll's "2 of 2 jobs done" shows only until the
     // backend's reading of the run says completed, so it is no end state to wait for.)
@@ -163,7 +168,12 @@ describe('the sandbox in Chromium', () => {
     await search.press('Enter');
     await execution.getByText(/^\d+ of \d+$/).waitFor();
     expect(await execution.locator('mark.ghlv-current').textContent()).toMatch(/rollout/i);
-    await execution.screenshot({ path: join(IMAGES, 'logs.png') });
+    // Timestamps in the viewer's time zone, the full value on hover.
+    await execution.getByRole('button', { name: 'Timestamps' }).click();
+    const stamp = execution.locator('time.ghlv-ts').first();
+    expect(await stamp.getAttribute('title')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/);
+    expect(await stamp.textContent()).not.toContain('T');
+    await shoot(execution, 'logs.png');
   });
 
   it('moves through the log with the keyboard after a click on a line number, and is one Tab stop', async (context) => {
@@ -239,7 +249,7 @@ describe('the sandbox in Chromium', () => {
     await gate.getByTestId('webhook-answer').filter({ hasText: 'answered 202' }).waitFor();
     await expect.poll(() => started.count(), { timeout: 20_000 }).toBe(2);
     expect(await started.first().textContent()).toContain('githubWorkflowRun');
-    await gate.screenshot({ path: join(IMAGES, 'webhook-pipeline.png') });
+    await shoot(gate, 'webhook-pipeline.png');
   });
 
   it('writes GitHub deployment statuses that follow the pipeline a deployment started', async (context) => {
@@ -251,7 +261,7 @@ describe('the sandbox in Chromium', () => {
     await newest.getByText('in_progress').waitFor({ timeout: 30_000 });
     await newest.getByText('success').waitFor({ timeout: 30_000 });
     expect(await newest.textContent()).toContain('Spinnaker pipeline Deploy a GitHub deployment succeeded');
-    await panel.screenshot({ path: join(IMAGES, 'deployment-statuses.png') });
+    await shoot(panel, 'deployment-statuses.png');
   });
 
   it("shows both trigger editors in Deck's Triggers page", async (context) => {
@@ -265,6 +275,6 @@ describe('the sandbox in Chromium', () => {
     const height = await page.evaluate(() => document.body.scrollHeight);
     await page.setViewportSize({ width: 1280, height });
     await page.evaluate(() => window.scrollTo(0, 0));
-    await triggers.screenshot({ path: join(IMAGES, 'triggers.png') });
+    await shoot(triggers, 'triggers.png');
   });
 });
