@@ -78,7 +78,7 @@ describe('<GithubWorkflowStageEditor />', () => {
     const { saved } = renderStageEditor(deployStage);
     const replicas = within(await field('replicas')).getByRole('textbox');
     expect(within(await field('replicas')).getByText(/GitHub passes it as text/)).toHaveTextContent(
-      'the workflow reads a number from inputs.replicas and a string from github.event.inputs.replicas',
+      'the workflow reads it as a number in inputs.replicas and as a string in github.event.inputs.replicas',
     );
 
     await user.clear(replicas);

@@ -23,8 +23,8 @@ function renderInput(input: WorkflowInputDto, props: IFormInputProps) {
             aria-describedby={`github-input-note-${input.name}`}
           />
           <p className="help-block" id={`github-input-note-${input.name}`}>
-            GitHub passes it as text: the workflow reads a number from <code>inputs.{input.name}</code> and a string
-            from <code>github.event.inputs.{input.name}</code>.
+            GitHub passes it as text: the workflow reads it as a number in <code>inputs.{input.name}</code> and as a
+            string in <code>github.event.inputs.{input.name}</code>.
           </p>
         </>
       );
