@@ -30,6 +30,8 @@ export async function startBackend(options: {
   accessPolicy: AccessPolicy;
   dataDir: string;
   logLevel: string;
+  /** How long one dispatch call looks for the run it started before answering 503 (the backend's 30 s). */
+  runLookupMs?: number;
 }): Promise<SandboxBackend> {
   const stageSecret = randomBytes(24).toString('hex');
   const webhookSecret = randomBytes(24).toString('hex');
@@ -64,6 +66,7 @@ export async function startBackend(options: {
     accessPolicy: options.accessPolicy,
     webhooks: { secret: webhookSecret, onDelivery: () => worker.wake() },
     statuses,
+    stage: options.runLookupMs ? { lookupTimeoutMs: options.runLookupMs, lookupIntervalMs: 250 } : undefined,
   });
   worker.start();
   statuses.start();

@@ -62,7 +62,7 @@ export async function startGateEmulator(): Promise<GateEmulator> {
       canceled: false,
       origin: 'api',
       authentication: { user: 'anonymous', allowedAccounts: [] },
-      trigger: { ...afterCi.triggers[0], runId: 3001, user: 'anonymous', notifications: [] },
+      trigger: { ...afterCi.triggers[0], workflowRunId: 3001, user: 'anonymous', notifications: [] },
       stages: [],
     });
   }

@@ -5,6 +5,8 @@ import { LOG_HOST } from '../backend/test/github/logs.js';
 import { GithubSimulator } from '../backend/test/github/simulator.js';
 import { close, listen, sendFetchResponse, toFetchRequest } from './http.js';
 
+const REPOSITORY_DISPATCH = /^\/repos\/[^/]+\/[^/]+\/dispatches$/;
+
 /** Where the emulator serves what GitHub serves from its log host. */
 const LOG_PATH = '/_logs';
 
@@ -19,7 +21,9 @@ export interface GithubEmulator {
  * The tests' simulated GitHub (backend/test/github/) behind a real HTTP server on loopback. The log host's signed
  * URLs are rewritten to this server, so the backend follows GitHub's 302 to the emulator.
  */
-export async function startGithubEmulator(): Promise<GithubEmulator> {
+export async function startGithubEmulator(
+  options: { repositoryDispatchDelayMs?: number } = {},
+): Promise<GithubEmulator> {
   const server = createServer();
   const url = await listen(server, 0);
   const sim = new GithubSimulator({ apiUrl: url });
@@ -27,6 +31,17 @@ export async function startGithubEmulator(): Promise<GithubEmulator> {
     void (async () => {
       const received = await toFetchRequest(req, url);
       const { pathname, search } = new URL(received.url);
+      if (received.method === 'POST' && REPOSITORY_DISPATCH.test(pathname)) {
+        // GitHub answers 204 at once and starts the workflows listening to the event some seconds later. (The
+        // simulator's own checks of the event then run late too: the backend checks the payload before sending.)
+        setTimeout(() => {
+          void getResponse(sim.handlers, received).then(async (answer) => {
+            if (answer && answer.status !== 204) process.stderr.write(`repository_dispatch: ${await answer.text()}\n`);
+          });
+        }, options.repositoryDispatchDelayMs ?? 3_000);
+        await sendFetchResponse(res, new Response(null, { status: 204 }));
+        return;
+      }
       const request = pathname.startsWith(`${LOG_PATH}/`)
         ? new Request(`${LOG_HOST}${pathname.slice(LOG_PATH.length)}${search}`, received)
         : received;

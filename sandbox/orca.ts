@@ -10,7 +10,12 @@ export interface SandboxStage {
   startTime: number;
   endTime?: number;
   context: Record<string, unknown> & {
-    webhook?: { body?: unknown; error?: string; monitor?: { body?: unknown; progressMessage?: string } };
+    webhook?: {
+      body?: unknown;
+      statusCodeValue?: number;
+      error?: string;
+      monitor?: { body?: unknown; progressMessage?: string };
+    };
   };
   outputs: Record<string, unknown>;
   tasks: Array<{ id: string; name: string; status: string; startTime: number; endTime?: number }>;
@@ -28,7 +33,26 @@ export interface SandboxExecution {
 }
 
 const DONE = { SUCCEEDED: 'SUCCEEDED', TERMINAL: 'TERMINAL', CANCELED: 'CANCELED' } as const;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Orca's CreateWebhookTask is a RetryableTask: backoff 10 s, timeout 5 minutes. It retries 5xx and 429
+ * (`webhook.defaultRetryStatusCodes`) with the same body, ignores Retry-After, and fails at once on 504
+ * (`failFastStatusCodes`) and on any other 4xx (docs/research/orca-webhook-stage.md §3).
+ */
+export const ORCA_RETRY = { backoffMs: 10_000, timeoutMs: 300_000 };
+const retried = (status: number) => status === 429 || (status >= 500 && status !== 504);
+
+export interface SandboxOrcaOptions {
+  backendUrl: string;
+  stageSecret: string;
+  application: string;
+  pollMs?: number;
+  /** Orca's retry of the create call; the tests shorten it. */
+  retry?: { backoffMs: number; timeoutMs: number };
+  /** Injected time: the tests run five minutes of retries without waiting for them. */
+  clock?: { now(): number; sleep(ms: number): Promise<void> };
+}
 
 const readJson = async (response: Response): Promise<unknown> => {
   const text = await response.text();
@@ -44,14 +68,16 @@ const readJson = async (response: Response): Promise<unknown> => {
  * Runs GitHub Workflow stages the way Orca runs the preconfigured webhook of config/orca-local.yml: POST the stage to
  * `/stage/dispatch` with `X-Stage-Secret`, keep the answer in `webhook.body`, then GET its `statusUrl` every
  * `pollMs` and keep the latest answer in `webhook.monitor` until the status is SUCCEEDED, TERMINAL or CANCELED.
- * No retries, no SpEL.
+ * The create call is retried as Orca retries it (ORCA_RETRY). No SpEL.
  */
 export class SandboxOrca {
   readonly executions = new Map<string, SandboxExecution>();
 
-  constructor(
-    private readonly options: { backendUrl: string; stageSecret: string; application: string; pollMs?: number },
-  ) {}
+  private readonly clock: { now(): number; sleep(ms: number): Promise<void> };
+
+  constructor(private readonly options: SandboxOrcaOptions) {
+    this.clock = options.clock ?? { now: () => Date.now(), sleep: realSleep };
+  }
 
   /** Starts a one-stage pipeline execution with this stage (as the stage editor saved it). */
   run(stageConfig: Record<string, unknown>): SandboxExecution {
@@ -127,13 +153,27 @@ export class SandboxOrca {
       clientPayload: c.clientPayload,
       waitForCompletion: c.waitForCompletion,
     };
-    const response = await fetch(`${this.options.backendUrl}/stage/dispatch`, {
-      method: 'POST',
-      headers: this.headers(),
-      body: JSON.stringify(body),
-    });
-    const answer = await readJson(response);
-    stage.context.webhook = { body: answer };
+    const { backoffMs, timeoutMs } = this.options.retry ?? ORCA_RETRY;
+    const started = this.clock.now();
+    let response: Response;
+    let answer: unknown;
+    for (;;) {
+      response = await fetch(`${this.options.backendUrl}/stage/dispatch`, {
+        method: 'POST',
+        headers: this.headers(),
+        body: JSON.stringify(body),
+      });
+      answer = await readJson(response);
+      stage.context.webhook = { body: answer, statusCodeValue: response.status };
+      if (response.ok || !retried(response.status)) break;
+      if (this.clock.now() - started + backoffMs > timeoutMs) {
+        this.finish(execution, 'TERMINAL', {
+          error: `Error submitting webhook: ${response.status}, retried for ${Math.round(timeoutMs / 1000)} s`,
+        });
+        return;
+      }
+      await this.clock.sleep(backoffMs);
+    }
     stage.tasks[0]!.status = response.ok ? 'SUCCEEDED' : 'TERMINAL';
     if (!response.ok) {
       this.finish(execution, 'TERMINAL', { error: `Error submitting webhook: ${response.status}` });
@@ -150,7 +190,7 @@ export class SandboxOrca {
   private async poll(execution: SandboxExecution, statusUrl: string): Promise<void> {
     const stage = execution.stages[0]!;
     for (;;) {
-      await sleep(this.options.pollMs ?? 1_000);
+      await this.clock.sleep(this.options.pollMs ?? 1_000);
       const response = await fetch(statusUrl, { headers: this.headers() });
       const body = await readJson(response);
       const status = String((body as { status?: unknown }).status ?? '').toUpperCase();

@@ -12,7 +12,7 @@ import { APPLICATION, startGateEmulator } from './gateEmulator.js';
 import { startGithubEmulator } from './githubEmulator.js';
 import { close, listen } from './http.js';
 import { DEPLOY_OUTPUT, LiveRuns } from './liveRuns.js';
-import { SandboxOrca } from './orca.js';
+import { ORCA_RETRY, SandboxOrca } from './orca.js';
 import { sandboxRouter } from './routes.js';
 import { deliver, workflowRunPayload } from './webhooks.js';
 
@@ -31,6 +31,12 @@ export interface SandboxOptions {
   logLevel?: string;
   /** Pause between two lines of a live log. */
   lineMs?: number;
+  /** Orca's 10 s between retries of the create call (ORCA_RETRY); the e2e tests shorten it. */
+  orcaRetryMs?: number;
+  /** How long one dispatch call looks for its run before the backend answers 503 (30 s). */
+  runLookupMs?: number;
+  /** How long the emulated GitHub takes to start the runs of a repository_dispatch event (3 s). */
+  repositoryDispatchDelayMs?: number;
 }
 
 /** What the seeded in-progress run prints while the sandbox runs: about four minutes of a rollout. */
@@ -48,7 +54,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!existsSync(join(BUNDLE, 'index.js'))) throw new Error('build/dist/index.js is missing: run npm run build');
   const dataDir = mkdtempSync(join(tmpdir(), 'spinnaker-github-sandbox-'));
   const pageDir = join(dataDir, 'page');
-  const [github, gate] = await Promise.all([startGithubEmulator(), startGateEmulator(), buildPage(ROOT, pageDir)]);
+  const [github, gate] = await Promise.all([
+    startGithubEmulator({ repositoryDispatchDelayMs: options.repositoryDispatchDelayMs }),
+    startGateEmulator(),
+    buildPage(ROOT, pageDir),
+  ]);
 
   const server = createServer();
   const url = await listen(server, options.port ?? 8086);
@@ -59,8 +69,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accessPolicy: { applications: { [APPLICATION]: { repositories: ['octo-org/*', 'octocat/*'] } } },
     dataDir,
     logLevel: options.logLevel ?? 'warn',
+    runLookupMs: options.runLookupMs,
   });
-  const orca = new SandboxOrca({ backendUrl: url, stageSecret: backend.stageSecret, application: APPLICATION });
+  const orca = new SandboxOrca({
+    backendUrl: url,
+    stageSecret: backend.stageSecret,
+    application: APPLICATION,
+    retry: options.orcaRetryMs ? { ...ORCA_RETRY, backoffMs: options.orcaRetryMs } : undefined,
+  });
   const stopPipelines = finishPipelines(gate.sim, url, 8_000);
   const live = new LiveRuns(github.sim, {
     lineMs: options.lineMs,

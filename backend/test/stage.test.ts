@@ -282,7 +282,7 @@ describe('finding the run without run details from GitHub', () => {
 
     expect(res.headers['retry-after']).toBe('10');
     expect(res.body.error.message).toMatch(
-      /its run was not found within 3 s \(2 runs started by the App at the same time could be it\)\. Give the workflow a run-name that shows inputs\.spinnaker_correlation_id \(in GitHub's expression syntax\) and declare the spinnaker_correlation_id input/,
+      /^GitHub accepted the dispatch of deploy\.yml in octo-org\/hello-world, but no run of it could be told apart as this stage's within 3 s \(2 runs started by the App at the same time could be it\)\. Give the workflow a run-name that shows inputs\.spinnaker_correlation_id \(in GitHub's expression syntax\) and declare the spinnaker_correlation_id input; see docs\/stage\.md\.$/,
     );
   });
 });
@@ -385,6 +385,17 @@ describe('POST /stage/dispatch with repository_dispatch', () => {
       event_type: 'release',
       client_payload: { version: '2.0.0', spinnaker_correlation_id: res.body.correlationId },
     });
+  });
+
+  it('says to check the event type when GitHub accepts an event no workflow listens to', async () => {
+    const res = await backend()
+      .dispatch(stage({ dispatchType: 'repository_dispatch', eventType: 'relaese', clientPayload: {} }))
+      .expect(503);
+
+    expect(res.body.error.message).toMatch(
+      /^GitHub accepted the repository_dispatch event relaese in octo-org\/hello-world, but no run it started could be told apart as this stage's within 3 s\. Check that a workflow on the default branch lists relaese under on\.repository_dispatch\.types/,
+    );
+    expect(res.body.error.message).not.toMatch(/retries/);
   });
 
   it('refuses a client payload GitHub would refuse', async () => {

@@ -49,6 +49,12 @@ export function DeploymentsPanel() {
                   : deployment.statuses.map((status, i) => (
                       <div key={i}>
                         <strong>{status.state}</strong>: {status.description}
+                        {status.logUrl && (
+                          <>
+                            {' '}
+                            <a href={status.logUrl}>execution</a>
+                          </>
+                        )}
                       </div>
                     ))}
               </td>

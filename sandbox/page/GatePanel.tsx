@@ -45,8 +45,9 @@ export function GatePanel() {
               <tr key={execution.id}>
                 <td>{execution.name}</td>
                 <td>{String(execution.trigger.type)}</td>
-                <td>{String(execution.trigger.runId ?? execution.trigger.deploymentId ?? '')}</td>
-                <td>{new Date(execution.startTime).toLocaleTimeString()}</td>
+                {/* The backend's trigger names the run workflowRunId (backend/src/triggers/triggerFacts.ts). */}
+                <td>{String(execution.trigger.workflowRunId ?? execution.trigger.deploymentId ?? '')}</td>
+                <td>{new Date(execution.startTime).toLocaleString()}</td>
               </tr>
             ))}
           </tbody>

@@ -15,6 +15,19 @@ function newStage(): IStage {
   return config?.addAliasToConfig ? { ...NEW_STAGE, alias: config.alias } : NEW_STAGE;
 }
 
+/**
+ * The fields the stage cannot run without. Deck refuses to save a pipeline whose stage lacks them (the plugin's
+ * blocking validators), so Orca never sends such a stage; the sandbox says so instead of sending it.
+ */
+function missingFields(stage: IStage): string[] {
+  const eventMode = stage.dispatchType === 'repository_dispatch';
+  const required: Array<[string, string]> = [
+    ['repository', 'Repository'],
+    eventMode ? ['eventType', 'Event type'] : ['workflow', 'Workflow'],
+  ];
+  return required.filter(([field]) => !String(stage[field] ?? '').trim()).map(([, label]) => label);
+}
+
 /** The GitHub Workflow stage editor, as Deck's pipeline editor mounts it, and the stage JSON Deck would save. */
 export function StagePanel({ application, onRun }: { application: string; onRun: (stage: IStage) => void }) {
   const [initialStage] = React.useState(newStage);
@@ -35,11 +48,13 @@ export function StagePanel({ application, onRun }: { application: string; onRun:
     });
   }, []);
 
+  const missing = missingFields(stage);
   if (!StageConfig) return <div className="alert alert-danger">The githubWorkflow stage is not registered.</div>;
   return (
     <div className="row">
       <div className="col-md-7">
-        <div className="well">
+        {/* White, as Deck's stage config pane is: on a grey .well, Deck's transparent text inputs look disabled. */}
+        <div className="sandbox-stage-editor" style={{ background: '#fff', border: '1px solid #ddd', padding: 16 }}>
           <StageConfig
             application={app}
             pipeline={pipeline}
@@ -54,9 +69,14 @@ export function StagePanel({ application, onRun }: { application: string; onRun:
         <pre data-testid="stage-json" style={{ maxHeight: 360, overflow: 'auto' }}>
           {JSON.stringify(stage, null, 2)}
         </pre>
-        <button type="button" className="btn btn-primary" onClick={() => onRun(stage)}>
+        <button type="button" className="btn btn-primary" disabled={missing.length > 0} onClick={() => onRun(stage)}>
           Run this stage
         </button>
+        {missing.length > 0 && (
+          <p className="help-block">
+            Fill in {missing.join(' and ')} first: Deck does not save a stage without them, so Orca never runs one.
+          </p>
+        )}
         <p className="small" style={{ marginTop: 8 }}>
           The sandbox runs the stage as Orca does: POST /stage/dispatch with the stage secret, then it polls the status
           URL every second.

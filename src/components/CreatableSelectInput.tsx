@@ -7,6 +7,8 @@ import {
 } from '@spinnaker/core';
 import React from 'react';
 
+import { SelectValue } from './SelectValue';
+
 export interface SelectOption {
   label: string;
   value: string;
@@ -49,6 +51,7 @@ export function CreatableSelectInput(props: CreatableSelectInputProps) {
       placeholder={placeholder}
       clearable={clearable ?? false}
       aria-label={ariaLabel}
+      valueComponent={SelectValue}
       promptTextCreator={promptTextCreator}
       style={invalid ? reactSelectValidationErrorStyle : undefined}
       onChange={(selection: SelectOption | null) =>

@@ -37,7 +37,7 @@ export function RepositoryField({ help, lookupErrors = [], onChange }: Repositor
           ariaLabel="Repository"
           options={options}
           isLoading={repositories.isInitialLoading}
-          placeholder="owner/repo"
+          placeholder="Choose a repository, or type owner/repo"
         />
       )}
     />

@@ -34,7 +34,15 @@ export interface JobLogProps {
 /** One job's log: loaded when shown, polled while the job runs. */
 export function JobLog({ owner, repo, job, poll, height }: JobLogProps) {
   const live = job.status !== 'completed';
-  const { snapshot, error, isLoading } = useJobLog({ owner, repo, jobId: job.id, live, poll });
+  const started = job.status === 'in_progress' || job.status === 'completed';
+  const { snapshot, error, isLoading } = useJobLog({ owner, repo, jobId: job.id, live, poll, enabled: started });
+  if (!started) {
+    return (
+      <p className="ghrl-message" role="status">
+        {job.name} is {job.status.replace(/_/g, ' ')}; its log appears here once it starts.
+      </p>
+    );
+  }
   if (snapshot) {
     return (
       <LogViewer

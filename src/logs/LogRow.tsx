@@ -2,6 +2,7 @@ import React from 'react';
 
 import type { AnsiStyle, Span } from './ansi';
 import { parseAnsi } from './ansi';
+import { formatTimestamp } from './format';
 import { LABELS } from './lineText';
 import type { LogModel } from './parse';
 import { LineKind } from './parse';
@@ -86,6 +87,15 @@ function withMatches(spans: Span[], ranges: Array<[number, number]>, current: nu
   return nodes;
 }
 
+function Timestamp({ raw }: { raw: string }) {
+  if (!raw) return <span className="ghlv-ts" />;
+  return (
+    <time className="ghlv-ts" dateTime={raw} title={raw}>
+      {formatTimestamp(raw)}
+    </time>
+  );
+}
+
 function LogRowComponent(props: LogRowProps) {
   const { model, line, pattern, currentMatch, folded, onSelect, onToggleGroup } = props;
   const kind = model.kind(line);
@@ -105,10 +115,13 @@ function LogRowComponent(props: LogRowProps) {
       className={className}
       style={{ top: props.top, height: props.height }}
       data-line={line + 1}
+      aria-current={props.selected ? 'true' : undefined}
       onClick={isHeader ? toggle : undefined}
     >
+      {/* One Tab stop for the whole log: its lines are reached with the arrow keys (see LogViewer). */}
       <button
         type="button"
+        tabIndex={-1}
         className="ghlv-ln"
         style={{ minWidth: props.numberWidth }}
         aria-label={`Line ${line + 1}`}
@@ -119,11 +132,12 @@ function LogRowComponent(props: LogRowProps) {
       >
         {line + 1}
       </button>
-      {props.showTimestamp && <span className="ghlv-ts">{model.timestamp(line)}</span>}
+      {props.showTimestamp && <Timestamp raw={model.timestamp(line)} />}
       <span className="ghlv-text">
         {isHeader && (
           <button
             type="button"
+            tabIndex={-1}
             className="ghlv-caret"
             aria-expanded={!folded}
             aria-label={`${folded ? 'Expand' : 'Collapse'} ${shown}`}

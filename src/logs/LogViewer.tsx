@@ -77,7 +77,7 @@ export function LogViewer(props: LogViewerProps) {
 
   const viewport = useViewport(scrollerRef);
   const digits = String(lineCount).length;
-  const gutterChars = digits + 5 + (showTimestamps ? 30 : 0);
+  const gutterChars = digits + 5 + (showTimestamps ? 25 : 0);
   const columns = charWidth > 0 ? Math.floor((viewport.width - 24) / charWidth) - gutterChars : 0;
   const { layout, measure } = useRowLayout({ model, rows, wrap, columns });
   const scroller = useScroller(scrollerRef, viewport.height, layout.total, live);
@@ -118,6 +118,21 @@ export function LogViewer(props: LogViewerProps) {
     (group: number) => setOverrides((previous) => new Map(previous).set(group, !folded[group])),
     [folded],
   );
+  // A click on a line number or fold arrow leaves the focus on the log, where the keys work.
+  const selectByPointer = useCallback(
+    (line: number) => {
+      select(line);
+      scrollerRef.current?.focus({ preventScroll: true });
+    },
+    [select],
+  );
+  const toggleByPointer = useCallback(
+    (group: number) => {
+      toggleGroup(group);
+      scrollerRef.current?.focus({ preventScroll: true });
+    },
+    [toggleGroup],
+  );
   const foldAll = (fold: boolean) => setOverrides(new Map(Array.from(folded, (_, group) => [group, fold])));
 
   const flash = (message: string) => {
@@ -133,12 +148,18 @@ export function LogViewer(props: LogViewerProps) {
   const scrollBy = (delta: number) => scrollToContent(contentTop + delta);
   const onKeyDown = (event: React.KeyboardEvent) => {
     const row = selected >= 0 ? rowOfLine(rows, selected) : -1;
+    // With no line selected yet, the arrows start from the first line in view.
+    const moveSelection = (delta: number) => {
+      if (rows.length === 0) return;
+      const next = row >= 0 ? Math.min(rows.length - 1, Math.max(0, row + delta)) : layout.rowAt(contentTop);
+      select(rows[next]);
+    };
     const keys: Record<string, () => void> = {
       '/': () => searchRef.current?.focus(),
       n: () => search.goTo(current + 1),
       N: () => search.goTo(current - 1),
-      ArrowDown: () => (row >= 0 ? select(rows[Math.min(rows.length - 1, row + 1)]) : scrollBy(ROW_HEIGHT)),
-      ArrowUp: () => (row >= 0 ? select(rows[Math.max(0, row - 1)]) : scrollBy(-ROW_HEIGHT)),
+      ArrowDown: () => moveSelection(1),
+      ArrowUp: () => moveSelection(-1),
       PageDown: () => scrollBy(viewport.height - ROW_HEIGHT),
       PageUp: () => scrollBy(ROW_HEIGHT - viewport.height),
       Home: () => scrollToContent(0),
@@ -148,7 +169,9 @@ export function LogViewer(props: LogViewerProps) {
       },
       Escape: () => setSelected(-1),
     };
-    const action = event.target === event.currentTarget ? keys[event.key] : undefined;
+    // Anywhere in the log (a line number or fold arrow clicked last), but not while typing in a field.
+    const typing = event.target instanceof HTMLElement && event.target.closest('input, textarea, select');
+    const action = typing ? undefined : keys[event.key];
     if (action && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();
       action();
@@ -172,8 +195,8 @@ export function LogViewer(props: LogViewerProps) {
         pattern={search.pattern}
         currentMatch={line === currentLine ? currentOrdinal : -1}
         numberWidth={`calc(${digits}ch + 20px)`}
-        onSelect={select}
-        onToggleGroup={toggleGroup}
+        onSelect={selectByPointer}
+        onToggleGroup={toggleByPointer}
       />,
     );
   }

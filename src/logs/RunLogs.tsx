@@ -1,5 +1,7 @@
 import React, { useState } from 'react';
 
+import { ExternalLink } from '../components/ExternalLink';
+
 import type { PollOptions } from './backoff';
 import { DEFAULT_POLL } from './backoff';
 import { formatDuration, isFailed, statusLook } from './format';
@@ -84,11 +86,7 @@ export function RunLogs({ owner, repo, runId, poll, height }: RunLogsProps) {
             {open && (
               <div className="ghrl-job-body">
                 <Steps job={job} now={now} />
-                {job.htmlUrl && (
-                  <a href={job.htmlUrl} target="_blank" rel="noopener noreferrer">
-                    Open on GitHub
-                  </a>
-                )}
+                {job.htmlUrl && <ExternalLink href={job.htmlUrl}>Open on GitHub</ExternalLink>}
                 <JobLog owner={owner} repo={repo} job={job} poll={polling} height={height} />
               </div>
             )}

@@ -37,3 +37,30 @@ export function statusLook({ status, conclusion }: { status: string; conclusion:
 
 export const isFailed = (job: { conclusion: string | null }) =>
   job.conclusion === 'failure' || job.conclusion === 'timed_out' || job.conclusion === 'startup_failure';
+
+const timestampFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A log line's timestamp (`2026-12-05T07:56:55.1234567Z`) as `Dec 5, 2026, 08:56:55` in the viewer's time zone (or
+ * `timeZone`), as github.com shows it; the raw value when it does not parse.
+ */
+export function formatTimestamp(raw: string, timeZone?: string): string {
+  const time = Date.parse(raw);
+  if (Number.isNaN(time)) return raw;
+  const key = timeZone ?? '';
+  let format = timestampFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(undefined, {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    });
+    timestampFormats.set(key, format);
+  }
+  return format.format(time);
+}

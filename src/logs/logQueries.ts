@@ -33,12 +33,15 @@ export function useJobLog(args: {
   jobId: number;
   live: boolean;
   poll: Required<PollOptions>;
+  /** False while the job has not started: GitHub has no log for it yet, only a 404. */
+  enabled?: boolean;
 }) {
-  const { owner, repo, jobId, live, poll } = args;
+  const { owner, repo, jobId, live, poll, enabled = true } = args;
   const [backoff] = useState(() => new LogBackoff(poll));
   const query = useQuery({
     queryKey: logKeys.log(owner, repo, jobId),
     queryFn: ({ signal }) => fetchJobLog({ owner, repo, jobId }, signal),
+    enabled,
     refetchInterval: live ? (_data, current) => backoff.next(current.state) : false,
     // Logs can be large: do not keep them once nobody shows them.
     cacheTime: 30_000,

@@ -28,7 +28,7 @@ const CSS = `
 .ghlv-ln { flex: none; text-align: right; color: ${T.muted}; background: none; border: 0; padding: 0 12px 0 8px;
   font: inherit; cursor: pointer; user-select: none; }
 .ghlv-ln:hover, .ghlv-selected .ghlv-ln { color: ${T.text}; text-decoration: underline; }
-.ghlv-ts { flex: none; color: ${T.muted}; padding-right: 12px; user-select: none; }
+.ghlv-ts { flex: none; min-width: 23ch; color: ${T.muted}; padding-right: 12px; user-select: none; }
 .ghlv-text { flex: 1; min-width: 0; }
 .ghlv-in-group .ghlv-text { padding-left: 20px; }
 .ghlv-caret { background: none; border: 0; color: ${T.muted}; padding: 0 4px 0 0; font: inherit; cursor: pointer; }

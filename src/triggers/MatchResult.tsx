@@ -15,6 +15,8 @@ export function MatchResult({ preview }: { preview: MatchPreview }) {
 /** The preview's lead sentence: how many of the recent events would have started the pipeline. */
 export function matchCount(previews: MatchPreview[], [one, many]: [string, string]): string {
   const matching = previews.filter((preview) => preview.matches).length;
-  const noun = previews.length === 1 ? one : many;
-  return `${matching} of the ${previews.length} most recent ${noun} would start this pipeline.`;
+  if (previews.length === 1) {
+    return `The most recent ${one} ${matching ? 'would start' : 'would not start'} this pipeline.`;
+  }
+  return `${matching} of the ${previews.length} most recent ${many} would start this pipeline.`;
 }

@@ -2,6 +2,7 @@ import { render, screen } from '@testing-library/react';
 import React from 'react';
 
 import { GithubRunLogsSection } from '../../src/logs/GithubRunLogsSection';
+import { failedDispatchContext } from '../stages/contexts';
 import { job, jobsHandler, logHandler, server, useBackend } from './support';
 
 const run = { owner: 'octo-org', repo: 'web-app', runId: 42, runAttempt: 1, htmlUrl: 'https://github.com/x' };
@@ -9,8 +10,8 @@ const run = { owner: 'octo-org', repo: 'web-app', runId: 42, runAttempt: 1, html
 describe('<GithubRunLogsSection />', () => {
   useBackend();
 
-  const renderSection = (context: object) => {
-    const props = { name: 'logs', current: 'logs', stage: { context }, execution: {}, application: {} };
+  const renderSection = (context: object, stage: object = { isRunning: true, status: 'RUNNING' }) => {
+    const props = { name: 'logs', current: 'logs', stage: { ...stage, context }, execution: {}, application: {} };
     render(<GithubRunLogsSection {...(props as unknown as React.ComponentProps<typeof GithubRunLogsSection>)} />);
   };
 
@@ -26,5 +27,15 @@ describe('<GithubRunLogsSection />', () => {
     expect(
       screen.getByText('Logs appear here once the stage has started its GitHub workflow run.'),
     ).toBeInTheDocument();
+  });
+
+  it('says why there are no logs when the stage failed before GitHub started a run', () => {
+    renderSection(failedDispatchContext, { isRunning: false, isFailed: true, status: 'TERMINAL' });
+    expect(
+      screen.getByText(
+        'There are no logs: the stage ended before GitHub started a workflow run. The Workflow Run section says why.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Logs appear here once/)).not.toBeInTheDocument();
   });
 });

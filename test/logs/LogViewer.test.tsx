@@ -2,6 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
+import { formatTimestamp } from '../../src/logs/format';
 import { LogViewer } from '../../src/logs/LogViewer';
 import { parseLog } from '../../src/logs/parse';
 import { readLogFixture } from './fixtures';
@@ -71,23 +72,54 @@ describe('<LogViewer />', () => {
     expect(region).not.toHaveTextContent('2024-03-14T09:00:10.0007919Z');
     await userEvent.click(screen.getByRole('button', { name: 'Timestamps' }));
     expect(screen.getByRole('button', { name: 'Timestamps' })).toHaveAttribute('aria-pressed', 'true');
-    expect(row(region, 1)?.querySelector('.ghlv-ts')).toHaveTextContent('2024-03-14T09:00:10.0007919Z');
+    // In the viewer's time zone, the full value on hover.
+    const time = row(region, 1)?.querySelector('time.ghlv-ts');
+    expect(time).toHaveAttribute('title', '2024-03-14T09:00:10.0007919Z');
+    expect(time).toHaveTextContent(formatTimestamp('2024-03-14T09:00:10.0007919Z'));
+    expect(time).not.toHaveTextContent('T09:00:10.0007919Z');
+  });
+
+  it('formats timestamps in the given time zone and leaves an unreadable one as written', () => {
+    expect(formatTimestamp('2026-12-05T07:56:55.0000000Z', 'UTC')).toBe('Dec 5, 2026, 07:56:55');
+    expect(formatTimestamp('2026-12-05T07:56:55.0000000Z', 'Europe/Paris')).toBe('Dec 5, 2026, 08:56:55');
+    expect(formatTimestamp('not a time')).toBe('not a time');
   });
 
   it('selects a line from its number and moves the selection with the arrow keys', async () => {
+    const user = userEvent.setup();
     const region = renderLog(fixture);
-    await userEvent.click(screen.getByRole('button', { name: 'Line 20' }));
+    await user.click(screen.getByRole('button', { name: 'Line 20' }));
     expect(row(region, 20)).toHaveClass('ghlv-selected');
     expect(screen.getByRole('button', { name: 'Copy line' })).toBeInTheDocument();
+    // The keys go where the click left the focus: the log.
+    expect(region).toHaveFocus();
 
-    fireEvent.keyDown(region, { key: 'ArrowDown' });
+    await user.keyboard('{ArrowDown}');
     expect(row(region, 21)).toHaveClass('ghlv-selected');
-    fireEvent.keyDown(region, { key: 'ArrowUp' });
-    fireEvent.keyDown(region, { key: 'ArrowUp' });
+    await user.keyboard('{ArrowUp}{ArrowUp}');
     // Up from line 20 skips the folded permissions group's body and ##[endgroup] to its header, line 16.
     expect(row(region, 16)).toHaveClass('ghlv-selected');
-    fireEvent.keyDown(region, { key: 'Escape' });
+    expect(row(region, 16)).toHaveAttribute('aria-current', 'true');
+    await user.keyboard('{Enter}');
+    expect(row(region, 16)?.querySelector('.ghlv-caret')).toHaveAttribute('aria-expanded', 'true');
+    await user.keyboard('{Escape}');
     expect(region.querySelector('.ghlv-selected')).toBeNull();
+    await user.keyboard('/');
+    expect(screen.getByRole('searchbox', { name: 'Search log' })).toHaveFocus();
+  });
+
+  it('is one Tab stop: Tab enters the log and the next Tab leaves it', async () => {
+    const user = userEvent.setup();
+    const region = renderLog(fixture);
+    screen.getByRole('button', { name: 'Download' }).focus();
+    await user.tab();
+    expect(region).toHaveFocus();
+    await user.tab();
+    expect(document.body).toHaveFocus();
+    await user.tab({ shift: true });
+    expect(region).toHaveFocus();
+    await user.keyboard('{ArrowDown}');
+    expect(region.querySelector('.ghlv-selected')).not.toBeNull();
   });
 
   it('colours ANSI output and keeps only the rows in view in the DOM', () => {

@@ -62,6 +62,38 @@ describe('live logs', () => {
   });
 });
 
+describe('a queued job', () => {
+  useBackend();
+
+  it('asks for no log until the job starts, then shows it', async () => {
+    let status: 'queued' | 'in_progress' = 'queued';
+    let logRequests = 0;
+    let jobsRequests = 0;
+    server.use(
+      jobsHandler(() => {
+        jobsRequests++;
+        return [job(7, 'deploy', { status, conclusion: null, completedAt: null, startedAt: '2024-03-14T09:00:10Z' })];
+      }),
+      logHandler(7, () => {
+        logRequests++;
+        return TS + 'deploying web-app\n';
+      }),
+    );
+    renderWithClient(
+      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+    );
+
+    expect(await screen.findByText('deploy is queued; its log appears here once it starts.')).toBeInTheDocument();
+    // Several polls of the job list go by without a request for its log.
+    await waitFor(() => expect(jobsRequests).toBeGreaterThan(3));
+    expect(logRequests).toBe(0);
+
+    status = 'in_progress';
+    expect(await screen.findByLabelText('Log of deploy')).toHaveTextContent('deploying web-app');
+    expect(logRequests).toBeGreaterThan(0);
+  });
+});
+
 describe('LiveLog', () => {
   it('parses only what each poll added and starts over when the text is not a continuation', () => {
     const live = new LiveLog();

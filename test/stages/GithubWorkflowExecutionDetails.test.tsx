@@ -139,6 +139,27 @@ describe('<GithubWorkflowRun />', () => {
     ).toBeInTheDocument();
     expect(requests).toEqual([]);
   });
+
+  it('says Orca is still asking while the backend answers 503 and the stage runs', async () => {
+    const retrying = {
+      ...failedDispatchContext,
+      webhook: {
+        statusCodeValue: 503,
+        body: {
+          error: {
+            name: 'RateLimitedError',
+            message: 'GitHub accepted the dispatch of ci.yml in octo-org/app, but no run…',
+          },
+        },
+      },
+    };
+    renderWithClient(<GithubWorkflowRun stage={executionStage(retrying, { isRunning: true })} />);
+
+    expect(screen.getByRole('status')).toHaveTextContent(
+      "Still waiting for the workflow run; Orca asks the backend again every 10 seconds for up to 5 minutes. The backend's last answer: GitHub accepted the dispatch of ci.yml",
+    );
+    expect(screen.queryByText(/could not be dispatched/)).not.toBeInTheDocument();
+  });
 });
 
 describe('<GithubWorkflowExecutionDetails />', () => {

@@ -31,8 +31,10 @@ describe('<GithubWorkflowStageEditor />', () => {
     const { saved } = renderStageEditor();
 
     await choose(user, 'Repository', 'octo-org/app');
+    // A placeholder that reads as an instruction, not as a value already chosen.
+    expect(await screen.findByText('Choose a workflow, or type its file name')).toHaveClass('Select-placeholder');
     await choose(user, 'Workflow', 'Deploy (deploy.yml)');
-    expect(await screen.findByText('main (default branch)')).toBeInTheDocument();
+    expect(await screen.findByText('Default branch (main)')).toBeInTheDocument();
     await choose(user, 'Ref', 'release/1.x');
 
     await screen.findByText('Inputs of .github/workflows/deploy.yml at release/1.x');
@@ -68,7 +70,49 @@ describe('<GithubWorkflowStageEditor />', () => {
     expect(within(version).getByTitle('Required')).toBeInTheDocument();
     expect(within(version).getByText('Input version is required.')).toBeInTheDocument();
 
-    await waitFor(() => expect(saved().inputs).toEqual({ environment: 'staging', 'dry-run': false, replicas: 2 }));
+    await waitFor(() => expect(saved().inputs).toEqual({ environment: 'staging', 'dry-run': false, replicas: '2' }));
+  });
+
+  it('refuses a number input GitHub would refuse and saves what was typed as text', async () => {
+    const user = userEvent.setup();
+    const { saved } = renderStageEditor(deployStage);
+    const replicas = within(await field('replicas')).getByRole('textbox');
+    expect(within(await field('replicas')).getByText(/GitHub passes it as text/)).toHaveTextContent(
+      'the workflow reads it as a number in inputs.replicas and as a string in github.event.inputs.replicas',
+    );
+
+    await user.clear(replicas);
+    await user.type(replicas, 'abc');
+    expect(
+      await within(await field('replicas')).findByText(/Input replicas must be a number, e.g. 3 or 2.5/),
+    ).toBeInTheDocument();
+
+    await user.clear(replicas);
+    await user.type(replicas, '3');
+    await waitFor(() => expect(saved().inputs?.replicas).toBe('3'));
+    expect(within(await field('replicas')).queryByText(/must be a number/)).not.toBeInTheDocument();
+  });
+
+  it('picks a choice input with the first click, after another field lost focus', async () => {
+    const user = userEvent.setup();
+    const { saved } = renderStageEditor(deployStage);
+    const version = within(await field('version')).getByRole('textbox');
+    await user.type(version, '1.4.2');
+
+    await user.click(within(await field('environment')).getByLabelText('environment'));
+    await user.click(await screen.findByText('production', { selector: '.Select-option' }));
+
+    await waitFor(() => expect(saved().inputs).toMatchObject({ environment: 'production', version: '1.4.2' }));
+  });
+
+  it('flags a choice written in the pipeline JSON that the workflow does not offer', async () => {
+    renderStageEditor({ ...deployStage, inputs: { environment: 'qa', version: '1' } });
+
+    expect(
+      await within(await field('environment')).findByText(
+        'Input environment must be one of staging, production: GitHub refuses any other value.',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('leaves the correlation input to the stage', async () => {
@@ -102,7 +146,7 @@ describe('<GithubWorkflowStageEditor />', () => {
     const stale = screen.getByRole('alert');
     expect(stale).toHaveTextContent('.github/workflows/deploy.yml at release/1.x does not declare these inputs');
     expect(stale).toHaveTextContent('version = "v1.4.2"');
-    expect(saved().inputs).toMatchObject({ version: 'v1.4.2', 'dry-run': false, replicas: 2 });
+    expect(saved().inputs).toMatchObject({ version: 'v1.4.2', 'dry-run': false, replicas: '2' });
 
     await user.click(within(stale).getByRole('button', { name: 'Remove version' }));
 

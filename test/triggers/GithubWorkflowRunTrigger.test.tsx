@@ -67,7 +67,7 @@ describe('githubWorkflowRun trigger editor', () => {
 
     await user.click(within(await field('Conclusion')).getByTitle('Clear all'));
     await waitFor(() => expect(saved()[0]).not.toHaveProperty('conclusion'));
-    expect(within(await field('Conclusion')).getByText('success (default)')).toBeInTheDocument();
+    expect(within(await field('Conclusion')).getByText('Default: success')).toBeInTheDocument();
   });
 
   it("clears the workflow when the repository changes, since it was the old repository's", async () => {

@@ -2,6 +2,7 @@ import type { DeploymentEvent, WorkflowRunEvent } from '../../backend/src/trigge
 import { matchPipelines } from '../../backend/src/triggers/matching';
 import type { DeploymentFacts, TriggerFields, WorkflowRunFacts } from '../../src/triggers/matchPreview';
 import { conclusionList, patternError, previewDeployment, previewWorkflowRun } from '../../src/triggers/matchPreview';
+import { matchCount } from '../../src/triggers/MatchResult';
 
 const run: WorkflowRunFacts = {
   repository: 'octo-org/app',
@@ -260,4 +261,14 @@ describe('agreement with backend/src/triggers/matching.ts', () => {
       }
     },
   );
+});
+
+describe('matchCount', () => {
+  const yes = { matches: true, reasons: [] };
+  const no = { matches: false, reasons: ['branch is dev'] };
+  it('reads naturally for one event and for several', () => {
+    expect(matchCount([yes], ['run', 'runs'])).toBe('The most recent run would start this pipeline.');
+    expect(matchCount([no], ['run', 'runs'])).toBe('The most recent run would not start this pipeline.');
+    expect(matchCount([yes, no, yes], ['run', 'runs'])).toBe('2 of the 3 most recent runs would start this pipeline.');
+  });
 });

@@ -58,6 +58,24 @@ export class RunNotFoundError extends RateLimitedError {
 }
 
 /**
+ * What happened, then what to change. Orca shows the last answer as the stage's final message once it stops
+ * retrying, so the text must not promise another try.
+ */
+function runNotFoundMessage(request: DispatchRequest, seconds: number, candidates: number): string {
+  const ambiguous = candidates > 1 ? ` (${candidates} runs started by the App at the same time could be it)` : '';
+  if (request.dispatchType === 'workflow_dispatch') {
+    return (
+      `GitHub accepted the dispatch of ${request.workflow} in ${request.owner}/${request.repo}, but no run of it could be told apart as this stage's within ${seconds} s${ambiguous}. ` +
+      `Give the workflow a run-name that shows inputs.${CORRELATION_FIELD} (in GitHub's expression syntax) and declare the ${CORRELATION_FIELD} input; see docs/stage.md.`
+    );
+  }
+  return (
+    `GitHub accepted the repository_dispatch event ${request.eventType} in ${request.owner}/${request.repo}, but no run it started could be told apart as this stage's within ${seconds} s${ambiguous}. ` +
+    `Check that a workflow on the default branch lists ${request.eventType} under on.repository_dispatch.types, and give it a run-name that shows github.event.client_payload.${CORRELATION_FIELD} (in GitHub's expression syntax); see docs/stage.md.`
+  );
+}
+
+/**
  * GitHub Enterprise Server releases before 3.21 validate the dispatch body strictly and refuse the key
  * (`422 Invalid request.\n\n"return_run_details" is not a permitted key.`): the dispatch started nothing.
  */
@@ -299,14 +317,7 @@ export class StageRuns {
         ));
       if (found && taken) return Number(found.id);
       if (Date.now() + this.lookupIntervalMs > deadline) {
-        throw new RunNotFoundError(
-          `The workflow was dispatched but its run was not found within ${Math.round(timeoutMs / 1000)} s` +
-            (ours.length > 1 ? ` (${ours.length} runs started by the App at the same time could be it)` : '') +
-            // No `${{ }}` here: Orca keeps this answer in the stage context and evaluates `${` there (docs/security.md).
-            `. Give the workflow a run-name that shows ${request.dispatchType === 'workflow_dispatch' ? `inputs.${CORRELATION_FIELD}` : `github.event.client_payload.${CORRELATION_FIELD}`} (in GitHub's expression syntax)` +
-            (request.dispatchType === 'workflow_dispatch' ? ` and declare the ${CORRELATION_FIELD} input` : '') +
-            '; see docs/stage.md. Orca retries this call, which keeps looking and does not dispatch again.',
-        );
+        throw new RunNotFoundError(runNotFoundMessage(request, Math.round(timeoutMs / 1000), ours.length));
       }
       await sleep(this.lookupIntervalMs);
     }

@@ -30,6 +30,15 @@ export function GithubWorkflowRun({ stage }: { stage: IExecutionStage }) {
   const webhookError = webhookErrorFromContext(stage);
 
   if (!stageRun) {
+    if (webhookError && stage.isRunning) {
+      // Orca retries a 5xx or 429 answer every 10 s for 5 minutes; the backend's answer is its last word so far.
+      return (
+        <div className="alert alert-info" role="status">
+          Still waiting for the workflow run; Orca asks the backend again every 10 seconds for up to 5 minutes. The
+          backend&apos;s last answer: {webhookError}
+        </div>
+      );
+    }
     return webhookError ? (
       <ErrorLine>The workflow could not be dispatched: {webhookError}</ErrorLine>
     ) : (

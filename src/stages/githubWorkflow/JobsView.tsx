@@ -1,5 +1,7 @@
 import React from 'react';
 
+import { ExternalLink } from '../../components/ExternalLink';
+
 import type { JobDto } from '../../api/types';
 import { elapsed, statusText } from './runTiming';
 
@@ -19,13 +21,7 @@ export function JobsView({ jobs }: { jobs: JobDto[] }) {
         {jobs.map((job) => (
           <tr key={job.id}>
             <td>
-              {job.htmlUrl ? (
-                <a href={job.htmlUrl} target="_blank" rel="noopener noreferrer">
-                  {job.name}
-                </a>
-              ) : (
-                job.name
-              )}
+              <ExternalLink href={job.htmlUrl}>{job.name}</ExternalLink>
             </td>
             <td>{statusText(job.status, job.conclusion)}</td>
             <td>{elapsed(job.startedAt, job.completedAt)}</td>

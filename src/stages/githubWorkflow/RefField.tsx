@@ -36,7 +36,7 @@ export function RefField({ formik }: { formik: FormikProps<GithubWorkflowStage> 
           ariaLabel="Ref"
           options={options}
           isLoading={branches.isInitialLoading}
-          placeholder={defaultBranch ? `${defaultBranch} (default branch)` : 'Default branch'}
+          placeholder={defaultBranch ? `Default branch (${defaultBranch})` : 'Default branch'}
           clearable={true}
         />
       )}

@@ -51,7 +51,7 @@ function ClientPayloadField({ formik }: Props) {
           rows={8}
           aria-label="Client payload"
           inputClassName="code"
-          placeholder='{ "environment": "production" }'
+          placeholder='A JSON object, e.g. { "environment": "production" }'
         />
       )}
     />
@@ -65,7 +65,7 @@ export function RepositoryDispatchFields({ formik }: Props) {
         name="eventType"
         label="Event type"
         help={<HelpField content={EVENT_TYPE_HELP} />}
-        input={(props: IFormInputProps) => <TextInput {...props} aria-label="Event type" placeholder="deploy" />}
+        input={(props: IFormInputProps) => <TextInput {...props} aria-label="Event type" placeholder="e.g. deploy" />}
       />
       <ClientPayloadField formik={formik} />
     </>

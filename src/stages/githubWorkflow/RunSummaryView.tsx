@@ -1,5 +1,7 @@
 import React from 'react';
 
+import { ExternalLink } from '../../components/ExternalLink';
+
 import type { RunDto } from '../../api/types';
 import type { StageRun } from './runFromContext';
 import { elapsed, statusText } from './runTiming';
@@ -39,9 +41,7 @@ export function RunSummaryView({ stageRun, run, progress }: RunSummaryViewProps)
         {htmlUrl && (
           <>
             {' '}
-            <a href={htmlUrl} target="_blank" rel="noopener noreferrer">
-              View on GitHub
-            </a>
+            <ExternalLink href={htmlUrl}>View on GitHub</ExternalLink>
           </>
         )}
       </Row>

@@ -47,7 +47,7 @@ export function WorkflowField({ formik }: { formik: FormikProps<GithubWorkflowSt
           ariaLabel="Workflow"
           options={options}
           isLoading={workflows.isInitialLoading}
-          placeholder="deploy.yml"
+          placeholder="Choose a workflow, or type its file name"
         />
       )}
     />

@@ -21,7 +21,9 @@ export function missingDefaults(
 ): Record<string, InputValue> {
   const defaults: Record<string, InputValue> = {};
   for (const input of userInputs(declared)) {
-    if (!(input.name in values) && input.default !== undefined) defaults[input.name] = input.default;
+    if (input.name in values || input.default === undefined) continue;
+    // GitHub takes a number input as a string and refuses a JSON number.
+    defaults[input.name] = input.type === 'number' ? String(input.default) : input.default;
   }
   return defaults;
 }
@@ -34,4 +36,10 @@ export function staleInputNames(declared: WorkflowInputDto[], values: Record<str
 
 export function isEmptyInput(value: InputValue | null | undefined): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** A value GitHub takes for a `number` input: a decimal number, written as text. */
+export function isNumberText(value: InputValue): boolean {
+  const text = String(value).trim();
+  return text !== '' && Number.isFinite(Number(text)) && !/^0[xob]/i.test(text);
 }

@@ -5,10 +5,10 @@ import type { FormikErrors } from 'formik';
 
 import { parseRepository } from '../../api/lookup';
 import { workflowInputsQuery } from '../../api/queries';
-import type { WorkflowInputsDto } from '../../api/types';
+import type { WorkflowInputDto, WorkflowInputsDto } from '../../api/types';
 import { queryClient } from '../../queryClient';
-import { isEmptyInput, MAX_CLIENT_PAYLOAD_PROPERTIES, staleInputNames, userInputs } from './inputs';
-import type { GithubWorkflowStage } from './types';
+import { isEmptyInput, isNumberText, MAX_CLIENT_PAYLOAD_PROPERTIES, staleInputNames, userInputs } from './inputs';
+import type { GithubWorkflowStage, InputValue } from './types';
 
 export type StageErrors = FormikErrors<GithubWorkflowStage>;
 
@@ -27,6 +27,18 @@ function clientPayloadError(payload: unknown): string | undefined {
   return Object.keys(payload).length > MAX_CLIENT_PAYLOAD_PROPERTIES
     ? `Client payload may have at most ${MAX_CLIENT_PAYLOAD_PROPERTIES} top-level properties (GitHub allows 10 and the stage adds one): nest some of them.`
     : undefined;
+}
+
+/** What GitHub refuses in a declared input's value (SpEL is left for Orca to evaluate). */
+function inputValueError(input: WorkflowInputDto, value: InputValue | undefined): string | undefined {
+  if (isEmptyInput(value) || (typeof value === 'string' && SpelService.includesSpel(value))) return undefined;
+  if (input.type === 'number' && !isNumberText(value!)) {
+    return `Input ${input.name} must be a number, e.g. 3 or 2.5: GitHub refuses to dispatch the workflow with ${JSON.stringify(value)}.`;
+  }
+  if (input.type === 'choice' && input.options && !input.options.includes(String(value))) {
+    return `Input ${input.name} must be one of ${input.options.join(', ')}: GitHub refuses any other value.`;
+  }
+  return undefined;
 }
 
 /**
@@ -57,13 +69,17 @@ export function stageErrors(stage: GithubWorkflowStage, declared?: WorkflowInput
           : undefined,
       );
     for (const input of userInputs(declared?.inputs ?? [])) {
-      if (input.required && isEmptyInput(stage.inputs?.[input.name])) {
+      const value = stage.inputs?.[input.name];
+      if (input.required && isEmptyInput(value)) {
         const message = `Input ${input.name} is required.`;
         validator
           .field(`inputs.${input.name}`)
           .required(message)
           .withValidators(() => message); // also when it holds only spaces
+        continue;
       }
+      const message = inputValueError(input, value);
+      if (message) validator.field(`inputs.${input.name}`).withValidators(() => message);
     }
   }
   return validator.validateForm();

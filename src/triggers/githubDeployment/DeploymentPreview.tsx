@@ -4,7 +4,7 @@ import React from 'react';
 import { parseRepository } from '../../api/lookup';
 import { useDeployments, useRepositories } from '../../api/queries';
 import type { DeploymentDto } from '../../api/types';
-import { ExternalLink } from '../ExternalLink';
+import { ExternalLink } from '../../components/ExternalLink';
 import { commitUrl, shortSha } from '../githubLinks';
 import type { MatchPreview } from '../matchPreview';
 import { deploymentFacts, previewDeployment, text } from '../matchPreview';

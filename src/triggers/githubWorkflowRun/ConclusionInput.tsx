@@ -63,7 +63,7 @@ export function ConclusionInput({ name, value, onChange, onBlur, validation }: I
       value={selected}
       options={options}
       clearable={true}
-      placeholder="success (default)"
+      placeholder="Default: success"
       aria-label="Conclusion"
       style={invalid ? reactSelectValidationErrorStyle : undefined}
       onChange={change}

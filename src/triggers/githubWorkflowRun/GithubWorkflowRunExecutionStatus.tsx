@@ -2,7 +2,7 @@ import type { IExecutionTriggerStatusComponentProps } from '@spinnaker/core';
 import { withErrorBoundary } from '@spinnaker/core';
 import React from 'react';
 
-import { ExternalLink } from '../ExternalLink';
+import { ExternalLink } from '../../components/ExternalLink';
 import { branchUrl, commitUrl, repositoryUrl, shortSha } from '../githubLinks';
 import type { WorkflowRunExecutionTrigger } from '../types';
 

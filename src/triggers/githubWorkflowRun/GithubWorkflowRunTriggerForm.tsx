@@ -57,7 +57,7 @@ export function GithubWorkflowRunTriggerForm({ formik }: { formik: FormikProps<G
             ariaLabel="Workflow"
             options={options}
             isLoading={workflows.isInitialLoading}
-            placeholder="deploy.yml"
+            placeholder="Choose a workflow, or type its file name"
           />
         )}
       />

@@ -3,7 +3,7 @@ import React from 'react';
 import { parseRepository } from '../../api/lookup';
 import { useRecentRuns, useRepositories, useWorkflows } from '../../api/queries';
 import type { RunDto } from '../../api/types';
-import { ExternalLink } from '../ExternalLink';
+import { ExternalLink } from '../../components/ExternalLink';
 import type { MatchPreview } from '../matchPreview';
 import { previewWorkflowRun, runFacts, text } from '../matchPreview';
 import { MatchResult, matchCount } from '../MatchResult';
