@@ -36,7 +36,7 @@ describe('workflowRunTriggerErrors', () => {
 
   it('refuses a branch pattern that is not a regular expression', () => {
     expect(workflowRunTriggerErrors(workflowRun({ branch: 'release/(' })).branch).toMatch(
-      /^Branch is not a valid regular expression: .*Unterminated group/,
+      /^Branch is not a valid regular expression: .*missing closing \)/,
     );
     expect(workflowRunTriggerErrors(workflowRun({ branch: 'main|release/.*' }))).toEqual({});
     expect(workflowRunTriggerErrors(workflowRun({ branch: '' }))).toEqual({});
