@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, DispatchesTable } from './schema.js';
 
 export interface NewDispatch {
   /** Idempotency key from Orca, e.g. execution id + stage id. */
@@ -17,20 +17,20 @@ export interface Dispatch extends NewDispatch {
   updatedAt: Date;
 }
 
+const toDispatch = (row: Selectable<DispatchesTable>): Dispatch => ({
+  key: row.key,
+  owner: row.owner,
+  repo: row.repo,
+  correlationId: row.correlation_id,
+  request: row.request,
+  runId: row.run_id,
+  createdAt: new Date(row.created_at),
+  updatedAt: new Date(row.updated_at),
+});
+
 export async function findDispatch(db: Kysely<Database>, key: string): Promise<Dispatch | undefined> {
   const row = await db.selectFrom('dispatches').selectAll().where('key', '=', key).executeTakeFirst();
-  return (
-    row && {
-      key: row.key,
-      owner: row.owner,
-      repo: row.repo,
-      correlationId: row.correlation_id,
-      request: row.request,
-      runId: row.run_id,
-      createdAt: new Date(row.created_at),
-      updatedAt: new Date(row.updated_at),
-    }
-  );
+  return row && toDispatch(row);
 }
 
 /** Stores the dispatch unless its key is already stored; `inserted: false` means an earlier call owns it. */
@@ -121,16 +121,7 @@ export async function unpolledDispatches(db: Kysely<Database>, since: Date, limi
     .orderBy('created_at')
     .limit(limit)
     .execute();
-  return rows.map((row) => ({
-    key: row.key,
-    owner: row.owner,
-    repo: row.repo,
-    correlationId: row.correlation_id,
-    request: row.request,
-    runId: row.run_id,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  }));
+  return rows.map(toDispatch);
 }
 
 export async function endDispatchWatch(db: Kysely<Database>, key: string, now = new Date()): Promise<void> {
