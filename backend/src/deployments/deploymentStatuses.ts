@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { systemClock, type Clock } from '../clock.js';
+import { later, systemClock, type Clock } from '../clock.js';
 import { WorkLoop } from '../workLoop.js';
 import type { GithubApp } from '../github/githubApp.js';
 import { REVALIDATE } from '../github/readCache.js';
@@ -154,7 +154,7 @@ export class DeploymentStatuses {
         pipelineName: start.pipelineName,
         environmentUrlFrom,
       },
-      this.later(this.options.firstPollMs ?? 30_000),
+      later(this.clock, this.options.firstPollMs ?? 30_000),
       this.clock.now(),
     );
     await queueStatusUpdate(
@@ -229,11 +229,6 @@ export class DeploymentStatuses {
     }
   }
 
-  private later(ms: number): Date {
-    // At least 1 ms: work due at the instant it was set would be due again within the same drain.
-    return new Date(this.clock.now().getTime() + Math.max(ms, 1));
-  }
-
   private executionUrl(application: string, executionId: string): string {
     const base = this.options.spinnakerUiUrl.replace(/\/+$/, '');
     return `${base}/#/applications/${encodeURIComponent(application)}/executions/details/${encodeURIComponent(executionId)}`;
@@ -266,7 +261,12 @@ export class DeploymentStatuses {
         (this.options.firstPollMs ?? 30_000) * 2 ** link.checks,
         this.options.maxPollMs ?? 300_000,
       );
-      await updateDeploymentLink(store.db, link.executionId, { nextCheckAt: this.later(delay) }, this.clock.now());
+      await updateDeploymentLink(
+        store.db,
+        link.executionId,
+        { nextCheckAt: later(this.clock, delay) },
+        this.clock.now(),
+      );
       return;
     }
     if (!(await updateDeploymentLink(store.db, link.executionId, ended, this.clock.now()))) return;
@@ -301,7 +301,7 @@ export class DeploymentStatuses {
       state: update.state,
     });
     const leaseMs = this.options.leaseMs ?? 60_000;
-    if (!(await renewStatusLease(store.db, update, this.later(leaseMs)))) {
+    if (!(await renewStatusLease(store.db, update, later(this.clock, leaseMs)))) {
       log.warn('deployment status left alone: its lease ran out and another replica took it');
       return undefined;
     }
@@ -323,7 +323,7 @@ export class DeploymentStatuses {
           return undefined;
         }
       }
-      await noteStatusAttempt(store.db, key, this.later(leaseMs));
+      await noteStatusAttempt(store.db, key, later(this.clock, leaseMs));
       await client.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
         ...route,
         state: update.state,
@@ -348,7 +348,7 @@ export class DeploymentStatuses {
         (this.options.retryBaseMs ?? 5_000) * 2 ** (attempts - 1),
         this.options.maxRetryMs ?? 600_000,
       );
-      const retryAt = this.later(delay);
+      const retryAt = later(this.clock, delay);
       await settleStatusUpdate(store.db, key, { retryAt, error: (error as Error).message });
       log.warn({ err: error, attempts, retryInMs: delay }, 'deployment status not written; will retry');
       return retryAt;

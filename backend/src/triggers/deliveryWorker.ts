@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { systemClock, type Clock } from '../clock.js';
+import { later, systemClock, type Clock } from '../clock.js';
 import { WorkLoop } from '../workLoop.js';
 import { GateError, type Gate } from '../spinnaker/gate.js';
 import {
@@ -114,17 +114,12 @@ export class DeliveryWorker {
     }
   }
 
-  private later(ms: number): Date {
-    // At least 1 ms: a retry due at the instant it was set would be due again within the same drain.
-    return new Date(this.clock.now().getTime() + Math.max(ms, 1));
-  }
-
   private async process(delivery: ClaimedDelivery): Promise<void> {
     const { store, logger } = this.options;
     const log = logger.child({ delivery: delivery.id, event: delivery.event, action: delivery.action });
     // The batch's lease started at the claim; each delivery gets a whole lease of its own, if it is still ours.
     const leaseMs = this.options.leaseMs ?? 60_000;
-    if (!(await renewDeliveryLease(store.db, delivery, this.later(leaseMs)))) {
+    if (!(await renewDeliveryLease(store.db, delivery, later(this.clock, leaseMs)))) {
       log.warn('delivery left alone: its lease ran out and another replica took it');
       return;
     }
@@ -164,7 +159,7 @@ export class DeliveryWorker {
         const retryIn = results.filter((delay): delay is number => delay !== undefined);
         if (retryIn.length) {
           await markDeliveryFailed(store.db, delivery.id, 'some pipelines could not be started yet', {
-            retryAt: this.later(Math.min(...retryIn)),
+            retryAt: later(this.clock, Math.min(...retryIn)),
           });
           return;
         }
@@ -175,7 +170,7 @@ export class DeliveryWorker {
       const delay = this.delay(delivery.attempt);
       log.warn({ err: error, retryInMs: delay }, 'delivery not processed; will retry');
       await markDeliveryFailed(store.db, delivery.id, (error as Error).message, {
-        retryAt: this.later(delay),
+        retryAt: later(this.clock, delay),
       });
     }
   }
