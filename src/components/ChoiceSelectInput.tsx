@@ -9,7 +9,7 @@ import React from 'react';
 
 import { SelectValue } from './SelectValue';
 
-import type { SelectOption } from './CreatableSelectInput';
+import { type SelectOption, withCurrentValue } from './CreatableSelectInput';
 
 export interface ChoiceSelectInputProps extends IFormInputProps {
   /** The values to choose from, shown as written. */
@@ -30,11 +30,15 @@ const Select = TetheredSelect as unknown as React.ComponentType<Record<string, u
 export function ChoiceSelectInput(props: ChoiceSelectInputProps) {
   const { name, value, onChange, onBlur, validation, choices, ariaLabel, placeholder } = props;
   const current = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
-  const options = React.useMemo<SelectOption[]>(() => {
-    const listed = choices.map((choice) => ({ label: choice, value: choice }));
-    // A value written in the pipeline JSON stays visible, so it can be seen and replaced.
-    return current && !choices.includes(current) ? [...listed, { label: current, value: current }] : listed;
-  }, [choices, current]);
+  // A value written in the pipeline JSON stays visible, so it can be seen and replaced.
+  const options = React.useMemo(
+    () =>
+      withCurrentValue(
+        choices.map((choice) => ({ label: choice, value: choice })),
+        current,
+      ),
+    [choices, current],
+  );
   const invalid = validation?.category === 'error' && !validation.hidden;
 
   return (

@@ -28,6 +28,13 @@ const promptTextCreator = (text: string) => `Use "${text}"`;
 // react-select 1 ships no types, so @spinnaker/core's declaration of TetheredCreatable has no props.
 const Creatable = TetheredCreatable as unknown as React.ComponentType<Record<string, unknown>>;
 
+/** The options, plus the current value when none holds it: react-select 1 shows a value only when an option does. */
+export function withCurrentValue(options: SelectOption[], current: string): SelectOption[] {
+  return current && !options.some((option) => option.value === current)
+    ? [...options, { label: current, value: current }]
+    : options;
+}
+
 /**
  * A filterable select of known values that also takes any typed value (Enter, or the "Use …" option), SpEL included.
  * Deck's ReactSelectInput has a CREATABLE mode, but in @spinnaker/core 0.29.1 it only works with `multi`.
@@ -35,11 +42,7 @@ const Creatable = TetheredCreatable as unknown as React.ComponentType<Record<str
 export function CreatableSelectInput(props: CreatableSelectInputProps) {
   const { name, value, onChange, onBlur, validation, options, ariaLabel, isLoading, placeholder, clearable } = props;
   const current = typeof value === 'string' ? value : '';
-  // react-select 1 shows a value only when an option holds it.
-  const allOptions =
-    current && !options.some((option) => option.value === current)
-      ? [...options, { label: current, value: current }]
-      : options;
+  const allOptions = withCurrentValue(options, current);
   const invalid = validation?.category === 'error' && !validation.hidden;
 
   return (
