@@ -27,6 +27,11 @@ export interface AppDeps {
   accessPolicy: AccessPolicy;
   /** Options of the stage's run lookup (tests shorten it). */
   stage?: Pick<StageRunsOptions, 'lookupTimeoutMs' | 'lookupIntervalMs'>;
+  /**
+   * GitHub reads and stage runs shared with the process's background work (server.ts), so that both use one read
+   * cache and one memory of which GitHub refuses run details; built here when not given.
+   */
+  shared?: { reads: GithubReads; stageRuns: StageRuns };
   /** GITHUB_WEBHOOK_SECRET, and what to wake when a delivery is stored. */
   webhooks: { secret: string; onDelivery: () => void };
   /** Deployment statuses, told of Echo's pipeline events. */
@@ -50,6 +55,7 @@ export function createApp({
   statuses,
   fiat,
   lifecycle,
+  shared,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -75,11 +81,11 @@ export function createApp({
   );
 
   app.use(healthRouter({ store, github, metrics, lifecycle }));
-  const reads = new GithubReads(github);
+  const reads = shared?.reads ?? new GithubReads(github);
   const readAccess = fiat ? { fiat, policy: accessPolicy } : undefined;
   app.use('/api', metrics.rememberMountPath, apiRouter({ github, reads, store, readAccess }));
   app.use('/events', metrics.rememberMountPath, eventsRouter({ statuses, logger }));
-  const stageRuns = new StageRuns({ github, reads, store, logger, ...stage });
+  const stageRuns = shared?.stageRuns ?? new StageRuns({ github, reads, store, logger, ...stage });
   app.use('/stage', metrics.rememberMountPath, stageRouter({ stageRuns, stageSecret, accessPolicy }));
 
   app.use((req, _res, next) => {

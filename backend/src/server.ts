@@ -68,15 +68,18 @@ async function main(): Promise<void> {
     },
   });
   // Cancels the runs of stages cancelled while Orca still retried their dispatch (Orca sends no cancel then).
+  const reads = new GithubReads(github);
+  const stageRuns = new StageRuns({ github, reads, store, logger });
   const dispatchWatch = new DispatchWatch({
     store,
     gate,
-    stageRuns: new StageRuns({ github, reads: new GithubReads(github), store, logger }),
+    stageRuns,
     logger: logger.child({ component: 'dispatch-watch' }),
   });
   const lifecycle = { draining: false };
   const app = createApp({
     lifecycle,
+    shared: { reads, stageRuns },
     logger,
     store,
     github,
