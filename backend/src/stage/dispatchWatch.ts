@@ -56,10 +56,9 @@ export class DispatchWatch {
     for (const dispatch of await unpolledDispatches(store.db, since)) {
       const stage = stageOfKey(dispatch.key);
       if (!stage) continue;
-      byExecution.set(stage.executionId, [
-        ...(byExecution.get(stage.executionId) ?? []),
-        { stageId: stage.stageId, dispatch },
-      ]);
+      const group = byExecution.get(stage.executionId) ?? [];
+      group.push({ stageId: stage.stageId, dispatch });
+      byExecution.set(stage.executionId, group);
     }
     for (const [executionId, dispatches] of byExecution) {
       let execution: Execution | undefined;
