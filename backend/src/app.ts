@@ -83,9 +83,10 @@ export function createApp({
   app.use(healthRouter({ store, github, metrics, lifecycle }));
   const reads = shared?.reads ?? new GithubReads(github);
   const readAccess = fiat ? { fiat, policy: accessPolicy } : undefined;
-  app.use('/api', metrics.rememberMountPath, apiRouter({ github, reads, store, readAccess }));
-  app.use('/events', metrics.rememberMountPath, eventsRouter({ statuses, logger }));
   const stageRuns = shared?.stageRuns ?? new StageRuns({ github, reads, store, logger, ...stage });
+  const runs = stageRuns.runStates;
+  app.use('/api', metrics.rememberMountPath, apiRouter({ github, reads, runs, store, readAccess }));
+  app.use('/events', metrics.rememberMountPath, eventsRouter({ statuses, logger }));
   app.use('/stage', metrics.rememberMountPath, stageRouter({ stageRuns, stageSecret, accessPolicy }));
 
   app.use((req, _res, next) => {

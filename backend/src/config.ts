@@ -25,6 +25,8 @@ export interface Config {
   shutdownDrainMs: number;
   /** Days a handled delivery's body is kept; its id is kept for good, so a replay is still refused. */
   deliveryBodyRetentionDays: number;
+  /** How long a followed run may go without a `workflow_run`/`workflow_job` event before GitHub is read again. */
+  runEventFallbackMs: number;
   /** Which applications may dispatch to which repositories; `configured: false` denies every dispatch. */
   accessPolicy: { configured: boolean; policy: AccessPolicy };
 }
@@ -66,6 +68,11 @@ const envSchema = z.object({
     .int({ error: 'must be a whole number of days' })
     .min(1, { error: 'must be at least 1' })
     .default(14),
+  RUN_EVENT_FALLBACK_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(5_000, { error: 'must be at least 5000 (5 seconds)' })
+    .default(60_000),
 });
 
 /** Thrown when the environment cannot run the backend; `problems` has one line per variable. */
@@ -169,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workLeaseMs: e.WORK_LEASE_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     deliveryBodyRetentionDays: e.DELIVERY_BODY_RETENTION_DAYS,
+    runEventFallbackMs: e.RUN_EVENT_FALLBACK_MS,
     accessPolicy: access.policy,
   };
 }

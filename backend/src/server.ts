@@ -12,6 +12,7 @@ import { DEPLOYMENT_TRIGGER } from './triggers/matching.js';
 import { PipelineCache } from './triggers/pipelineCache.js';
 import { GithubReads } from './github/githubReads.js';
 import { DispatchWatch } from './stage/dispatchWatch.js';
+import { RunStates } from './stage/runStates.js';
 import { StageRuns } from './stage/stageRuns.js';
 import { openStore, pruneDeliveryBodies, prunePipelineStartTriggers } from './store/index.js';
 import { WorkLoop } from './workLoop.js';
@@ -56,6 +57,16 @@ async function main(): Promise<void> {
     spinnakerUiUrl: config.spinnakerUiUrl,
     leaseMs: config.workLeaseMs,
   });
+  // GitHub reads, and the run state kept from GitHub's events, shared by the app and the background work.
+  const reads = new GithubReads(github);
+  const runStates = new RunStates({
+    store,
+    reads,
+    logger: logger.child({ component: 'run-states' }),
+    fallbackMs: config.runEventFallbackMs,
+    registry: metrics.registry,
+  });
+  const stageRuns = new StageRuns({ github, reads, store, logger, runStates });
   const worker = new DeliveryWorker({
     store,
     gate,
@@ -66,10 +77,9 @@ async function main(): Promise<void> {
     onStarted: async (start, executionId) => {
       if (start.trigger.type === DEPLOYMENT_TRIGGER) await statuses.pipelineStarted({ ...start, executionId });
     },
+    onEvent: (event, payload) => runStates.apply(event, payload),
   });
   // Cancels the runs of stages cancelled while Orca still retried their dispatch (Orca sends no cancel then).
-  const reads = new GithubReads(github);
-  const stageRuns = new StageRuns({ github, reads, store, logger });
   const dispatchWatch = new DispatchWatch({
     store,
     gate,

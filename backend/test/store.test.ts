@@ -132,9 +132,11 @@ for (const { kind, skipped } of DIALECTS) {
           'pipeline_starts',
           'deployment_links',
           'deployment_status_updates',
+          'run_states',
+          'run_jobs',
         ]),
       );
-      expect(lines().filter((line) => line.msg === 'database migration applied')).toHaveLength(7);
+      expect(lines().filter((line) => line.msg === 'database migration applied')).toHaveLength(8);
     });
 
     it('keeps its data across a restart and does not migrate again', async () => {

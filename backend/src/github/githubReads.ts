@@ -204,11 +204,12 @@ export class GithubReads {
     }));
   }
 
-  async getRun({ owner, repo, runId }: RepoRef & { runId: number }): Promise<RunDto> {
+  async getRun({ owner, repo, runId, revalidate = false }: RunRef): Promise<RunDto> {
     const client = await this.github.forRepo(owner, repo);
+    const headers = revalidate ? REVALIDATE : {};
     const { data } = await this.attempt(
       `reading run ${runId} of ${owner}/${repo}`,
-      () => client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner, repo, run_id: runId }),
+      () => client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner, repo, run_id: runId, headers }),
       `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
     );
     return toRun(data);

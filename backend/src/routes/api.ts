@@ -6,6 +6,7 @@ import type { ListDto } from '../contract.js';
 import type { GithubApp } from '../github/githubApp.js';
 import type { GithubReads } from '../github/githubReads.js';
 import { openJobLog } from '../github/jobLogs.js';
+import type { RunStates } from '../stage/runStates.js';
 import { failedPipelineStarts, type Store } from '../store/index.js';
 import { mayReadApplication } from '../spinnaker/fiat.js';
 import { mayRead, requireReader, requireRepositoryReader, type ReadAccess } from './readAccess.js';
@@ -28,11 +29,14 @@ const list = <T>(items: T[]): ListDto<T> => ({ items });
 export function apiRouter({
   github,
   reads,
+  runs,
   store,
   readAccess,
 }: {
   github: GithubApp;
   reads: GithubReads;
+  /** Runs and jobs, from GitHub's events where they arrive (runStates.ts). */
+  runs: RunStates;
   store: Store;
   readAccess?: ReadAccess;
 }): Router {
@@ -93,11 +97,11 @@ export function apiRouter({
   });
 
   router.get('/repos/:owner/:repo/runs/:runId', async (req, res) => {
-    res.json(await reads.getRun(parse(runParams, req.params, 'path')));
+    res.json(await runs.run(parse(runParams, req.params, 'path')));
   });
 
   router.get('/repos/:owner/:repo/runs/:runId/jobs', async (req, res) => {
-    res.json(list(await reads.listJobs(parse(runParams, req.params, 'path'))));
+    res.json(list(await runs.jobs(parse(runParams, req.params, 'path'))));
   });
 
   router.get('/repos/:owner/:repo/jobs/:jobId/logs', async (req, res) => {

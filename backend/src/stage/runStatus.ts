@@ -1,7 +1,7 @@
 import type { JobDto, RunDto, StageRunDto, StageRunStatusDto, StageStatus } from '../contract.js';
 
 /** Conclusions that fail the stage. GitHub's list: https://docs.github.com/rest/checks/runs (conclusion). */
-const FAILED = new Set(['failure', 'timed_out', 'startup_failure', 'action_required', 'stale']);
+export const FAILED = new Set(['failure', 'timed_out', 'startup_failure', 'action_required', 'stale']);
 
 /**
  * A completed run's conclusion as a Spinnaker status. `neutral` and `skipped` are not failures on GitHub

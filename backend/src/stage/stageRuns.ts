@@ -7,6 +7,7 @@ import type { GithubApp } from '../github/githubApp.js';
 import { toHttpError } from '../github/githubErrors.js';
 import type { GithubReads } from '../github/githubReads.js';
 import { REVALIDATE } from '../github/readCache.js';
+import { RunStates } from './runStates.js';
 import {
   claimedRunIds,
   deleteDispatch,
@@ -41,6 +42,8 @@ export interface StageRunsOptions {
   reads: GithubReads;
   store: Store;
   logger: Logger;
+  /** The state of followed runs, kept from GitHub's events; built here (without metrics) when not given. */
+  runStates?: RunStates;
   /** How long a dispatch call waits for its run to appear before answering 504. */
   lookupTimeoutMs?: number;
   lookupIntervalMs?: number;
@@ -92,8 +95,11 @@ export class StageRuns {
   private readonly lookupIntervalMs: number;
   /** GitHub API URLs known to refuse `return_run_details` (GHES before 3.21): asked once per process, then left out. */
   private readonly withoutRunDetails = new Set<string>();
+  readonly runStates: RunStates;
 
   constructor(private readonly options: StageRunsOptions) {
+    this.runStates =
+      options.runStates ?? new RunStates({ store: options.store, reads: options.reads, logger: options.logger });
     // Orca waits up to 120 s for the create call (ok-http-client.readTimeoutMs); answer well before.
     this.lookupTimeoutMs = options.lookupTimeoutMs ?? 30_000;
     this.lookupIntervalMs = options.lookupIntervalMs ?? 1_000;
@@ -124,7 +130,10 @@ export class StageRuns {
       }
     }
     const runId = dispatch.runId ?? (await this.findRun(dispatch));
-    const run = await this.options.reads.getRun({ owner: dispatch.owner, repo: dispatch.repo, runId });
+    const ref = { owner: dispatch.owner, repo: dispatch.repo, runId };
+    const run = await this.options.reads.getRun(ref);
+    // Followed from now on: its events keep the state that Orca's polls read.
+    await this.runStates.follow(ref, run);
     return { run, correlationId: dispatch.correlationId };
   }
 
@@ -135,12 +144,7 @@ export class StageRuns {
     const ref = { owner, repo, runId };
     // From the first poll on, Orca's own cancel reaches the run; until then dispatchWatch.ts checks Gate.
     await markDispatchPolled(this.options.store.db, ref);
-    const [run, cachedJobs] = await Promise.all([this.options.reads.getRun(ref), this.options.reads.listJobs(ref)]);
-    // GitHub completes a run's jobs with it, so unfinished jobs of a completed run were read before it ended (the read
-    // cache keeps a viewer's read for a few seconds). The outcome Orca keeps for good must name the jobs that failed:
-    // read them again past the cache's fresh window (conditionally, so an unchanged list is free).
-    const stale = run.status === 'completed' && cachedJobs.some((job) => job.status !== 'completed');
-    const jobs = stale ? await this.options.reads.listJobs({ ...ref, revalidate: true }) : cachedJobs;
+    const { run, jobs } = await this.runStates.status(ref);
     return stageRunStatus(owner, repo, run, jobs, { waitForCompletion });
   }
 

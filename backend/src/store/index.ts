@@ -47,3 +47,4 @@ export {
   type DeploymentLink,
   type StatusUpdate,
 } from './deployments.js';
+export { applyRunEvent, findRunState, rankOf, saveJobs, saveRun, type RunState } from './runStates.js';

@@ -168,12 +168,45 @@ const payloadLz4: Record<'sqlite' | 'postgres', Migration> = {
   },
 };
 
+/**
+ * The state of the runs the backend follows, kept from GitHub's `workflow_run` and `workflow_job` events (and from
+ * GitHub reads when events are missing), so that Orca's polls and the plugin's reads need not reach GitHub (runStates.ts).
+ * `rank` orders the updates of one run or job, so that an event applied late never takes its state back.
+ */
+const runStates: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('run_states')
+      .addColumn('run_id', 'bigint', (col) => col.primaryKey())
+      .addColumn('owner', 'text', (col) => col.notNull())
+      .addColumn('repo', 'text', (col) => col.notNull())
+      .addColumn('run', 'text', (col) => col.notNull())
+      .addColumn('rank', 'integer', (col) => col.notNull())
+      .addColumn('completed', 'integer', (col) => col.notNull().defaultTo(0))
+      .addColumn('event_at', 'bigint')
+      .addColumn('fetched_at', 'bigint')
+      .addColumn('jobs_fetched_at', 'bigint')
+      .addColumn('updated_at', 'bigint', (col) => col.notNull())
+      .execute();
+    await db.schema
+      .createTable('run_jobs')
+      .addColumn('job_id', 'bigint', (col) => col.primaryKey())
+      .addColumn('run_id', 'bigint', (col) => col.notNull())
+      .addColumn('job', 'text', (col) => col.notNull())
+      .addColumn('rank', 'integer', (col) => col.notNull())
+      .addColumn('updated_at', 'bigint', (col) => col.notNull())
+      .execute();
+    await db.schema.createIndex('run_jobs_run').on('run_jobs').column('run_id').execute();
+  },
+};
+
 export function migrationProvider(kind: 'sqlite' | 'postgres'): MigrationProvider {
   return {
     getMigrations: async () => ({
       ...migrations,
       '006_deliveries_payload_lz4': payloadLz4[kind],
       '007_dispatches_watch': dispatchesWatch,
+      '011_run_states': runStates,
     }),
   };
 }

@@ -10,6 +10,8 @@ export interface Database {
   pipeline_starts: PipelineStartsTable;
   deployment_links: DeploymentLinksTable;
   deployment_status_updates: DeploymentStatusUpdatesTable;
+  run_states: RunStatesTable;
+  run_jobs: RunJobsTable;
 }
 
 export type DeliveryStatus = 'pending' | 'processed' | 'failed';
@@ -104,5 +106,31 @@ export interface DeploymentStatusUpdatesTable {
   last_error: string | null;
   next_attempt_at: number;
   created_at: number;
+  updated_at: number;
+}
+
+/** A workflow run the backend follows (runStates.ts), as a `RunDto` in JSON. */
+export interface RunStatesTable {
+  run_id: number;
+  owner: string;
+  repo: string;
+  run: string;
+  /** Orders updates: run attempt, then queued < in progress < completed; an update of lower rank is dropped. */
+  rank: number;
+  completed: number;
+  /** When a `workflow_run` or `workflow_job` event last changed it; null while none has. */
+  event_at: number | null;
+  /** When the run was last read from GitHub. */
+  fetched_at: number | null;
+  jobs_fetched_at: number | null;
+  updated_at: number;
+}
+
+/** A job of a followed run, as a `JobDto` in JSON. */
+export interface RunJobsTable {
+  job_id: number;
+  run_id: number;
+  job: string;
+  rank: number;
   updated_at: number;
 }

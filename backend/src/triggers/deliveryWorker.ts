@@ -42,6 +42,8 @@ export interface DeliveryWorkerOptions {
   leaseMs?: number;
   /** Told of every pipeline started (deployment statuses follow the ones started for deployments). */
   onStarted?: (start: PipelineStart, executionId: string) => Promise<void>;
+  /** Told of every delivery before its triggers are matched (run states follow `workflow_run`/`workflow_job`). */
+  onEvent?: (event: string, payload: Record<string, unknown>) => Promise<void>;
 }
 
 /**
@@ -125,6 +127,7 @@ export class DeliveryWorker {
     }
     try {
       const payload = JSON.parse(delivery.payload) as Record<string, unknown>;
+      await this.options.onEvent?.(delivery.event, payload);
       const event = eventOf(delivery.event, payload);
       if (event) {
         // Matched once: a later attempt starts the pipelines this delivery matched then, whatever changed since.

@@ -375,3 +375,14 @@ export function componentExample<T>(name: string): T {
   if (!example) throw new Error(`No example '${name}' in GitHub's OpenAPI description`);
   return structuredClone(example.value) as T;
 }
+
+/** Violations by a webhook payload of the description's `webhook-<event>-<action>` schema, e.g. `webhook-workflow-run-completed`. */
+export function validateWebhook(schema: string, payload: unknown): string[] {
+  const { doc } = load();
+  if (!(doc.components as { schemas: Record<string, unknown> }).schemas[schema]) {
+    return [`no webhook schema ${schema} in GitHub's OpenAPI description`];
+  }
+  const validate = validator(`webhook ${schema}`, () => refTo(pointerOf('components', 'schemas', schema)));
+  validate(payload);
+  return describeErrors(`webhook ${schema}`, validate.errors);
+}

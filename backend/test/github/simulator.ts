@@ -4,6 +4,7 @@ import { actionsRoutes } from './actionsRoutes.js';
 import { appRoutes } from './appRoutes.js';
 import { appKeyPair, looksLikeJwt, parseAuthorization, verifyAppJwt } from './auth.js';
 import { API } from './entities.js';
+import { eventFor, type SimulatedEvent } from './events.js';
 import { faultResponse, pathMatches, takeFault, type Fault, type FaultMatch, type PendingFault } from './faults.js';
 import { LOG_HOST, logUrlSigner } from './logs.js';
 import { validateRequest, validateResponse, type MatchedOperation } from './openapi.js';
@@ -24,6 +25,7 @@ import type { AddRunOptions, World } from './world.js';
 import type { RunConclusion, RunStatus, WorkflowRun } from './types.js';
 
 export type { Fault, FaultMatch } from './faults.js';
+export type { SimulatedEvent } from './events.js';
 export { SEED } from './seed.js';
 
 export interface RecordedRequest {
@@ -70,8 +72,10 @@ export class GithubSimulator {
   private readonly rateLimits = new RateLimits();
   private readonly logUrls = logUrlSigner(randomBytes(16).toString('hex'), randomBytes(24).toString('base64url'));
   private readonly basePath: string;
+  private readonly eventListeners = new Set<(event: SimulatedEvent) => void>();
 
   constructor({ apiUrl = API }: { apiUrl?: string } = {}) {
+    this.watchWorld();
     this.apiUrl = apiUrl.replace(/\/+$/, '');
     this.basePath = new URL(this.apiUrl).pathname.replace(/\/+$/, '');
     this.handlers = [
@@ -160,6 +164,26 @@ export class GithubSimulator {
     this.world.runDetails = false;
   }
 
+  /**
+   * Opt-in: `listener` gets the `workflow_run` and `workflow_job` deliveries GitHub would send as runs and jobs move
+   * on (created, dispatched, `setRunStatus`, cancelled), each checked against the webhook's schema. Answers a function
+   * that stops the listening. Sending them to the backend is the caller's part (test/support/deliveries.ts).
+   */
+  onEvent(listener: (event: SimulatedEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  private watchWorld(): void {
+    const world = this.world;
+    world.onChange = (change) => {
+      if (!this.eventListeners.size) return;
+      const { event, violations } = eventFor(world, change);
+      this.violations.push(...violations);
+      for (const listener of this.eventListeners) listener(event);
+    };
+  }
+
   /** The violations recorded so far, cleared: for tests that provoke one on purpose. */
   takeViolations(): string[] {
     return this.violations.splice(0);
@@ -168,6 +192,8 @@ export class GithubSimulator {
   /** Back to the seeded world: no requests, violations, faults, tokens or rate-limit use. */
   reset(): void {
     this.world = seedWorld();
+    this.watchWorld();
+    this.eventListeners.clear();
     this.requests.length = 0;
     this.violations.length = 0;
     this.faults = [];

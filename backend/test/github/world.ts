@@ -72,6 +72,11 @@ export interface Dispatch {
   runId: number;
 }
 
+/** What changed in a run or job, for the `workflow_run` and `workflow_job` events the simulator sends (events.ts). */
+export type WorldChange =
+  | { kind: 'run'; runId: number; action: 'requested' | 'in_progress' | 'completed' }
+  | { kind: 'job'; jobId: number; action: 'queued' | 'in_progress' | 'completed' };
+
 const key = (fullName: string) => fullName.toLowerCase();
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -91,6 +96,8 @@ export class World {
    * against their own description, which lacks the key (@octokit/openapi `ghes-3.19.json`), and refuse it with 422.
    */
   runDetails = true;
+  /** Told of each change to a run or its jobs, in the order GitHub sends the events. */
+  onChange?: (change: WorldChange) => void;
   // Like GitHub's, ids are never reused, not even by a fresh world: stores that outlive a test keep theirs.
   private static nextRunId = 50_001;
   private static nextJobId = 60_001;
@@ -181,6 +188,8 @@ export class World {
     const state = { repo: key(repo.full.full_name), run, jobIds: [] as number[] };
     this.runs.set(Number(run.id), state);
     for (const spec of specs) state.jobIds.push(Number(this.addJob(run, workflow.path, spec).id));
+    this.onChange?.({ kind: 'run', runId: Number(run.id), action: 'requested' });
+    for (const jobId of state.jobIds) this.jobChanged(jobId);
     return run;
   }
 
@@ -225,11 +234,22 @@ export class World {
     const state = this.runs.get(runId);
     if (!state) throw new Error(`No run ${runId}`);
     Object.assign(state.run, { status, conclusion, updated_at: iso(Date.now()) });
+    if (status === 'in_progress') this.onChange?.({ kind: 'run', runId, action: 'in_progress' });
     for (const jobId of state.jobIds) {
       const current = this.jobs.get(jobId)?.job;
       if (!current || current.status === 'completed') continue;
       const steps = current.steps?.length ? current.steps.map((s) => s.name) : undefined;
       this.addJob(state.run, state.run.path, { id: jobId, name: current.name, steps });
+      this.jobChanged(jobId);
+    }
+    // GitHub reports a run completed after its jobs.
+    if (status === 'completed') this.onChange?.({ kind: 'run', runId, action: 'completed' });
+  }
+
+  private jobChanged(jobId: number): void {
+    const status = this.jobs.get(jobId)?.job.status;
+    if (status === 'queued' || status === 'in_progress' || status === 'completed') {
+      this.onChange?.({ kind: 'job', jobId, action: status });
     }
   }
 

@@ -1,0 +1,181 @@
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+import { systemClock, type Clock } from '../clock.js';
+import type { JobDto, RunDto } from '../contract.js';
+import type { GithubReads } from '../github/githubReads.js';
+import { applyRunEvent, findRunState, saveJobs, saveRun, type RunState, type Store } from '../store/index.js';
+import { FAILED } from './runStatus.js';
+import { runEventOf } from './runEvents.js';
+
+export interface RunStatesOptions {
+  store: Store;
+  reads: GithubReads;
+  logger: Logger;
+  clock?: Clock;
+  /** How long a followed run may go without an event before GitHub is read again (RUN_EVENT_FALLBACK_MS). */
+  fallbackMs?: number;
+  registry?: Registry;
+}
+
+type RunRef = { owner: string; repo: string; runId: number };
+
+const sameRepo = (state: RunState, ref: RunRef) =>
+  state.owner.toLowerCase() === ref.owner.toLowerCase() && state.repo.toLowerCase() === ref.repo.toLowerCase();
+
+const unchanged = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The jobs a completed run reports may be older than its end (a `workflow_job` event lost or still on its way, a
+ * viewer's cached read): then the jobs are read once more, so that the outcome Orca keeps names the jobs that failed.
+ */
+function jobsBehind(run: RunDto, jobs: JobDto[]): boolean {
+  if (run.status !== 'completed') return false;
+  if (!jobs.length || jobs.some((job) => job.status !== 'completed')) return true;
+  const failed = run.conclusion !== null && FAILED.has(run.conclusion);
+  return failed && !jobs.some((job) => job.conclusion !== null && FAILED.has(job.conclusion));
+}
+
+/**
+ * The state of the runs the backend follows: the runs its stages dispatched and the runs Orca and viewers read.
+ * Once GitHub's `workflow_run` or `workflow_job` events arrive for a run, reads are answered from the stored state,
+ * and GitHub is read again only when the run has had no event for `fallbackMs` (an event lost, webhooks down), or a
+ * completed run's jobs are behind. A run no event has reached (an App not subscribed to them, a run followed before
+ * its first event) is read from GitHub as before, through the read cache. The state is in the database, so every
+ * replica answers alike and a restart keeps it.
+ */
+export class RunStates {
+  private readonly clock: Clock;
+  private readonly fallbackMs: number;
+  private readonly applied: Counter<'kind' | 'followed'> | undefined;
+  private readonly reads: Counter<'reason'> | undefined;
+
+  constructor(private readonly options: RunStatesOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.fallbackMs = options.fallbackMs ?? 60_000;
+    if (options.registry) {
+      this.applied = new Counter({
+        name: 'github_run_events_total',
+        help: 'workflow_run and workflow_job events received, by kind (run, job) and whether the run is followed',
+        labelNames: ['kind', 'followed'],
+        registers: [options.registry],
+      });
+      this.reads = new Counter({
+        name: 'github_run_state_reads_total',
+        help: 'Runs or jobs read from GitHub for the run state, by reason: no_events, quiet (no event within the fallback interval), jobs_behind',
+        labelNames: ['reason'],
+        registers: [options.registry],
+      });
+    }
+  }
+
+  /** Applies a stored `workflow_run` or `workflow_job` delivery to the run it reports, if that run is followed. */
+  async apply(event: string, payload: unknown): Promise<void> {
+    const parsed = runEventOf(event, payload);
+    if (!parsed) return;
+    const { db } = this.options.store;
+    const now = this.clock.now();
+    const followed =
+      parsed.kind === 'run'
+        ? await applyRunEvent(db, parsed.run, now)
+        : await saveJobs(
+            db,
+            { runId: parsed.job.runId, jobs: [parsed.job], runAttempt: parsed.runAttempt, source: 'event' },
+            now,
+          );
+    this.applied?.inc({ kind: parsed.kind, followed: String(followed) });
+  }
+
+  /** Starts following a run the backend has just read (a dispatch's run). */
+  async follow(ref: RunRef, run: RunDto): Promise<void> {
+    await saveRun(this.options.store.db, { owner: ref.owner, repo: ref.repo, run, source: 'read' }, this.clock.now());
+  }
+
+  /** The run and its jobs, as Orca's poll needs them. */
+  async status(ref: RunRef): Promise<{ run: RunDto; jobs: JobDto[] }> {
+    const { state, stored } = await this.current(ref);
+    if (state) return { run: state.run, jobs: await this.jobsOf(ref, state) };
+    const { reads } = this.options;
+    const [run, cachedJobs] = await Promise.all([reads.getRun(ref), reads.listJobs(ref)]);
+    this.reads?.inc({ reason: 'no_events' });
+    // A viewer's cached read of the jobs may predate the run's end: read past the cache's window, conditionally.
+    const stale = run.status === 'completed' && cachedJobs.some((job) => job.status !== 'completed');
+    const jobs = stale ? await reads.listJobs({ ...ref, revalidate: true }) : cachedJobs;
+    await this.store(ref, run, jobs, stored);
+    return { run, jobs };
+  }
+
+  /** The run, for a viewer. */
+  async run(ref: RunRef): Promise<RunDto> {
+    const { state, stored } = await this.current(ref);
+    if (state) return state.run;
+    const run = await this.options.reads.getRun(ref);
+    this.reads?.inc({ reason: 'no_events' });
+    await this.store(ref, run, undefined, stored);
+    return run;
+  }
+
+  /** The run's jobs (of its latest attempt), for a viewer. */
+  async jobs(ref: RunRef): Promise<JobDto[]> {
+    const { state, stored } = await this.current(ref);
+    if (state) return this.jobsOf(ref, state);
+    const jobs = await this.options.reads.listJobs(ref);
+    this.reads?.inc({ reason: 'no_events' });
+    if (stored && !unchanged(stored.jobs, jobs))
+      await saveJobs(
+        this.options.store.db,
+        { runId: ref.runId, jobs, runAttempt: stored.run.runAttempt, source: 'read' },
+        this.clock.now(),
+      );
+    return jobs;
+  }
+
+  /**
+   * The stored state when events keep it current; read again from GitHub when the run has been quiet for the
+   * fallback interval. `state` is undefined when no event has reached the run: the caller reads GitHub as it always
+   * did, and stores what it read when it differs from `stored`.
+   */
+  private async current(ref: RunRef): Promise<{ state?: RunState; stored?: RunState }> {
+    const { db } = this.options.store;
+    const found = await findRunState(db, ref.runId);
+    const stored = found && sameRepo(found, ref) ? found : undefined;
+    if (!stored?.eventAt) return { stored };
+    const state = stored;
+    const heard = Math.max(stored.eventAt.getTime(), stored.fetchedAt?.getTime() ?? 0);
+    if (state.run.status === 'completed' || this.clock.now().getTime() - heard < this.fallbackMs) return { state };
+    const { reads } = this.options;
+    const [run, jobs] = await Promise.all([
+      reads.getRun({ ...ref, revalidate: true }),
+      reads.listJobs({ ...ref, revalidate: true }),
+    ]);
+    this.reads?.inc({ reason: 'quiet' });
+    this.options.logger.debug(
+      { ...ref, quietMs: this.clock.now().getTime() - heard },
+      'no run event in the fallback interval; read GitHub',
+    );
+    await this.store(ref, run, jobs);
+    return { state: (await findRunState(db, ref.runId)) ?? { ...state, run, jobs } };
+  }
+
+  private async jobsOf(ref: RunRef, state: RunState): Promise<JobDto[]> {
+    const stale = !state.jobsFetchedAt || (state.eventAt && state.jobsFetchedAt < state.eventAt);
+    if (!jobsBehind(state.run, state.jobs) || !stale) return state.jobs;
+    const jobs = await this.options.reads.listJobs({ ...ref, revalidate: true });
+    this.reads?.inc({ reason: 'jobs_behind' });
+    await saveJobs(
+      this.options.store.db,
+      { runId: ref.runId, jobs, runAttempt: state.run.runAttempt, source: 'read' },
+      this.clock.now(),
+    );
+    return jobs;
+  }
+
+  /** Stores what was read; a poll whose reads the read cache answered unchanged writes nothing. */
+  private async store(ref: RunRef, run: RunDto, jobs?: JobDto[], stored?: RunState): Promise<void> {
+    const { db } = this.options.store;
+    const now = this.clock.now();
+    const runChanged = !stored || !unchanged(stored.run, run);
+    if (runChanged) await saveRun(db, { owner: ref.owner, repo: ref.repo, run, source: 'read' }, now);
+    if (jobs && (runChanged || !unchanged(stored?.jobs, jobs)))
+      await saveJobs(db, { runId: run.id, jobs, runAttempt: run.runAttempt, source: 'read' }, now);
+  }
+}

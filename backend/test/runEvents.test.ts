@@ -1,0 +1,173 @@
+import { setupServer } from 'msw/node';
+import request from 'supertest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { DeploymentStatuses } from '../src/deployments/deploymentStatuses.js';
+import { Gate } from '../src/spinnaker/gate.js';
+import { RunStates } from '../src/stage/runStates.js';
+import { StageRuns } from '../src/stage/stageRuns.js';
+import { DeliveryWorker } from '../src/triggers/deliveryWorker.js';
+import { PipelineCache } from '../src/triggers/pipelineCache.js';
+import { createGithubSimulator, type SimulatedEvent } from './github/simulator.js';
+import { GateSimulator } from './spinnaker/gateSimulator.js';
+import { ACCESS_POLICY, STAGE_SECRET, WEBHOOK_SECRET, useTempStore } from './support/app.js';
+import { TestClock } from './support/clock.js';
+import { collectEvents, deliver } from './support/deliveries.js';
+import { githubAppFor, silentLogger } from './support/githubApp.js';
+import { localRequestsOnly } from './support/net.js';
+
+const sim = createGithubSimulator();
+const gate = new GateSimulator();
+const server = setupServer(...sim.handlers, ...gate.handlers);
+const temp = useTempStore();
+let stageCount = 0;
+
+beforeAll(() => server.listen(localRequestsOnly));
+afterEach(() => {
+  const violations = sim.takeViolations();
+  sim.reset();
+  expect(violations, 'simulated requests, answers and events that break GitHub’s OpenAPI description').toEqual([]);
+});
+afterAll(() => server.close());
+
+const FALLBACK_MS = 60_000;
+
+/** The backend as server.ts wires it: the app, and the delivery worker applying run events, on one test clock. */
+function backend() {
+  const clock = new TestClock();
+  // Reads stay in the read cache for 0 ms: every GitHub read the backend makes is counted.
+  const { github, reads } = githubAppFor(sim, { readFreshForMs: 0 });
+  const { store } = temp;
+  const runStates = new RunStates({ store, reads, logger: silentLogger, clock, fallbackMs: FALLBACK_MS });
+  const stageRuns = new StageRuns({ github, reads, store, logger: silentLogger, runStates, lookupTimeoutMs: 3_000 });
+  const client = new Gate({ url: gate.url, logger: silentLogger });
+  const worker = new DeliveryWorker({
+    store,
+    gate: client,
+    pipelines: new PipelineCache(client, silentLogger, 0),
+    logger: silentLogger,
+    clock,
+    onEvent: (event, payload) => runStates.apply(event, payload),
+  });
+  const app = createApp({
+    logger: silentLogger,
+    store,
+    github,
+    stageSecret: STAGE_SECRET,
+    accessPolicy: ACCESS_POLICY,
+    webhooks: { secret: WEBHOOK_SECRET, onDelivery: () => {} },
+    statuses: new DeploymentStatuses({
+      store,
+      github,
+      gate: client,
+      logger: silentLogger,
+      spinnakerUiUrl: 'https://x',
+    }),
+    shared: { reads, stageRuns },
+  });
+  const events = collectEvents(sim);
+  return {
+    app,
+    clock,
+    /** GitHub sends what happened since the last call; the worker applies it. `arrive` loses or reorders some. */
+    async sendEvents(arrive: (events: SimulatedEvent[]) => SimulatedEvent[] = (all) => all) {
+      for (const event of arrive(events.take())) await deliver(app, event);
+      await worker.drain();
+    },
+    dispatch: () =>
+      request(app)
+        .post('/stage/dispatch')
+        .set('X-Stage-Secret', STAGE_SECRET)
+        .send({
+          executionId: `01JEVENTS${++stageCount}`,
+          stageId: `stage-${stageCount}`,
+          application: 'checkout',
+          repository: 'octo-org/hello-world',
+          workflow: 'deploy.yml',
+          ref: 'main',
+          inputs: { region: 'eu-west-1', version: '1.2.3' },
+        })
+        .expect(200),
+    poll: (runId: number) =>
+      request(app).get(`/stage/runs/octo-org/hello-world/${runId}`).set('X-Stage-Secret', STAGE_SECRET).expect(200),
+  };
+}
+
+/** GitHub reads of one run and its jobs. */
+const runReads = (runId: number) =>
+  sim.count('GET', `/repos/octo-org/hello-world/actions/runs/${runId}`) +
+  sim.count('GET', `/repos/octo-org/hello-world/actions/runs/${runId}/jobs`);
+
+describe('GET /stage/runs/:owner/:repo/:runId with workflow_run and workflow_job events', () => {
+  it('follows the run from its events without reading GitHub, to SUCCEEDED', async () => {
+    const api = backend();
+    const { body: started } = await api.dispatch();
+    await api.sendEvents();
+    const afterDispatch = runReads(started.runId);
+
+    expect((await api.poll(started.runId)).body).toMatchObject({ status: 'RUNNING', progress: '0 of 2 jobs done' });
+    sim.setRunStatus(started.runId, 'in_progress');
+    await api.sendEvents();
+    expect((await api.poll(started.runId)).body).toMatchObject({ status: 'RUNNING', run: { status: 'in_progress' } });
+    sim.setRunStatus(started.runId, 'completed', 'success');
+    await api.sendEvents();
+    const done = await api.poll(started.runId);
+
+    expect(done.body).toMatchObject({ status: 'SUCCEEDED', progress: '2 of 2 jobs done', failedJobs: [] });
+    expect(runReads(started.runId)).toBe(afterDispatch);
+  });
+
+  it('reads GitHub once the run has had no event for the fallback interval, and then reports the lost end', async () => {
+    const api = backend();
+    const { body: started } = await api.dispatch();
+    sim.setRunStatus(started.runId, 'in_progress');
+    await api.sendEvents();
+    sim.setRunStatus(started.runId, 'completed', 'success');
+    await api.sendEvents(() => []);
+
+    api.clock.advance(FALLBACK_MS - 1_000);
+    expect((await api.poll(started.runId)).body.status).toBe('RUNNING');
+    api.clock.advance(1_000);
+    expect((await api.poll(started.runId)).body).toMatchObject({ status: 'SUCCEEDED', progress: '2 of 2 jobs done' });
+  });
+
+  it('names the failed jobs when their workflow_job events were lost', async () => {
+    const api = backend();
+    const { body: started } = await api.dispatch();
+    sim.setRunStatus(started.runId, 'in_progress');
+    await api.sendEvents();
+    sim.setRunStatus(started.runId, 'completed', 'failure');
+    await api.sendEvents((all) => all.filter((event) => event.name !== 'workflow_job'));
+
+    const failed = sim.runs.get(started.runId)!.jobIds.map((id) => sim.jobs.get(id)!.job.name);
+    const res = await api.poll(started.runId);
+    expect(res.body).toMatchObject({ status: 'TERMINAL' });
+    expect([...res.body.failedJobs].sort()).toEqual([...failed].sort());
+  });
+
+  it('keeps the end of a run when an older event is delivered after it', async () => {
+    const api = backend();
+    const { body: started } = await api.dispatch();
+    sim.setRunStatus(started.runId, 'in_progress');
+    sim.setRunStatus(started.runId, 'completed', 'cancelled');
+    // Every event of the run, the last first: replicas may apply deliveries out of order.
+    await api.sendEvents((all) => [...all].reverse());
+    expect((await api.poll(started.runId)).body.status).toBe('CANCELED');
+  });
+});
+
+describe('GET /api/repos/:owner/:repo/runs/:runId/jobs of a followed run', () => {
+  it('answers the steps from workflow_job events', async () => {
+    const api = backend();
+    const { body: started } = await api.dispatch();
+    sim.setRunStatus(started.runId, 'in_progress');
+    await api.sendEvents();
+    const before = runReads(started.runId);
+
+    const res = await request(api.app).get(`/api/repos/octo-org/hello-world/runs/${started.runId}/jobs`).expect(200);
+
+    expect(res.body.items).toHaveLength(2);
+    expect(res.body.items[0]).toMatchObject({ status: 'in_progress', steps: expect.arrayContaining([]) });
+    expect(runReads(started.runId)).toBe(before);
+  });
+});
