@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   const store = await openStore({ databaseUrl: config.database.url, databaseFile: config.database.file, logger });
   const github = new GithubApp({ github: config.github, logger });
   const metrics = createMetrics();
+  github.requestBudgets.register(metrics.registry);
   const gate = new Gate({ url: config.gate.url, authHeader: config.gate.authHeader, logger });
   const statuses = new DeploymentStatuses({
     store,

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { toHttpError } from './githubErrors.js';
 import { createOctokitClass, type GithubOctokit, type OctokitSettings } from './octokit.js';
 import { ReadCache } from './readCache.js';
+import { RequestBudgets } from './requestBudget.js';
 
 export interface GithubAppOptions {
   github: Config['github'];
@@ -12,6 +13,10 @@ export interface GithubAppOptions {
   /** How long a read is served from memory before it is revalidated with GitHub. */
   readFreshForMs?: number;
   octokit?: Pick<OctokitSettings, 'maxRetryAfterSeconds' | 'retryBaseMs' | 'retries' | 'timeoutMs'>;
+  /** Each installation's share of GitHub's secondary rate limits; the defaults of requestBudget.ts when not given. */
+  requestBudgets?: RequestBudgets;
+  /** The read cache's clock (epoch ms); the system's when not given. */
+  now?: () => number;
 }
 
 /**
@@ -27,14 +32,17 @@ export class GithubApp {
   private readonly installationIds = new LRUCache<string, number>({ max: 10_000, ttl: 10 * 60_000 });
   private readonly clients = new LRUCache<number, Promise<GithubOctokit>>({ max: 1000 });
   private botLoginRequest: Promise<string> | undefined;
+  readonly requestBudgets: RequestBudgets;
 
   constructor(options: GithubAppOptions) {
     this.appId = options.github.appId;
     this.apiUrl = options.github.apiUrl;
+    this.requestBudgets = options.requestBudgets ?? new RequestBudgets();
     const Octokit = createOctokitClass({
       apiUrl: options.github.apiUrl,
       logger: options.logger,
-      readCache: new ReadCache({ freshForMs: options.readFreshForMs ?? 5000 }),
+      readCache: new ReadCache({ freshForMs: options.readFreshForMs ?? 5000, now: options.now }),
+      requestBudgets: this.requestBudgets,
       ...options.octokit,
     });
     this.app = new App({

@@ -4,11 +4,14 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from 'pino';
 import { readCachePlugin, type ReadCache } from './readCache.js';
+import { requestBudgetPlugin, type RequestBudgets } from './requestBudget.js';
 
 export interface OctokitSettings {
   apiUrl: string;
   logger: Logger;
   readCache: ReadCache;
+  /** Each installation's share of GitHub's secondary rate limits (requestBudget.ts). */
+  requestBudgets?: RequestBudgets;
   /** The longest GitHub may make us wait before we give up and answer 503 with Retry-After. */
   maxRetryAfterSeconds?: number;
   /** Multiplier of every retry wait, in ms (tests shorten the exponential 5xx backoff; GitHub's Retry-After is still honoured). */
@@ -34,16 +37,18 @@ const USER_AGENT = 'spinnaker-github-backend';
 
 /**
  * One Octokit class for the App and all its installations: primary and secondary rate limits
- * (plugin-throttling), retries of 5xx and network failures (plugin-retry), then the read cache
- * outermost so that cache hits skip the limiter queue.
+ * (plugin-throttling), retries of 5xx and network failures (plugin-retry), the installation's request budget around
+ * them (so that a dispatch waits in the budget's queue ahead of reads, not behind them in plugin-throttling's), then
+ * the read cache outermost so that cache hits skip every queue.
  */
 export function createOctokitClass(settings: OctokitSettings) {
   const { logger, maxRetryAfterSeconds = 60 } = settings;
   const log = logger.child({ component: 'octokit' });
-  return Octokit.plugin(paginateRest, throttling, retry, readCachePlugin).defaults({
+  return Octokit.plugin(paginateRest, throttling, retry, requestBudgetPlugin, readCachePlugin).defaults({
     baseUrl: settings.apiUrl,
     userAgent: USER_AGENT,
     readCache: settings.readCache,
+    requestBudgets: settings.requestBudgets,
     request: { fetch: fetchWithTimeout(settings.timeoutMs ?? 30_000) },
     log: {
       debug: (message: string) => log.debug(message),

@@ -1,0 +1,173 @@
+import Bottleneck from 'bottleneck';
+import type { Octokit } from '@octokit/core';
+import { Gauge, type Registry } from 'prom-client';
+
+/**
+ * How much of GitHub's secondary rate limits one installation may use
+ * (https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits):
+ * 900 points a minute (a GET costs 1, any other method 5), 100 concurrent requests, 80 content-creating requests a
+ * minute and 500 an hour.
+ */
+export interface BudgetLimits {
+  pointsPerMinute: number;
+  concurrent: number;
+  contentPerMinute: number;
+  contentPerHour: number;
+}
+
+/** Two thirds of GitHub's points, half its concurrency, and its content-creating limits (never passed). */
+export const DEFAULT_BUDGET: BudgetLimits = {
+  pointsPerMinute: 600,
+  concurrent: 50,
+  contentPerMinute: 80,
+  contentPerHour: 500,
+};
+
+/**
+ * A token bucket that never lets more than `perWindow` through in any window of `windowMs`: it holds `burstShare` of
+ * them and earns the rest back evenly over the window (burst + refill over a window = `perWindow`).
+ */
+function bucket(
+  perWindow: number,
+  windowMs: number,
+  burstShare: number,
+  maxConcurrent: number | null = null,
+): Bottleneck {
+  const burst = Math.max(1, Math.floor(perWindow * burstShare));
+  const earned = perWindow - burst;
+  // Bottleneck adds to the reservoir at most once per heartbeat (250 ms): refill once a second or less often.
+  const intervalMs = Math.max(1_000, Math.ceil(windowMs / Math.max(earned, 1)));
+  return new Bottleneck({
+    maxConcurrent,
+    reservoir: burst,
+    reservoirIncreaseInterval: intervalMs,
+    reservoirIncreaseAmount: Math.max(1, Math.floor((earned * intervalMs) / windowMs)),
+    reservoirIncreaseMaximum: burst,
+  });
+}
+
+/** What a request is, for the budget: its cost, whether it creates content, and its place in the queue. */
+export interface RequestKind {
+  method: string;
+  path: string;
+}
+
+const isDispatch = ({ method, path }: RequestKind) =>
+  method === 'POST' && /\/(actions\/workflows\/[^/]+\/)?dispatches$/.test(path);
+
+/** Bottleneck's priorities: lower runs first; FIFO within one priority. */
+const priorityOf = (kind: RequestKind) => (isDispatch(kind) ? 0 : kind.method === 'GET' ? 5 : 3);
+
+/** One installation's share of GitHub's secondary limits; requests over it wait, in order, dispatches first. */
+class InstallationBudget {
+  readonly points: Bottleneck;
+  readonly contentMinute: Bottleneck;
+  readonly contentHour: Bottleneck;
+
+  constructor(limits: BudgetLimits) {
+    this.points = bucket(limits.pointsPerMinute, 60_000, 1 / 6, limits.concurrent);
+    this.contentMinute = bucket(limits.contentPerMinute, 60_000, 1 / 6);
+    // Half the hour's writes at once, so that a release day's burst of dispatches is held back only by the minute's
+    // limit: Orca waits 120 s for a dispatch call, and does not retry one that timed out.
+    this.contentHour = bucket(limits.contentPerHour, 3_600_000, 1 / 2);
+  }
+
+  schedule<T>(kind: RequestKind, send: () => Promise<T>): Promise<T> {
+    const priority = priorityOf(kind);
+    const read = kind.method === 'GET' || kind.method === 'HEAD';
+    const spend = () => this.points.schedule({ priority, weight: read ? 1 : 5 }, send);
+    if (read) return spend();
+    // Every write counts as content-creating: GitHub does not list which are, and dispatches, deployment statuses
+    // and check runs, the writes that matter here, all are.
+    return this.contentHour.schedule({ priority }, () => this.contentMinute.schedule({ priority }, spend));
+  }
+}
+
+/** Requests a bucket holds back: received but not yet let through (Bottleneck counts both states). */
+const waiting = (limiter: Bottleneck) => {
+  const counts = limiter.counts();
+  return (counts.RECEIVED ?? 0) + (counts.QUEUED ?? 0);
+};
+
+/** The request budgets of all installations (and one for the App's own requests), shared by every Octokit. */
+export class RequestBudgets {
+  private readonly budgets = new Map<string, InstallationBudget>();
+
+  constructor(private readonly limits: BudgetLimits = DEFAULT_BUDGET) {}
+
+  of(scope: string): InstallationBudget {
+    let budget = this.budgets.get(scope);
+    if (!budget) {
+      budget = new InstallationBudget(this.limits);
+      this.budgets.set(scope, budget);
+    }
+    return budget;
+  }
+
+  /** `/metrics`: each installation's queued and running requests, and what is left of each bucket. */
+  register(registry: Registry): void {
+    const budgets = this.budgets;
+    new Gauge({
+      name: 'github_request_budget_queued',
+      help: 'GitHub requests waiting for the request budget, by installation and bucket (points, content_minute, content_hour)',
+      labelNames: ['installation', 'bucket'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [installation, budget] of budgets) {
+          this.set({ installation, bucket: 'points' }, waiting(budget.points));
+          this.set({ installation, bucket: 'content_minute' }, waiting(budget.contentMinute));
+          this.set({ installation, bucket: 'content_hour' }, waiting(budget.contentHour));
+        }
+      },
+    });
+    new Gauge({
+      name: 'github_request_budget_running',
+      help: 'GitHub requests in flight, by installation',
+      labelNames: ['installation'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [installation, budget] of budgets) {
+          const counts = budget.points.counts();
+          this.set({ installation }, (counts.RUNNING ?? 0) + (counts.EXECUTING ?? 0));
+        }
+      },
+    });
+    new Gauge({
+      name: 'github_request_budget_available',
+      help: 'What is left of each bucket of the request budget right now (points, or content-creating requests), by installation',
+      labelNames: ['installation', 'bucket'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [installation, budget] of budgets) {
+          this.set({ installation, bucket: 'points' }, (await budget.points.currentReservoir()) ?? 0);
+          this.set({ installation, bucket: 'content_minute' }, (await budget.contentMinute.currentReservoir()) ?? 0);
+          this.set({ installation, bucket: 'content_hour' }, (await budget.contentHour.currentReservoir()) ?? 0);
+        }
+      },
+    });
+  }
+}
+
+function scopeOf(octokitOptions: { auth?: unknown }): string {
+  const auth = octokitOptions.auth as { installationId?: number } | undefined;
+  return auth?.installationId ? String(auth.installationId) : 'app';
+}
+
+/** Octokit plugin: pass `requestBudgets` in the constructor options; every request then waits for its budget. */
+export function requestBudgetPlugin(
+  octokit: Octokit,
+  octokitOptions: { requestBudgets?: RequestBudgets; auth?: unknown },
+) {
+  const budgets = octokitOptions.requestBudgets;
+  if (!budgets) return {};
+  const budget = budgets.of(scopeOf(octokitOptions));
+  octokit.hook.wrap('request', (request, options) => {
+    const { url } = octokit.request.endpoint.parse(options);
+    const kind = { method: options.method, path: new URL(url).pathname };
+    return budget.schedule(kind, async () => request(options));
+  });
+  return {};
+}
