@@ -131,6 +131,21 @@ describe('GET /stage/runs/:owner/:repo/:runId with workflow_run and workflow_job
     expect((await api.poll(started.runId)).body).toMatchObject({ status: 'SUCCEEDED', progress: '2 of 2 jobs done' });
   });
 
+  it('vouches for quiet runs still in progress with one listing of the repository, not a read of each', async () => {
+    const api = backend();
+    const runIds: number[] = [];
+    for (let i = 0; i < 3; i++) runIds.push((await api.dispatch()).body.runId);
+    for (const runId of runIds) sim.setRunStatus(runId, 'in_progress');
+    await api.sendEvents();
+    const before = runIds.map(runReads);
+
+    api.clock.advance(FALLBACK_MS);
+    for (const runId of runIds) expect((await api.poll(runId)).body.status).toBe('RUNNING');
+
+    expect(sim.count('GET', '/repos/octo-org/hello-world/actions/runs')).toBe(1);
+    expect(runIds.map(runReads)).toEqual(before);
+  });
+
   it('names the failed jobs when their workflow_job events were lost', async () => {
     const api = backend();
     const { body: started } = await api.dispatch();

@@ -187,6 +187,16 @@ export class GithubReads {
     return data.workflow_runs.map(toRun);
   }
 
+  /** Every run of the repository now in progress (all pages), read past the read cache's window, conditionally. */
+  async listRunsInProgress({ owner, repo }: RepoRef): Promise<RunDto[]> {
+    const client = await this.github.forRepo(owner, repo);
+    const parameters = { owner, repo, status: 'in_progress' as const, per_page: 100, headers: REVALIDATE };
+    const runs = await this.attempt(`listing the runs in progress of ${owner}/${repo}`, () =>
+      client.paginate('GET /repos/{owner}/{repo}/actions/runs', parameters),
+    );
+    return runs.map(toRun);
+  }
+
   async listDeployments({ owner, repo }: RepoRef): Promise<DeploymentDto[]> {
     const client = await this.github.forRepo(owner, repo);
     const { data } = await this.attempt(`listing deployments of ${owner}/${repo}`, () =>

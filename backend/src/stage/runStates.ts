@@ -48,6 +48,8 @@ export class RunStates {
   private readonly fallbackMs: number;
   private readonly applied: Counter<'kind' | 'followed'> | undefined;
   private readonly reads: Counter<'reason'> | undefined;
+  /** Repositories whose runs in progress are being listed, so that concurrent polls share one listing. */
+  private readonly listings = new Map<string, Promise<void>>();
 
   constructor(private readonly options: RunStatesOptions) {
     this.clock = options.clock ?? systemClock;
@@ -61,7 +63,7 @@ export class RunStates {
       });
       this.reads = new Counter({
         name: 'github_run_state_reads_total',
-        help: 'Runs or jobs read from GitHub for the run state, by reason: no_events, quiet (no event within the fallback interval), jobs_behind',
+        help: 'Runs or jobs read from GitHub for the run state, by reason: no_events, quiet_repository (runs in progress listed), quiet (one run read), jobs_behind',
         labelNames: ['reason'],
         registers: [options.registry],
       });
@@ -141,7 +143,15 @@ export class RunStates {
     if (!stored?.eventAt) return { stored };
     const state = stored;
     const heard = Math.max(stored.eventAt.getTime(), stored.fetchedAt?.getTime() ?? 0);
-    if (state.run.status === 'completed' || this.clock.now().getTime() - heard < this.fallbackMs) return { state };
+    const fresh = (at: number) => this.clock.now().getTime() - at < this.fallbackMs;
+    if (state.run.status === 'completed' || fresh(heard)) return { state };
+    // One listing of the repository's runs in progress vouches for every quiet run still in it: a few requests a
+    // fallback interval for the whole repository rather than two per run.
+    await this.listInProgress(ref);
+    const listed = await findRunState(db, ref.runId);
+    if (listed?.fetchedAt && fresh(listed.fetchedAt.getTime()) && listed.run.status !== 'completed') {
+      return { state: listed };
+    }
     const { reads } = this.options;
     const [run, jobs] = await Promise.all([
       reads.getRun({ ...ref, revalidate: true }),
@@ -154,6 +164,21 @@ export class RunStates {
     );
     await this.store(ref, run, jobs);
     return { state: (await findRunState(db, ref.runId)) ?? { ...state, run, jobs } };
+  }
+
+  private listInProgress({ owner, repo }: RunRef): Promise<void> {
+    const key = `${owner}/${repo}`.toLowerCase();
+    let listing = this.listings.get(key);
+    if (!listing) {
+      listing = (async () => {
+        const runs = await this.options.reads.listRunsInProgress({ owner, repo });
+        this.reads?.inc({ reason: 'quiet_repository' });
+        const now = this.clock.now();
+        for (const run of runs) await applyRunEvent(this.options.store.db, run, now, 'read');
+      })().finally(() => this.listings.delete(key));
+      this.listings.set(key, listing);
+    }
+    return listing;
   }
 
   private async jobsOf(ref: RunRef, state: RunState): Promise<JobDto[]> {

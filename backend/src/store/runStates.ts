@@ -54,8 +54,16 @@ export async function saveRun(
     .execute();
 }
 
-/** Applies an event to a followed run; answers false when the run is not followed (nothing stored). */
-export async function applyRunEvent(db: Kysely<Database>, run: RunDto, now: Date): Promise<boolean> {
+/**
+ * Applies an event (or, `source: 'read'`, a run listed by GitHub) to a followed run; answers false when the run is
+ * not followed (nothing stored).
+ */
+export async function applyRunEvent(
+  db: Kysely<Database>,
+  run: RunDto,
+  now: Date,
+  source: Source = 'event',
+): Promise<boolean> {
   const rank = rankOf(run.runAttempt, run.status);
   const result = await db
     .updateTable('run_states')
@@ -63,7 +71,7 @@ export async function applyRunEvent(db: Kysely<Database>, run: RunDto, now: Date
       run: sql`case when rank <= ${rank} then ${JSON.stringify(run)} else run end`,
       completed: sql`case when rank <= ${rank} then ${run.status === 'completed' ? 1 : 0} else completed end`,
       rank: sql`case when rank <= ${rank} then ${rank} else rank end`,
-      event_at: now.getTime(),
+      ...(source === 'event' ? { event_at: now.getTime() } : { fetched_at: now.getTime() }),
       updated_at: now.getTime(),
     })
     .where('run_id', '=', run.id)
