@@ -43,6 +43,8 @@ export interface RecordedRequest {
   template?: string;
   /** Which credential GitHub saw: `app`, `installation:11`, or `anonymous`. */
   caller?: string;
+  /** When it arrived (epoch ms). */
+  at: number;
 }
 
 const ROUTES: Record<string, Route> = { ...appRoutes, ...repoRoutes, ...deploymentRoutes, ...actionsRoutes };
@@ -375,6 +377,7 @@ export class GithubSimulator {
       query: Object.fromEntries(url.searchParams),
       headers,
       status: 0,
+      at: Date.now(),
     };
     this.requests.push(entry);
     return entry;
