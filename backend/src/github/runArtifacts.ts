@@ -97,10 +97,14 @@ export async function downloadArtifact(
   // Counted as it arrives: the size GitHub lists and the length the host sends are not trusted to stop a larger body.
   const chunks: Uint8Array[] = [];
   let received = 0;
-  for await (const chunk of response.body) {
-    received += chunk.byteLength;
-    if (received > maxBytes) throw tooBig();
-    chunks.push(chunk);
+  const reader = response.body.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    received += read.value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel();
+      throw tooBig();
+    }
+    chunks.push(read.value);
   }
   return Buffer.concat(chunks);
 }
