@@ -67,6 +67,8 @@ const STAGE_FIELDS = [
   'eventType',
   'clientPayload',
   'waitForCompletion',
+  'propertyArtifact',
+  'propertyFile',
 ];
 
 /**

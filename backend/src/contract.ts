@@ -149,6 +149,21 @@ export interface StageRunStatusDto {
   progress: string;
   failedJobs: string[];
   run: StageRunDto;
+  /** Once the run has completed: its artifacts. */
+  artifacts?: StageArtifactDto[];
+  /** The keys of the stage's results file (`propertyArtifact` / `propertyFile`), once read; docs/stage.md. */
+  outputs?: Record<string, unknown>;
+}
+
+/** One artifact of a run, as the stage's outputs and execution details list it. */
+export interface StageArtifactDto {
+  id: number;
+  name: string;
+  sizeInBytes: number;
+  expired: boolean;
+  expiresAt: string | null;
+  /** The run page's download link (GitHub asks the browser to sign in). */
+  htmlUrl: string;
 }
 
 /** `GET /api/repos/:owner/:repo/deployments`: recent deployments, newest first. */

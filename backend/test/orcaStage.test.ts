@@ -100,6 +100,8 @@ describe('config/orca-local.yml driven as Orca runs a preconfigured webhook stag
       eventType: null,
       clientPayload: null,
       waitForCompletion: true,
+      propertyArtifact: null,
+      propertyFile: null,
     });
     // The execution context keeps the run for the execution details and the log viewer (CONTRACTS.md).
     expect(outcome.webhook.monitor?.body).toMatchObject({

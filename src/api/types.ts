@@ -9,6 +9,7 @@ export type {
   RepositoryDto,
   RunDto,
   RunStatus,
+  StageArtifactDto,
   StepDto,
   WorkflowDto,
   WorkflowInputDto,

@@ -20,6 +20,19 @@ const complete = stage({
 });
 
 describe('stageErrors', () => {
+  it('asks for a results file with a readable extension in a named artifact', () => {
+    expect(stageErrors({ ...complete, propertyArtifact: 'results' }).propertyFile).toBe(
+      'Name the results file in the artifact, e.g. outputs.json.',
+    );
+    expect(stageErrors({ ...complete, propertyArtifact: 'results', propertyFile: 'out.txt' }).propertyFile).toMatch(
+      /must end in \.json, \.yml, \.yaml or \.properties/,
+    );
+    expect(stageErrors({ ...complete, propertyFile: 'out.json' }).propertyFile).toBe(
+      'Name the artifact that holds the results file.',
+    );
+    expect(stageErrors({ ...complete, propertyArtifact: 'results', propertyFile: 'dir/out.yaml' })).toEqual({});
+  });
+
   it('requires a repository and, for workflow_dispatch, a workflow', () => {
     expect(stageErrors(stage({}))).toEqual({
       repository: 'Repository is required.',

@@ -2,10 +2,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { StageDispatchDto } from '../contract.js';
-import { AuthenticationError } from '../errors.js';
+import { AuthenticationError, InputError } from '../errors.js';
 import { checkDispatch, type AccessPolicy } from '../stage/accessPolicy.js';
 import { inert } from '../spel.js';
 import { dispatchKey } from '../stage/dispatchKey.js';
+import { formatOf } from '../stage/resultsFile.js';
 import { toStageRun } from '../stage/runStatus.js';
 import type { DispatchRequest, StageRuns } from '../stage/stageRuns.js';
 import { findUnresolved, unresolvedError } from '../stage/unresolvedExpressions.js';
@@ -52,6 +53,9 @@ const identity = {
   /** The Spinnaker application of the execution (for the access policy). */
   application: z.string().max(200).optional(),
   repository,
+  /** The artifact of the run, and the file in it, whose keys become the stage's outputs (docs/stage.md). */
+  propertyArtifact: z.string().min(1).max(256).optional(),
+  propertyFile: z.string().min(1).max(1024).optional(),
   /** Orca itself stops after the dispatch when false; accepted so the whole stage context can be sent. */
   waitForCompletion: z.boolean().optional(),
 };
@@ -135,10 +139,23 @@ export function stageRouter({
     const { owner, repo } = body.repository;
     checkDispatch(accessPolicy, { application: body.application, owner, repo });
     const key = dispatchKey(body);
+    if (body.propertyFile && !formatOf(body.propertyFile)) {
+      throw new InputError(
+        `propertyFile ${body.propertyFile} must end in .json, .yml, .yaml or .properties: the stage reads its format from the extension.`,
+      );
+    }
+    if (Boolean(body.propertyArtifact) !== Boolean(body.propertyFile)) {
+      throw new InputError('Set both propertyArtifact and propertyFile, or neither.');
+    }
+    const results =
+      body.propertyArtifact && body.propertyFile
+        ? { artifact: body.propertyArtifact, file: body.propertyFile }
+        : undefined;
     const request: DispatchRequest =
       body.dispatchType === 'workflow_dispatch'
         ? {
             key,
+            results,
             owner,
             repo,
             dispatchType: body.dispatchType,
@@ -148,6 +165,7 @@ export function stageRouter({
           }
         : {
             key,
+            results,
             owner,
             repo,
             dispatchType: body.dispatchType,

@@ -12,6 +12,7 @@ import {
   claimedRunIds,
   deleteDispatch,
   findDispatch,
+  findDispatchByRun,
   markDispatchPolled,
   recordDispatch,
   setDispatchRun,
@@ -19,6 +20,7 @@ import {
   type Store,
 } from '../store/index.js';
 import { stageRunStatus } from './runStatus.js';
+import { readStageResults } from './stageResults.js';
 
 /** The workflow input, or `client_payload` field, that carries our correlation id to the run (docs/stage.md). */
 export const CORRELATION_FIELD = 'spinnaker_correlation_id';
@@ -32,6 +34,8 @@ export type DispatchRequest = {
   key: string;
   owner: string;
   repo: string;
+  /** The artifact and the file in it whose keys become the stage's outputs (docs/stage.md). */
+  results?: { artifact: string; file: string };
 } & (
   | { dispatchType: 'workflow_dispatch'; workflow: string; ref?: string; inputs: Record<string, unknown> }
   | { dispatchType: 'repository_dispatch'; eventType: string; clientPayload: Record<string, unknown> }
@@ -145,7 +149,24 @@ export class StageRuns {
     // From the first poll on, Orca's own cancel reaches the run; until then dispatchWatch.ts checks Gate.
     await markDispatchPolled(this.options.store.db, ref);
     const { run, jobs } = await this.runStates.status(ref);
-    return stageRunStatus(owner, repo, run, jobs, { waitForCompletion });
+    const answer = stageRunStatus(owner, repo, run, jobs, { waitForCompletion });
+    if (run.status !== 'completed') return answer;
+    const dispatch = await findDispatchByRun(this.options.store.db, ref);
+    const { results } = dispatch ? (JSON.parse(dispatch.request) as DispatchRequest) : {};
+    const read = await readStageResults(this.options.github, {
+      ...ref,
+      htmlUrl: run.htmlUrl,
+      results: answer.status === 'SUCCEEDED' ? results : undefined,
+    });
+    if ('failure' in read) {
+      return {
+        ...answer,
+        status: 'TERMINAL',
+        progress: `The run succeeded but its results could not be read: ${read.failure}`,
+        artifacts: read.artifacts,
+      };
+    }
+    return { ...answer, ...read };
   }
 
   /** Asks GitHub to cancel the run; a run that already finished is left as it is. */

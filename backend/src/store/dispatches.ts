@@ -33,6 +33,21 @@ export async function findDispatch(db: Kysely<Database>, key: string): Promise<D
   return row && toDispatch(row);
 }
 
+/** The dispatch that started a run, if this backend started it. */
+export async function findDispatchByRun(
+  db: Kysely<Database>,
+  { owner, repo, runId }: { owner: string; repo: string; runId: number },
+): Promise<Dispatch | undefined> {
+  const row = await db
+    .selectFrom('dispatches')
+    .selectAll()
+    .where('owner', '=', owner)
+    .where('repo', '=', repo)
+    .where('run_id', '=', runId)
+    .executeTakeFirst();
+  return row && toDispatch(row);
+}
+
 /** Stores the dispatch unless its key is already stored; `inserted: false` means an earlier call owns it. */
 export async function recordDispatch(
   db: Kysely<Database>,

@@ -13,6 +13,7 @@ export {
   deleteDispatch,
   endDispatchWatch,
   findDispatch,
+  findDispatchByRun,
   markDispatchPolled,
   recordDispatch,
   setDispatchRun,

@@ -142,7 +142,29 @@ function cancelRun(ctx: RouteContext): SimResponse {
   return { status: 202, json: {} };
 }
 
+function artifactsOfRun(ctx: RouteContext): SimResponse {
+  const run = runOf(ctx);
+  const name = ctx.url.searchParams.get('name');
+  const artifacts = [...ctx.world.artifacts.values()]
+    .filter((entry) => entry.runId === Number(run.run.id) && (name === null || entry.artifact.name === name))
+    .map((entry) => entry.artifact);
+  return paginate(artifacts, ctx.url, (page) => ({ total_count: artifacts.length, artifacts: page }));
+}
+
+/** GET …/artifacts/{artifact_id}/zip: 302 to the storage host, or 410 once the artifact has expired. */
+function downloadArtifact(ctx: RouteContext): SimResponse {
+  const repo = visibleRepo(ctx);
+  const entry = ctx.world.artifacts.get(integerParam(ctx, 'artifact_id'));
+  if (!entry || entry.repo !== repo.full.full_name.toLowerCase() || ctx.operation.params.archive_format !== 'zip') {
+    throw new Answer(notFound(ctx.operation.docsUrl));
+  }
+  if (entry.artifact.expired) throw new Answer(error(410, 'Artifact has expired', ctx.operation.docsUrl));
+  return { status: 302, headers: { location: ctx.signArtifactUrl(Number(entry.artifact.id)) } };
+}
+
 export const actionsRoutes: Record<string, Route> = {
+  'actions/list-workflow-run-artifacts': { auth: 'installation', handle: artifactsOfRun },
+  'actions/download-artifact': { auth: 'installation', handle: downloadArtifact },
   'actions/list-repo-workflows': {
     auth: 'installation',
     handle: (ctx) => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { componentExample } from './openapi.js';
 import type {
   Account,
+  Artifact,
   ContentFile,
   Deployment,
   DeploymentStatus,
@@ -407,4 +408,40 @@ export function deploymentStatus(options: {
     deployment_url: parent.url,
     repository_url: `${API}/repos/${fullName}`,
   } as DeploymentStatus;
+}
+
+/** An artifact of a run, from the description's `artifact` example. */
+export function artifact(options: {
+  id: number;
+  name: string;
+  sizeInBytes: number;
+  run: WorkflowRun;
+  createdAt: string;
+  expired?: boolean;
+}): Artifact {
+  const { run } = options;
+  const fullName = run.repository.full_name;
+  const api = `${API}/repos/${fullName}/actions/artifacts/${options.id}`;
+  const expires = new Date(Date.parse(options.createdAt) + 90 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    ...componentExample<Artifact>('artifact'),
+    id: options.id,
+    node_id: nodeId('Artifact', options.id),
+    name: options.name,
+    size_in_bytes: options.sizeInBytes,
+    url: api,
+    archive_download_url: `${api}/zip`,
+    expired: options.expired ?? false,
+    created_at: options.createdAt,
+    updated_at: options.createdAt,
+    expires_at: expires,
+    digest: `sha256:${createHash('sha256').update(`${options.id}`).digest('hex')}`,
+    workflow_run: {
+      id: Number(run.id),
+      repository_id: Number(run.repository.id),
+      head_repository_id: Number(run.repository.id),
+      head_branch: run.head_branch ?? undefined,
+      head_sha: run.head_sha,
+    },
+  };
 }

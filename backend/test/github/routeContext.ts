@@ -13,6 +13,8 @@ export interface RouteContext {
   body: unknown;
   caller: Caller;
   signLogUrl(jobId: number): string;
+  /** A short-lived URL on the artifact storage host, good for one artifact. */
+  signArtifactUrl(artifactId: number): string;
 }
 
 export interface Route {

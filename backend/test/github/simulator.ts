@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpResponse, http, type HttpHandler } from 'msw';
 import { actionsRoutes } from './actionsRoutes.js';
 import { appRoutes } from './appRoutes.js';
@@ -26,10 +26,13 @@ import type { RunConclusion, RunStatus, WorkflowRun } from './types.js';
 
 export type { Fault, FaultMatch } from './faults.js';
 export type { SimulatedEvent } from './events.js';
+
+/** Where GitHub's artifact download redirects to: Azure blob storage, signed for a minute. */
+export const ARTIFACT_HOST = 'https://productionresultssa0.blob.core.windows.net';
 export { SEED } from './seed.js';
 
 export interface RecordedRequest {
-  host: 'api' | 'logs';
+  host: 'api' | 'logs' | 'artifacts';
   method: string;
   /** URL-decoded path below the API base URL, e.g. `/repos/octo-org/hello-world/contents/.github/workflows/deploy.yml`. */
   path: string;
@@ -75,6 +78,7 @@ export class GithubSimulator {
   private readonly logUrls = logUrlSigner(randomBytes(16).toString('hex'), randomBytes(24).toString('base64url'));
   private readonly basePath: string;
   private readonly eventListeners = new Set<(event: SimulatedEvent) => void>();
+  private readonly artifactUrls = new Map<string, { artifactId: number; expiresAt: number }>();
 
   constructor({ apiUrl = API }: { apiUrl?: string } = {}) {
     this.watchWorld();
@@ -82,6 +86,7 @@ export class GithubSimulator {
     this.basePath = new URL(this.apiUrl).pathname.replace(/\/+$/, '');
     this.handlers = [
       http.all(`${LOG_HOST}/*`, ({ request }) => this.serveLog(request)),
+      http.all(`${ARTIFACT_HOST}/*`, ({ request }) => this.serveArtifact(request)),
       http.all(`${this.apiUrl}/*`, ({ request }) => this.serveApi(request)),
     ];
   }
@@ -127,6 +132,15 @@ export class GithubSimulator {
 
   setJobLog(jobId: number, text: string): void {
     this.world.setJobLog(jobId, text);
+  }
+
+  /** The id of the last artifact uploaded under `name`. */
+  artifactIdOf(name: string): number | undefined {
+    return [...this.world.artifacts.values()].filter((entry) => entry.artifact.name === name).at(-1)?.artifact.id;
+  }
+
+  addArtifact(runId: number, options: Parameters<World['addArtifact']>[1]): ReturnType<World['addArtifact']> {
+    return this.world.addArtifact(runId, options);
   }
 
   setWorkflowFile(owner: string, repo: string, path: string, ref: string, content: string): void {
@@ -201,6 +215,7 @@ export class GithubSimulator {
     this.faults = [];
     this.minted = 0;
     this.rateLimits.clear();
+    this.artifactUrls.clear();
   }
 
   private async serveApi(request: Request): Promise<Response> {
@@ -259,7 +274,12 @@ export class GithubSimulator {
     ctx: { operation: MatchedOperation; url: URL; headers: Headers; body: unknown; caller: Caller },
   ): SimResponse {
     try {
-      return route.handle({ ...ctx, world: this.world, signLogUrl: (jobId) => this.logUrls.sign(jobId) });
+      return route.handle({
+        ...ctx,
+        world: this.world,
+        signLogUrl: (jobId) => this.logUrls.sign(jobId),
+        signArtifactUrl: (artifactId) => this.signArtifactUrl(artifactId),
+      });
     } catch (thrown) {
       if (thrown instanceof Answer) return thrown.response;
       throw thrown;
@@ -362,6 +382,35 @@ export class GithubSimulator {
       return reply(403, verified.refused === 'expired' ? 'The signed URL has expired.' : 'The signature is not valid.');
     const log = this.world.jobs.get(verified.jobId)?.log;
     return log === undefined ? reply(404, 'Not Found') : reply(200, log);
+  }
+
+  private signArtifactUrl(artifactId: number): string {
+    const sig = randomBytes(24).toString('base64url');
+    const expiresAt = Date.now() + 60_000;
+    this.artifactUrls.set(sig, { artifactId, expiresAt });
+    const query = new URLSearchParams({ sv: '2021-12-02', se: new Date(expiresAt).toISOString(), sp: 'r', sig });
+    return `${ARTIFACT_HOST}/actions-results/${randomUUID()}/workflow-job-run-${artifactId}/artifacts/${artifactId}.zip?${query}`;
+  }
+
+  private serveArtifact(request: Request): Response {
+    const url = new URL(request.url);
+    const record = this.record('artifacts', request, safeDecode(url.pathname), url);
+    if (request.headers.has('authorization')) {
+      this.violations.push(
+        `GET ${ARTIFACT_HOST}${url.pathname}: the storage host received an Authorization header; GitHub credentials must not leave api.github.com`,
+      );
+    }
+    const signed = this.artifactUrls.get(url.searchParams.get('sig') ?? '');
+    const entry = signed && signed.expiresAt > Date.now() ? this.world.artifacts.get(signed.artifactId) : undefined;
+    if (!entry) {
+      record.status = 403;
+      return new HttpResponse('AuthenticationFailed', { status: 403, headers: { 'content-type': 'application/xml' } });
+    }
+    record.status = 200;
+    return new HttpResponse(entry.zip, {
+      status: 200,
+      headers: { 'content-type': 'application/zip', 'content-length': String(entry.zip.byteLength) },
+    });
   }
 
   private record(host: RecordedRequest['host'], request: Request, path: string, url: URL): RecordedRequest {

@@ -2,6 +2,7 @@ import { appKeyPair, type IssuedToken } from './auth.js';
 import * as build from './entities.js';
 import { jobLogText } from './logs.js';
 import type {
+  Artifact,
   Deployment,
   DeploymentStatus,
   Account,
@@ -90,6 +91,8 @@ export class World {
   readonly jobs = new Map<number, { repo: string; job: Job; log?: string }>();
   readonly tokens = new Map<string, IssuedToken>();
   readonly dispatches: Dispatch[] = [];
+  /** Artifacts by id, each with its zip archive. */
+  readonly artifacts = new Map<number, { repo: string; runId: number; artifact: Artifact; zip: Uint8Array }>();
   readonly deployments = new Map<number, { repo: string; deployment: Deployment; statuses: DeploymentStatus[] }>();
   /**
    * Whether `return_run_details` is known. GitHub Enterprise Server releases before 3.21 validate the body
@@ -103,6 +106,7 @@ export class World {
   private static nextJobId = 60_001;
   private static nextDeploymentId = 70_001;
   private static nextStatusId = 80_001;
+  private static nextArtifactId = 90_001;
 
   constructor(app: Integration) {
     this.app = { ...app, privateKey: appKeyPair().privateKey };
@@ -302,6 +306,22 @@ export class World {
       createdAt: iso(Date.now()),
     });
     state.statuses.unshift(created);
+    return created;
+  }
+
+  /** An artifact the run uploaded: `zip` is its archive as GitHub serves it. */
+  addArtifact(runId: number, options: { name: string; zip: Uint8Array; expired?: boolean }): Artifact {
+    const state = this.runs.get(runId);
+    if (!state) throw new Error(`No run ${runId}`);
+    const created = build.artifact({
+      id: World.nextArtifactId++,
+      name: options.name,
+      sizeInBytes: options.zip.byteLength,
+      run: state.run,
+      createdAt: iso(Date.now()),
+      expired: options.expired,
+    });
+    this.artifacts.set(Number(created.id), { repo: state.repo, runId, artifact: created, zip: options.zip });
     return created;
   }
 

@@ -270,3 +270,34 @@ export async function runWebhookStage(options: RunOptions): Promise<StageOutcome
   }
   throw new Error('The stage was still running after maxPolls polls');
 }
+
+/** A stage of an execution as Orca stores it: its name and its context, `webhook` included. */
+export interface StoredStage {
+  name: string;
+  context: Record<string, unknown>;
+}
+
+/**
+ * A later stage's `${#stage('Name')['context']…['key']}` as Orca evaluates it: `#stage` finds the execution's first
+ * stage with that name or id (StageExpressionFunctionProvider.stage), each `['key']` indexes into a map, and a missing
+ * key reads as null (allowUnknownKeys).
+ */
+export function evaluateStageExpression(text: string, stages: StoredStage[]): unknown {
+  const whole = /^\$\{#stage\('([^']+)'\)((?:\['[^']+'\])+)\}$/.exec(text);
+  if (!whole) throw new Error(`The Orca emulator evaluates only \${#stage('Name')['a']['b']…}, not ${text}`);
+  const stage = stages.find((candidate) => candidate.name === whole[1]);
+  if (!stage) throw new Error(`Unable to locate [${whole[1]}] using #stage(${whole[1]})`);
+  const keys = [...(whole[2] ?? '').matchAll(/\['([^']+)'\]/g)].map((match) => match[1] ?? '');
+  const [first, ...rest] = keys;
+  if (first !== 'context') throw new Error("The Orca emulator reads only a stage's context");
+  return rest.reduce<unknown>((at, key) => {
+    if (at === null || at === undefined) throw new Error(`SpEL: cannot index into null with '${key}'`);
+    return (at as Record<string, unknown>)[key] ?? null;
+  }, stage.context);
+}
+
+/** The stage's context once Orca has stored the tasks' results (RunTaskHandler.processTaskOutput: context.putAll). */
+export const storedContext = (outcome: StageOutcome): Record<string, unknown> => ({
+  ...outcome.context,
+  webhook: outcome.webhook,
+});

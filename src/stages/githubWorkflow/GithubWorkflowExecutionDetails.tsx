@@ -5,6 +5,7 @@ import React from 'react';
 
 import { useJobs, useRun } from '../../api/queries';
 import { queryClient } from '../../queryClient';
+import { ArtifactsView } from './ArtifactsView';
 import { JobsView } from './JobsView';
 import { progressFromContext, runFromContext, webhookErrorFromContext } from './runFromContext';
 import { RunSummaryView } from './RunSummaryView';
@@ -64,6 +65,7 @@ export function GithubWorkflowRun({ stage }: { stage: IExecutionStage }) {
           Failed to load the jobs of {where}: {jobs.error.message}
         </ErrorLine>
       )}
+      <ArtifactsView stage={stage} />
       {/* The jobs' logs are in the stage's Logs section (src/logs/GithubRunLogsSection.tsx). */}
     </>
   );

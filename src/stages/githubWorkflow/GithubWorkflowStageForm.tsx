@@ -12,6 +12,7 @@ import React from 'react';
 import { RefField } from './RefField';
 import { RepositoryDispatchFields } from './RepositoryDispatchFields';
 import { RepositoryField } from './RepositoryField';
+import { ResultsFields } from './ResultsFields';
 import type { DispatchType, GithubWorkflowStage } from './types';
 import { WorkflowField } from './WorkflowField';
 import { WorkflowInputsField } from './WorkflowInputsField';
@@ -61,6 +62,7 @@ export function GithubWorkflowStageForm({ formik }: { formik: FormikProps<Github
         help={<HelpField content={WAIT_HELP} />}
         input={(props: IFormInputProps) => <CheckboxInput {...props} text="Finish with the run's result" />}
       />
+      <ResultsFields />
     </div>
   );
 }

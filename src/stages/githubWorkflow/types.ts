@@ -25,4 +25,8 @@ export interface GithubWorkflowStage extends IStage {
   clientPayload?: Record<string, unknown> | string;
   /** Defaults to `true`: the stage ends with the run's conclusion; `false`: it ends once the run is found. */
   waitForCompletion?: boolean;
+  /** An artifact the run uploads; with `propertyFile`, its keys become the stage outputs (docs/stage.md). */
+  propertyArtifact?: string;
+  /** The results file in `propertyArtifact`: `.json`, `.yml`, `.yaml` or `.properties`. */
+  propertyFile?: string;
 }

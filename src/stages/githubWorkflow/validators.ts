@@ -82,6 +82,18 @@ export function stageErrors(stage: GithubWorkflowStage, declared?: WorkflowInput
       if (message) validator.field(`inputs.${input.name}`).withValidators(() => message);
     }
   }
+  if (stage.propertyArtifact && !stage.propertyFile) {
+    validator
+      .field('propertyFile', 'Results file')
+      .required('Name the results file in the artifact, e.g. outputs.json.');
+  }
+  validator.field('propertyFile', 'Results file').withValidators((value: string | undefined) => {
+    if (!value) return undefined;
+    if (!stage.propertyArtifact) return 'Name the artifact that holds the results file.';
+    return /\.(json|ya?ml|properties)$/i.test(value)
+      ? undefined
+      : 'The results file must end in .json, .yml, .yaml or .properties: the backend reads its format from the extension.';
+  });
   return validator.validateForm();
 }
 
