@@ -25,6 +25,8 @@ export interface Config {
   shutdownDrainMs: number;
   /** Days a handled delivery's body is kept; its id is kept for good, so a replay is still refused. */
   deliveryBodyRetentionDays: number;
+  /** Job logs on disk: where, how many bytes and how long at most, and how often a running job's log is read again. */
+  logs: { dir?: string; maxBytes: number; maxAgeMs: number; refreshMs: number };
   /** Which applications may dispatch to which repositories; `configured: false` denies every dispatch. */
   accessPolicy: { configured: boolean; policy: AccessPolicy };
 }
@@ -66,6 +68,21 @@ const envSchema = z.object({
     .int({ error: 'must be a whole number of days' })
     .min(1, { error: 'must be at least 1' })
     .default(14),
+  LOG_CACHE_DIR: z.string().optional(),
+  LOG_CACHE_MAX_MB: z.coerce
+    .number({ error: 'must be a number of megabytes' })
+    .int({ error: 'must be a whole number of megabytes' })
+    .min(1, { error: 'must be at least 1' })
+    .default(2048),
+  LOG_CACHE_MAX_AGE_HOURS: z.coerce
+    .number({ error: 'must be a number of hours' })
+    .positive({ error: 'must be more than 0' })
+    .default(24),
+  LOG_REFRESH_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(500, { error: 'must be at least 500' })
+    .default(2_000),
 });
 
 /** Thrown when the environment cannot run the backend; `problems` has one line per variable. */
@@ -169,6 +186,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workLeaseMs: e.WORK_LEASE_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     deliveryBodyRetentionDays: e.DELIVERY_BODY_RETENTION_DAYS,
+    logs: {
+      dir: e.LOG_CACHE_DIR,
+      maxBytes: e.LOG_CACHE_MAX_MB * 1024 * 1024,
+      maxAgeMs: e.LOG_CACHE_MAX_AGE_HOURS * 60 * 60 * 1000,
+      refreshMs: e.LOG_REFRESH_MS,
+    },
     accessPolicy: access.policy,
   };
 }
