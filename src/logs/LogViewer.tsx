@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import React, { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 import { copyText, downloadText } from './clipboard';
 import { shownLog, shownText } from './lineText';
@@ -115,13 +115,12 @@ export function LogViewer(props: LogViewerProps) {
     [model, folded],
   );
   // A log read range by range may reach its first error only after the first screen: open it then, unless the user has
-  // already selected a line or scrolled.
-  const errorShown = useRef(initialLine >= 0);
-  useEffect(() => {
-    if (!focusFirstError || errorShown.current || model.firstError < 0) return;
-    errorShown.current = true;
+  // already selected a line or scrolled. Set while rendering, as React advises for state that follows props.
+  const [errorShown, setErrorShown] = useState(initialLine >= 0);
+  if (focusFirstError && !errorShown && model.firstError >= 0) {
+    setErrorShown(true);
     if (selected < 0 && contentTop === 0) select(model.firstError);
-  }, [focusFirstError, model, lineCount, selected, select, contentTop]);
+  }
   const toggleGroup = useCallback(
     (group: number) => setOverrides((previous) => new Map(previous).set(group, !folded[group])),
     [folded],
