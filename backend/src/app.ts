@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { NotFoundError, errorHandler } from './errors.js';
 import type { GithubApp } from './github/githubApp.js';
 import { GithubReads } from './github/githubReads.js';
+import { JobLogCache } from './github/jobLogCache.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { apiRouter } from './routes/api.js';
 import { healthRouter, type Lifecycle } from './routes/health.js';
@@ -38,6 +39,8 @@ export interface AppDeps {
   statuses: DeploymentStatuses;
   /** FIAT_URL's client: reads follow Fiat. Without it, every caller reads everything. */
   fiat?: Fiat;
+  /** Job logs on disk, downloaded once per job (server.ts configures them); in the system's temporary directory if not given. */
+  logs?: JobLogCache;
   /** Set `draining` on shutdown: /ready then answers 503 so that load balancers stop sending requests. */
   lifecycle?: Lifecycle;
 }
@@ -56,6 +59,7 @@ export function createApp({
   fiat,
   lifecycle,
   shared,
+  logs = new JobLogCache(github),
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -85,7 +89,7 @@ export function createApp({
   const readAccess = fiat ? { fiat, policy: accessPolicy } : undefined;
   const stageRuns = shared?.stageRuns ?? new StageRuns({ github, reads, store, logger, ...stage });
   const runs = stageRuns.runStates;
-  app.use('/api', metrics.rememberMountPath, apiRouter({ github, reads, runs, store, readAccess }));
+  app.use('/api', metrics.rememberMountPath, apiRouter({ logs, reads, runs, store, readAccess }));
   app.use('/events', metrics.rememberMountPath, eventsRouter({ statuses, logger }));
   app.use('/stage', metrics.rememberMountPath, stageRouter({ stageRuns, stageSecret, accessPolicy }));
 

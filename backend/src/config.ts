@@ -27,6 +27,8 @@ export interface Config {
   deliveryBodyRetentionDays: number;
   /** How long a followed run may go without a `workflow_run`/`workflow_job` event before GitHub is read again. */
   runEventFallbackMs: number;
+  /** Job logs on disk: where, how many bytes and how long at most, and how often a running job's log is read again. */
+  logs: { dir?: string; maxBytes: number; maxAgeMs: number; refreshMs: number };
   /** Which applications may dispatch to which repositories; `configured: false` denies every dispatch. */
   accessPolicy: { configured: boolean; policy: AccessPolicy };
 }
@@ -73,6 +75,21 @@ const envSchema = z.object({
     .int()
     .min(5_000, { error: 'must be at least 5000 (5 seconds)' })
     .default(60_000),
+  LOG_CACHE_DIR: z.string().optional(),
+  LOG_CACHE_MAX_MB: z.coerce
+    .number({ error: 'must be a number of megabytes' })
+    .int({ error: 'must be a whole number of megabytes' })
+    .min(1, { error: 'must be at least 1' })
+    .default(2048),
+  LOG_CACHE_MAX_AGE_HOURS: z.coerce
+    .number({ error: 'must be a number of hours' })
+    .positive({ error: 'must be more than 0' })
+    .default(24),
+  LOG_REFRESH_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(500, { error: 'must be at least 500' })
+    .default(2_000),
 });
 
 /** Thrown when the environment cannot run the backend; `problems` has one line per variable. */
@@ -177,6 +194,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     deliveryBodyRetentionDays: e.DELIVERY_BODY_RETENTION_DAYS,
     runEventFallbackMs: e.RUN_EVENT_FALLBACK_MS,
+    logs: {
+      dir: e.LOG_CACHE_DIR,
+      maxBytes: e.LOG_CACHE_MAX_MB * 1024 * 1024,
+      maxAgeMs: e.LOG_CACHE_MAX_AGE_HOURS * 60 * 60 * 1000,
+      refreshMs: e.LOG_REFRESH_MS,
+    },
     accessPolicy: access.policy,
   };
 }

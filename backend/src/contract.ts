@@ -177,3 +177,18 @@ export interface DeploymentDto {
   creator: string | null;
   createdAt: string;
 }
+
+/**
+ * `GET /api/repos/:owner/:repo/jobs/:jobId/logs?start=N&length=M`: the answer is `text/plain`, its first line
+ * `#log start=<first byte> end=<byte after the last> size=<bytes so far> complete=<true|false>`, then the log's bytes
+ * `start` to `end`. In the body, not in headers, because Gate's proxy passes on no response header but the content
+ * type, and as text, not JSON, because Gate re-parses a body that starts with `{`. `end` never splits a UTF-8
+ * character; ask for the next range from `end`. Without `start` and `length`, the answer is the whole log as plain
+ * text, without that first line.
+ */
+export interface LogRangeDto {
+  start: number;
+  end: number;
+  size: number;
+  complete: boolean;
+}

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { GithubApp } from './github/githubApp.js';
+import { JobLogCache } from './github/jobLogCache.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { Fiat } from './spinnaker/fiat.js';
@@ -88,8 +89,10 @@ async function main(): Promise<void> {
     logger: logger.child({ component: 'dispatch-watch' }),
   });
   const lifecycle = { draining: false };
+  const logs = new JobLogCache(github, config.logs);
   const app = createApp({
     lifecycle,
+    logs,
     shared: { reads, stageRuns },
     logger,
     store,
@@ -162,6 +165,7 @@ async function main(): Promise<void> {
     await pruning.stop();
     await dispatchWatch.stop();
     await store.close();
+    await logs.close();
     logger.info('stopped');
     process.exit(0);
   };

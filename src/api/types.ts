@@ -6,6 +6,7 @@ export type {
   ErrorBody,
   JobDto,
   ListDto,
+  LogRangeDto,
   RepositoryDto,
   RunDto,
   RunStatus,

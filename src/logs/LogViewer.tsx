@@ -114,6 +114,13 @@ export function LogViewer(props: LogViewerProps) {
     },
     [model, folded],
   );
+  // A log read range by range may reach its first error only after the first screen: open it then, unless the user has
+  // already selected a line or scrolled. Set while rendering, as React advises for state that follows props.
+  const [errorShown, setErrorShown] = useState(initialLine >= 0);
+  if (focusFirstError && !errorShown && model.firstError >= 0) {
+    setErrorShown(true);
+    if (selected < 0 && contentTop === 0) select(model.firstError);
+  }
   const toggleGroup = useCallback(
     (group: number) => setOverrides((previous) => new Map(previous).set(group, !folded[group])),
     [folded],

@@ -9,7 +9,8 @@ export interface PollOptions {
 export const DEFAULT_POLL: Required<PollOptions> = { jobsMs: 5_000, logMinMs: 2_000, logMaxMs: 30_000 };
 
 interface FetchState {
-  data?: string;
+  /** The log's size in bytes as last read. */
+  data?: { size: number };
   dataUpdatedAt: number;
   errorUpdatedAt: number;
 }
@@ -31,7 +32,7 @@ export class LogBackoff {
     const key = `${state.dataUpdatedAt}/${state.errorUpdatedAt}`;
     if (key === this.seen) return this.delay;
     this.seen = key;
-    const length = state.data?.length ?? 0;
+    const length = state.data?.size ?? 0;
     const grew = state.dataUpdatedAt >= state.errorUpdatedAt && length > this.length;
     this.length = Math.max(this.length, length);
     this.delay = grew ? this.poll.logMinMs : Math.min(this.poll.logMaxMs, this.delay * 2);

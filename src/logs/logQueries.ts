@@ -1,11 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 
 import type { PollOptions } from './backoff';
 import { DEFAULT_POLL, LogBackoff } from './backoff';
-import type { LogSnapshot } from './liveLog';
-import { LiveLog } from './liveLog';
-import { fetchJobLog, fetchRunJobs, LogRequestError } from './logsClient';
+import { fetchJobLogRange, fetchRunJobs, LogRequestError } from './logsClient';
+import { RangedLog, type LogSnapshot, type RangedSnapshot } from './rangedLog';
 import type { RunRef } from './types';
 
 export const logKeys = {
@@ -24,8 +23,9 @@ export function useRunJobs(run: RunRef, jobsMs = DEFAULT_POLL.jobsMs) {
 }
 
 /**
- * A job's log, parsed. While `live`, it is read again with backoff and new text is appended to the same model; when
- * the job completes it is read once more for the end of the log, then no more.
+ * A job's log, parsed, read in ranges: the first (small) one is shown as soon as it arrives, the rest follow one range
+ * after another. While the log is not complete it is read again with backoff, asking only for the bytes after the
+ * last one read, until the backend says the job has completed and every byte has arrived.
  */
 export function useJobLog(args: {
   owner: string;
@@ -38,11 +38,25 @@ export function useJobLog(args: {
 }) {
   const { owner, repo, jobId, live, poll, enabled = true } = args;
   const [backoff] = useState(() => new LogBackoff(poll));
+  const client = useQueryClient();
   const query = useQuery({
     queryKey: logKeys.log(owner, repo, jobId),
-    queryFn: ({ signal }) => fetchJobLog({ owner, repo, jobId }, signal),
+    queryFn: async ({ signal, queryKey }): Promise<RangedSnapshot> => {
+      // The log read so far lives in the query's own data, so every component showing this job shares it.
+      const log = client.getQueryData<RangedSnapshot>(queryKey)?.log ?? new RangedLog();
+      const job = { owner, repo, jobId };
+      try {
+        return log.add(await fetchJobLogRange(job, { start: log.offset, length: log.nextLength }, signal));
+      } catch (error) {
+        // GitHub's log is now shorter than what was read (the job was re-run): read it again from the start.
+        if (!(error instanceof LogRequestError && error.status === 416)) throw error;
+        const fresh = new RangedLog();
+        return fresh.add(await fetchJobLogRange(job, { start: 0, length: fresh.nextLength }, signal));
+      }
+    },
     enabled,
-    refetchInterval: live ? (_data, current) => backoff.next(current.state) : false,
+    refetchInterval: (data, current) => (data && !data.complete ? backoff.next(current.state) : false),
+    structuralSharing: false,
     // Logs can be large: do not keep them once nobody shows them.
     cacheTime: 30_000,
     staleTime: live ? 0 : Infinity,
@@ -50,17 +64,15 @@ export function useJobLog(args: {
     retry: (failures, error) => failures < 1 && !(error instanceof LogRequestError && error.status < 500),
   });
 
-  const { refetch } = query;
+  const { refetch, data } = query;
+  // The rest of the log, one range after another, as soon as the previous one has arrived.
+  useEffect(() => {
+    if (data && data.offset < data.size) void refetch();
+  }, [data, refetch]);
   const [wasLive] = useState(live);
   useEffect(() => {
     if (wasLive && !live) void refetch();
   }, [wasLive, live, refetch]);
 
-  const [liveLog] = useState(() => new LiveLog());
-  const complete = !live && !query.isFetching;
-  const snapshot = useMemo<LogSnapshot | undefined>(
-    () => (query.data === undefined ? undefined : liveLog.update(query.data, complete)),
-    [liveLog, query.data, complete],
-  );
-  return { snapshot, error: query.error, isLoading: query.isLoading };
+  return { snapshot: data as LogSnapshot | undefined, error: query.error, isLoading: query.isLoading };
 }

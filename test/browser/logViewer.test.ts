@@ -41,7 +41,19 @@ describe('the run logs in Chromium', () => {
     const page = await browser.newPage();
     const job = { id: 9, runId: 42, name: 'test', status: 'completed', conclusion: 'failure', steps: [] };
     await page.route(`${API}/runs/42/jobs`, (route) => route.fulfill({ json: { items: [job] } }));
-    await page.route(`${API}/jobs/9/logs`, (route) => route.fulfill({ body: log, contentType: 'text/plain' }));
+    // The backend's ranged answer (backend/src/contract.ts LogRangeDto), never splitting a UTF-8 character.
+    const bytes = Buffer.from(log);
+    await page.route(`${API}/jobs/9/logs?**`, (route) => {
+      const query = new URL(route.request().url()).searchParams;
+      const start = Number(query.get('start'));
+      let end = Math.min(bytes.length, start + Number(query.get('length')));
+      while (end < bytes.length && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+      const header = `#log start=${start} end=${end} size=${bytes.length} complete=true\n`;
+      return route.fulfill({
+        body: Buffer.concat([Buffer.from(header), bytes.subarray(start, end)]),
+        contentType: 'text/plain; charset=utf-8',
+      });
+    });
     await page.goto(url);
 
     // A failed job opens at its error, the log's last lines.

@@ -1,9 +1,8 @@
 import { screen, waitFor } from '@testing-library/react';
 import React from 'react';
 
-import { LiveLog } from '../../src/logs/liveLog';
 import { RunLogs } from '../../src/logs/RunLogs';
-import { job, jobsHandler, logHandler, renderWithClient, server, useBackend } from './support';
+import { job, jobsHandler, logHandler, logRequests as logReads, renderWithClient, server, useBackend } from './support';
 
 const TS = '2024-03-14T09:00:10.0000000Z ';
 // As GitHub writes a step: its `Run …` group holds the script, the output follows it.
@@ -34,12 +33,16 @@ describe('live logs', () => {
       jobsHandler(() => [
         job(5, 'deploy', completed ? {} : { status: 'in_progress', conclusion: null, completedAt: null }),
       ]),
-      logHandler(5, () => {
-        logRequests++;
-        return STEPS.slice(0, Math.min(logRequests, STEPS.length))
-          .map((line) => TS + line + '\n')
-          .join('');
-      }),
+      logHandler(
+        5,
+        () => {
+          logRequests++;
+          return STEPS.slice(0, Math.min(logRequests, STEPS.length))
+            .map((line) => TS + line + '\n')
+            .join('');
+        },
+        () => completed,
+      ),
     );
     renderWithClient(
       <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
@@ -59,6 +62,11 @@ describe('live logs', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(logRequests).toBe(settled);
     expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('rollout complete');
+    // Each poll asked only for the bytes after those it had: the whole log was read from byte 0 once.
+    const whole = STEPS.map((line) => TS + line + '\n').join('');
+    expect(logReads.filter((read) => read.start === 0)).toHaveLength(1);
+    expect(logReads.every((read) => read.start !== null)).toBe(true);
+    expect(logReads.at(-1)?.start).toBe(new TextEncoder().encode(whole).length);
   });
 });
 
@@ -91,19 +99,5 @@ describe('a queued job', () => {
     status = 'in_progress';
     expect(await screen.findByLabelText('Log of deploy')).toHaveTextContent('deploying web-app');
     expect(logRequests).toBeGreaterThan(0);
-  });
-});
-
-describe('LiveLog', () => {
-  it('parses only what each poll added and starts over when the text is not a continuation', () => {
-    const live = new LiveLog();
-    const first = live.update('a\nb\n', false);
-    const second = live.update('a\nb\nc\n', false);
-    expect(second.model).toBe(first.model);
-    expect(second.lineCount).toBe(3);
-    const rewritten = live.update('x\ny\n', false);
-    expect(rewritten.model).not.toBe(first.model);
-    expect(rewritten.model.content(0)).toBe('x');
-    expect(live.update('x\ny\nz', true).lineCount).toBe(3);
   });
 });

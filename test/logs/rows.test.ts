@@ -1,4 +1,5 @@
 import { LogBackoff } from '../../src/logs/backoff';
+import { NEXT_RANGE, RangedLog } from '../../src/logs/rangedLog';
 import { fixedLayout, measuredLayout, MAX_SCROLL_HEIGHT, scrollMap } from '../../src/logs/layout';
 import { LogModel, parseLog } from '../../src/logs/parse';
 import { foldedGroups, rowOfLine, visibleLines } from '../../src/logs/rows';
@@ -59,11 +60,27 @@ describe('layouts', () => {
 describe('LogBackoff', () => {
   it('waits longer after each poll that brought nothing new, and starts over when the log grows', () => {
     const backoff = new LogBackoff({ jobsMs: 0, logMinMs: 2_000, logMaxMs: 30_000 });
-    expect(backoff.next({ data: 'a', dataUpdatedAt: 1, errorUpdatedAt: 0 })).toBe(2_000);
-    expect(backoff.next({ data: 'a', dataUpdatedAt: 1, errorUpdatedAt: 0 })).toBe(2_000);
-    const waits = [2, 3, 4, 5, 6].map((at) => backoff.next({ data: 'a', dataUpdatedAt: at, errorUpdatedAt: 0 }));
+    expect(backoff.next({ data: { size: 1 }, dataUpdatedAt: 1, errorUpdatedAt: 0 })).toBe(2_000);
+    expect(backoff.next({ data: { size: 1 }, dataUpdatedAt: 1, errorUpdatedAt: 0 })).toBe(2_000);
+    const waits = [2, 3, 4, 5, 6].map((at) =>
+      backoff.next({ data: { size: 1 }, dataUpdatedAt: at, errorUpdatedAt: 0 }),
+    );
     expect(waits).toEqual([4_000, 8_000, 16_000, 30_000, 30_000]);
-    expect(backoff.next({ data: 'a', dataUpdatedAt: 6, errorUpdatedAt: 7 })).toBe(30_000);
-    expect(backoff.next({ data: 'ab', dataUpdatedAt: 8, errorUpdatedAt: 7 })).toBe(2_000);
+    expect(backoff.next({ data: { size: 1 }, dataUpdatedAt: 6, errorUpdatedAt: 7 })).toBe(30_000);
+    expect(backoff.next({ data: { size: 2 }, dataUpdatedAt: 8, errorUpdatedAt: 7 })).toBe(2_000);
+  });
+});
+
+describe('RangedLog', () => {
+  it('appends each range to one model, parsing only what it adds, and ends it once the complete log is read', () => {
+    const log = new RangedLog();
+    const first = log.add({ start: 0, end: 4, size: 9, complete: true, text: 'a\nb\n' });
+    const second = log.add({ start: 4, end: 9, size: 9, complete: true, text: 'c\nd é' });
+
+    expect(first).toMatchObject({ offset: 4, size: 9, complete: false, lineCount: 2 });
+    expect(second.model).toBe(first.model);
+    expect(second).toMatchObject({ offset: 9, complete: true, lineCount: 4 });
+    expect(log.nextLength).toBe(NEXT_RANGE);
+    expect(() => log.add({ start: 2, end: 9, size: 9, complete: true, text: '' })).toThrow(/does not follow/);
   });
 });

@@ -18,7 +18,10 @@ export function useBackend(): void {
     SETTINGS.gateUrl = GATE;
     server.listen({ onUnhandledRequest: 'error' });
   });
-  afterEach(() => server.resetHandlers());
+  afterEach(() => {
+    server.resetHandlers();
+    logRequests.length = 0;
+  });
   afterAll(() => server.close());
 }
 
@@ -59,10 +62,44 @@ export const jobsHandler = (jobs: JobDto[] | (() => JobDto[])) =>
     HttpResponse.json({ items: typeof jobs === 'function' ? jobs() : jobs }),
   );
 
-export const logHandler = (jobId: number, text: string | (() => string)) =>
-  http.get(`${API}/repos/octo-org/web-app/jobs/${jobId}/logs`, () =>
-    HttpResponse.text(typeof text === 'function' ? text() : text),
+/** Every log request the handlers answered, as `start`/`length` (null when the whole log was asked for). */
+export const logRequests: { jobId: number; start: number | null; length: number | null }[] = [];
+
+/**
+ * The backend's log endpoint: with `start` and `length`, the range (never splitting a UTF-8 character) after the
+ * `#log` first line the backend writes; without, the whole text. `complete` says whether the job has completed.
+ */
+export const logHandler = (jobId: number, text: string | (() => string), complete: boolean | (() => boolean) = true) =>
+  http.get(`${API}/repos/octo-org/web-app/jobs/${jobId}/logs`, ({ request }) =>
+    serveLog(
+      request,
+      jobId,
+      typeof text === 'function' ? text() : text,
+      typeof complete === 'function' ? complete() : complete,
+    ),
   );
+
+/** The backend's answer to one log request for `whole`, the job's log so far. */
+export function serveLog(request: Request, jobId: number, whole: string, complete: boolean): Response {
+  const url = new URL(request.url);
+  const start = url.searchParams.get('start');
+  const length = url.searchParams.get('length');
+  logRequests.push({
+    jobId,
+    start: start === null ? null : Number(start),
+    length: length === null ? null : Number(length),
+  });
+  if (start === null) return HttpResponse.text(whole);
+  const bytes = new TextEncoder().encode(whole);
+  const from = Number(start);
+  if (from > bytes.length) {
+    return HttpResponse.json({ error: { name: 'RangeNotSatisfiableError', message: 'past the end' } }, { status: 416 });
+  }
+  let end = Math.min(bytes.length, from + Number(length ?? bytes.length));
+  while (end > from && end < bytes.length && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  const header = `#log start=${from} end=${end} size=${bytes.length} complete=${complete}\n`;
+  return HttpResponse.text(header + new TextDecoder().decode(bytes.subarray(from, end)));
+}
 
 export const logErrorHandler = (jobId: number, status: number, name: string, message: string) =>
   http.get(`${API}/repos/octo-org/web-app/jobs/${jobId}/logs`, () =>

@@ -1,6 +1,7 @@
 import { GoneError, UpstreamError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
 import { toHttpError } from './githubErrors.js';
+import { REVALIDATE } from './readCache.js';
 
 export interface JobLog {
   body: ReadableStream<Uint8Array>;
@@ -50,4 +51,31 @@ export async function openJobLog(
   }
   const length = Number(response.headers.get('content-length'));
   return { body: response.body, contentLength: Number.isFinite(length) && length > 0 ? length : undefined };
+}
+
+/**
+ * Whether the job has completed. Asked before its log is downloaded: a log read after the job was seen completed is
+ * the whole log.
+ */
+export async function jobCompleted(
+  github: GithubApp,
+  { owner, repo, jobId }: { owner: string; repo: string; jobId: number },
+): Promise<boolean> {
+  const client = await github.forRepo(owner, repo);
+  try {
+    const { data } = await client.request('GET /repos/{owner}/{repo}/actions/jobs/{job_id}', {
+      owner,
+      repo,
+      job_id: jobId,
+      // The job may have completed within the read cache's fresh window: a log read then would be taken for whole.
+      headers: REVALIDATE,
+    });
+    return data.status === 'completed';
+  } catch (error) {
+    throw toHttpError(error, {
+      action: `reading job ${jobId} in ${owner}/${repo}`,
+      appId: github.appId,
+      notFound: `Job ${jobId} does not exist in ${owner}/${repo}.`,
+    });
+  }
 }

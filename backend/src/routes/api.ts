@@ -1,11 +1,10 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { ListDto } from '../contract.js';
-import type { GithubApp } from '../github/githubApp.js';
 import type { GithubReads } from '../github/githubReads.js';
-import { openJobLog } from '../github/jobLogs.js';
+import type { JobLogCache } from '../github/jobLogCache.js';
 import type { RunStates } from '../stage/runStates.js';
 import { failedPipelineStarts, type Store } from '../store/index.js';
 import { mayReadApplication } from '../spinnaker/fiat.js';
@@ -18,6 +17,26 @@ const inputsParams = repoParams.extend({ workflow });
 const inputsQuery = z.object({ ref: gitRef.optional() });
 const runsQuery = z.object({ workflow: workflow.optional() });
 
+/** The most bytes of a log one answer carries: Gate holds each proxied answer whole in its heap. */
+export const MAX_LOG_RANGE = 2 * 1024 * 1024;
+const byteCount = z.coerce.number({ error: 'must be a number of bytes' }).int({ error: 'must be a whole number' });
+const logQuery = z.object({
+  start: byteCount.min(0, { error: 'must be 0 or more' }).optional(),
+  length: byteCount
+    .min(1, { error: 'must be at least 1' })
+    .max(MAX_LOG_RANGE, { error: `must be at most ${MAX_LOG_RANGE} (2 MiB)` })
+    .optional(),
+});
+
+async function send(res: Response, body: Readable): Promise<void> {
+  try {
+    await pipeline(body, res);
+  } catch (error) {
+    // The viewer went away mid-download: nothing to answer, nothing to log.
+    if (!res.destroyed && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+  }
+}
+
 const startsQuery = z.object({ status: z.literal('failed', { error: 'only status=failed is listed' }) });
 
 const list = <T>(items: T[]): ListDto<T> => ({ items });
@@ -27,13 +46,13 @@ const list = <T>(items: T[]): ListDto<T> => ({ items });
  * repositories mapped to applications they may READ, and the failed starts of those applications.
  */
 export function apiRouter({
-  github,
+  logs,
   reads,
   runs,
   store,
   readAccess,
 }: {
-  github: GithubApp;
+  logs: JobLogCache;
   reads: GithubReads;
   /** Runs and jobs, from GitHub's events where they arrive (runStates.ts). */
   runs: RunStates;
@@ -105,15 +124,21 @@ export function apiRouter({
   });
 
   router.get('/repos/:owner/:repo/jobs/:jobId/logs', async (req, res) => {
-    const log = await openJobLog(github, parse(jobParams, req.params, 'path'));
-    res.type('text/plain; charset=utf-8');
-    if (log.contentLength) res.setHeader('Content-Length', String(log.contentLength));
-    try {
-      await pipeline(Readable.fromWeb(log.body as import('node:stream/web').ReadableStream), res);
-    } catch (error) {
-      // The viewer went away mid-download: nothing to answer, nothing to log.
-      if (!res.destroyed && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    const job = parse(jobParams, req.params, 'path');
+    const { start, length } = parse(logQuery, req.query, 'query');
+    if (start === undefined && length === undefined) {
+      const log = await logs.read(job);
+      res.type('text/plain; charset=utf-8');
+      res.setHeader('Content-Length', String(log.end));
+      return send(res, log.body);
     }
+    const log = await logs.read(job, { start: start ?? 0, length: length ?? MAX_LOG_RANGE });
+    res.type('text/plain; charset=utf-8');
+    const header = `#log start=${log.start} end=${log.end} size=${log.size} complete=${log.complete}\n`;
+    res.setHeader('Content-Length', String(Buffer.byteLength(header) + log.end - log.start));
+    res.setHeader('Cache-Control', 'no-store');
+    res.write(header);
+    return send(res, log.body);
   });
 
   return router;

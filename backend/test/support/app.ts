@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createApp, type AppDeps } from '../../src/app.js';
 import { DeploymentStatuses } from '../../src/deployments/deploymentStatuses.js';
 import type { GithubApp } from '../../src/github/githubApp.js';
+import type { JobLogCache } from '../../src/github/jobLogCache.js';
 import { createMetrics } from '../../src/metrics.js';
 import { Gate } from '../../src/spinnaker/gate.js';
 import type { AccessPolicy } from '../../src/stage/accessPolicy.js';
@@ -50,8 +51,9 @@ export function appFor(
   stage: AppDeps['stage'] = { lookupTimeoutMs: 3_000, lookupIntervalMs: 100 },
   webhooks: AppDeps['webhooks'] = { secret: WEBHOOK_SECRET, onDelivery: () => {} },
   statuses?: (github: GithubApp) => DeploymentStatuses,
-  extra: Partial<Pick<AppDeps, 'fiat' | 'accessPolicy'>> = {},
+  extra: Partial<Pick<AppDeps, 'fiat' | 'accessPolicy'>> & { logs?: (github: GithubApp) => JobLogCache } = {},
 ) {
+  const { logs, ...deps } = extra;
   const { github } = githubAppFor(sim, overrides);
   const deploymentStatuses =
     statuses?.(github) ??
@@ -72,6 +74,7 @@ export function appFor(
     stage,
     webhooks,
     statuses: deploymentStatuses,
-    ...extra,
+    logs: logs?.(github),
+    ...deps,
   });
 }

@@ -1,0 +1,210 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { pipeline } from 'node:stream/promises';
+import { systemClock, type Clock } from '../clock.js';
+import { HttpError } from '../errors.js';
+import type { GithubApp } from './githubApp.js';
+import { jobCompleted, openJobLog } from './jobLogs.js';
+
+export interface JobRef {
+  owner: string;
+  repo: string;
+  jobId: number;
+}
+
+export interface JobLogCacheOptions {
+  /** LOG_CACHE_DIR: where the logs are written, in a directory of their own made at first use. */
+  dir?: string;
+  /** LOG_CACHE_MAX_MB: the least recently read logs are deleted past this total. */
+  maxBytes?: number;
+  /** LOG_CACHE_MAX_AGE_HOURS: a log downloaded longer ago is deleted, and downloaded again if read. */
+  maxAgeMs?: number;
+  /** LOG_REFRESH_MS: a running job's log is downloaded again at most this often, however many read it. */
+  refreshMs?: number;
+  clock?: Clock;
+}
+
+export const LOG_CACHE_DEFAULTS = {
+  maxBytes: 2048 * 1024 * 1024,
+  maxAgeMs: 24 * 60 * 60 * 1000,
+  refreshMs: 2_000,
+};
+
+interface Entry {
+  key: string;
+  path: string;
+  size: number;
+  complete: boolean;
+  fetchedAt: number;
+  usedAt: number;
+}
+
+/** The part of a job's log a client asked for, with what is known of the whole. */
+export interface LogSlice {
+  start: number;
+  end: number;
+  /** The log's size in bytes as far as GitHub has it. */
+  size: number;
+  /** True once the job has completed: the log will not grow. */
+  complete: boolean;
+  body: Readable;
+}
+
+/** A range that starts past the end of the log (a client that kept an offset of a log GitHub has since replaced). */
+export class RangeNotSatisfiableError extends HttpError {
+  constructor(message: string) {
+    super(message, 416);
+  }
+}
+
+/**
+ * Job logs on disk: a completed job's log is downloaded from GitHub once, a running job's at most once per
+ * `refreshMs`, both however many clients read them at once (concurrent reads wait for the same download), and every
+ * range is streamed from the file, so memory does not grow with the log or the number of readers.
+ */
+export class JobLogCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly downloads = new Map<string, Promise<Entry>>();
+  private readonly options: Required<JobLogCacheOptions>;
+  private directory?: Promise<string>;
+  private total = 0;
+  private count = 0;
+
+  constructor(
+    private readonly github: GithubApp,
+    options: JobLogCacheOptions = {},
+  ) {
+    this.options = { ...LOG_CACHE_DEFAULTS, clock: systemClock, ...options, dir: options.dir ?? tmpdir() };
+  }
+
+  /** Bytes `start` to at most `start + length` of the job's log, ending on a whole UTF-8 character. */
+  async read(
+    job: JobRef,
+    { start = 0, length = Infinity }: { start?: number; length?: number } = {},
+  ): Promise<LogSlice> {
+    for (let attempt = 0; ; attempt++) {
+      const entry = await this.entry(job);
+      let handle: FileHandle;
+      try {
+        handle = await open(entry.path, 'r');
+      } catch (error) {
+        // Evicted between the lookup and the open: download it again, once.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && attempt === 0) continue;
+        throw error;
+      }
+      try {
+        return await slice(handle, entry, start, length, job);
+      } catch (error) {
+        await handle.close();
+        throw error;
+      }
+    }
+  }
+
+  /** Deletes every file this cache wrote. */
+  async close(): Promise<void> {
+    const directory = this.directory;
+    this.directory = undefined;
+    this.entries.clear();
+    this.total = 0;
+    if (directory) await rm(await directory, { recursive: true, force: true });
+  }
+
+  private entry(job: JobRef): Promise<Entry> {
+    const key = `${job.owner.toLowerCase()}/${job.repo.toLowerCase()}/${job.jobId}`;
+    const now = this.options.clock.now().getTime();
+    const cached = this.entries.get(key);
+    const fresh = cached && now - cached.fetchedAt < (cached.complete ? this.options.maxAgeMs : this.options.refreshMs);
+    if (cached && fresh) {
+      cached.usedAt = now;
+      return Promise.resolve(cached);
+    }
+    let download = this.downloads.get(key);
+    if (!download) {
+      download = this.download(key, job).finally(() => this.downloads.delete(key));
+      this.downloads.set(key, download);
+    }
+    return download;
+  }
+
+  private async download(key: string, job: JobRef): Promise<Entry> {
+    const complete = await jobCompleted(this.github, job);
+    const log = await openJobLog(this.github, job);
+    const directory = await this.ensureDirectory();
+    const path = join(directory, `job-${job.jobId}-${++this.count}.log`);
+    let size = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(Readable.fromWeb(log.body as WebReadableStream), counter, createWriteStream(path));
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    }
+    const now = this.options.clock.now().getTime();
+    const entry: Entry = { key, path, size, complete, fetchedAt: now, usedAt: now };
+    const previous = this.entries.get(key);
+    if (previous) await this.remove(previous);
+    this.entries.set(key, entry);
+    this.total += size;
+    await this.evict(entry);
+    return entry;
+  }
+
+  private async evict(keep: Entry): Promise<void> {
+    const now = this.options.clock.now().getTime();
+    const byUse = [...this.entries.values()].sort((a, b) => a.usedAt - b.usedAt);
+    for (const entry of byUse) {
+      if (entry === keep) continue;
+      if (this.total > this.options.maxBytes || now - entry.fetchedAt >= this.options.maxAgeMs)
+        await this.remove(entry);
+    }
+  }
+
+  private async remove(entry: Entry): Promise<void> {
+    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+    this.total -= entry.size;
+    // Readers that opened the file keep reading it: an unlinked file lives until its last descriptor closes.
+    await rm(entry.path, { force: true });
+  }
+
+  private ensureDirectory(): Promise<string> {
+    const { dir } = this.options;
+    this.directory ??= mkdir(dir, { recursive: true }).then(() => mkdtemp(join(dir, 'job-logs-')));
+    return this.directory;
+  }
+}
+
+const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80;
+
+async function slice(handle: FileHandle, entry: Entry, start: number, length: number, job: JobRef): Promise<LogSlice> {
+  const { size, complete } = entry;
+  if (start > size) {
+    throw new RangeNotSatisfiableError(
+      `The log of job ${job.jobId} has ${size} bytes; it cannot be read from byte ${start}. Read it again from 0.`,
+    );
+  }
+  let end = Math.min(size, start + length);
+  if (end < size) {
+    // Never split a UTF-8 character: the client decodes each range on its own.
+    const from = Math.max(start, end - 3);
+    const bytes = Buffer.alloc(end + 1 - from);
+    await handle.read(bytes, 0, bytes.length, from);
+    let cut = end;
+    while (cut > start && isContinuation(bytes[cut - from])) cut--;
+    if (cut > start) end = cut;
+  }
+  const body =
+    end > start
+      ? handle.createReadStream({ start, end: end - 1, autoClose: true })
+      : (await handle.close(), Readable.from([]));
+  return { start, end, size, complete, body };
+}

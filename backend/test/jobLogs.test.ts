@@ -1,0 +1,207 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { LogRangeDto } from '../src/contract.js';
+import { JobLogCache, type JobLogCacheOptions } from '../src/github/jobLogCache.js';
+import { useGithubSimulator } from './github/setup.js';
+import { SEED } from './github/simulator.js';
+import { appFor, useTempStore } from './support/app.js';
+import { TestClock } from './support/clock.js';
+
+const sim = useGithubSimulator();
+const temp = useTempStore();
+const { jobs, runs } = SEED.repos['octo-org/hello-world'];
+const REPO = '/api/repos/octo-org/hello-world';
+const root = mkdtempSync(join(tmpdir(), 'job-log-cache-test-'));
+const caches: JobLogCache[] = [];
+
+afterEach(async () => {
+  await Promise.all(caches.splice(0).map((cache) => cache.close()));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** One app, as one backend replica, whose log cache lives in its own directory under `root`. */
+function backend(options: JobLogCacheOptions = {}) {
+  const clock = new TestClock();
+  const dir = mkdtempSync(join(root, 'replica-'));
+  const app = appFor(sim, temp.store, {}, undefined, undefined, undefined, {
+    logs: (github) => {
+      const cache = new JobLogCache(github, { dir, clock, ...options });
+      caches.push(cache);
+      return cache;
+    },
+  });
+  return { app, clock, dir };
+}
+
+const downloads = () => sim.requests.filter((r) => r.host === 'logs').length;
+
+/** The answer of a ranged read: its first line parsed, and the log text after it. */
+function ranged(res: request.Response): LogRangeDto & { text: string } {
+  const text = res.text;
+  const newline = text.indexOf('\n');
+  const fields = Object.fromEntries(
+    text
+      .slice(0, newline)
+      .split(' ')
+      .slice(1)
+      .map((field) => field.split('=')),
+  );
+  expect(text.slice(0, newline)).toMatch(/^#log start=\d+ end=\d+ size=\d+ complete=(true|false)$/);
+  return {
+    start: Number(fields.start),
+    end: Number(fields.end),
+    size: Number(fields.size),
+    complete: fields.complete === 'true',
+    text: text.slice(newline + 1),
+  };
+}
+
+const bigLog = (lines: number) =>
+  `${Array.from({ length: lines }, (_, i) => `2024-01-01T00:00:00.0000000Z line ${i} ✓ done`).join('\n')}\n`;
+
+describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs?start=&length=', () => {
+  it('serves a completed log in ranges that join up to the whole log, each saying the size and that it is complete', async () => {
+    const log = bigLog(100_000);
+    sim.setJobLog(jobs.successBuild, log);
+    const { app } = backend();
+
+    const parts: string[] = [];
+    let start = 0;
+    for (;;) {
+      const part = ranged(await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=${start}`).expect(200));
+      expect(part).toMatchObject({ start, size: Buffer.byteLength(log), complete: true });
+      expect(part.end - part.start).toBeLessThanOrEqual(2 * 1024 * 1024);
+      parts.push(part.text);
+      if (part.end === part.size) break;
+      start = part.end;
+    }
+
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.join('')).toBe(log);
+    expect(downloads()).toBe(1);
+  });
+
+  it('ends a range before a character it would split, so that each range decodes on its own', async () => {
+    sim.setJobLog(jobs.successBuild, 'ab✓cd\n');
+    const { app } = backend();
+
+    const first = ranged(await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=0&length=3`).expect(200));
+    const rest = ranged(
+      await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=${first.end}`).expect(200),
+    );
+
+    expect(first).toMatchObject({ start: 0, end: 2, text: 'ab' });
+    expect(rest).toMatchObject({ start: 2, end: 8, size: 8, text: '✓cd\n' });
+  });
+
+  it('answers an empty range at the end of the log, and 416 past it', async () => {
+    sim.setJobLog(jobs.successBuild, 'one\n');
+    const { app } = backend();
+
+    const atEnd = ranged(await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=4`).expect(200));
+    const past = await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=5`).expect(416);
+
+    expect(atEnd).toMatchObject({ start: 4, end: 4, size: 4, complete: true, text: '' });
+    expect(past.body.error.message).toMatch(/has 4 bytes; it cannot be read from byte 5/);
+  });
+
+  it.each([
+    ['a length over 2 MiB', 'start=0&length=3000000', /query.length must be at most 2097152/],
+    ['a negative start', 'start=-1', /query.start must be 0 or more/],
+    ['a start that is not a number', 'start=abc', /query.start must be a number of bytes/],
+  ])('refuses %s with 400', async (_name, query, message) => {
+    const { app } = backend();
+
+    const res = await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?${query}`).expect(400);
+
+    expect(res.body.error.message).toMatch(message);
+    expect(downloads()).toBe(0);
+  });
+});
+
+describe('job logs on disk', () => {
+  it('downloads a completed job log once for 50 concurrent viewers', async () => {
+    sim.setJobLog(jobs.successBuild, bigLog(20_000));
+    const { app } = backend();
+
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=0`)),
+    );
+
+    expect(answers.map((res) => res.status)).toEqual(Array(50).fill(200));
+    expect(new Set(answers.map((res) => res.text)).size).toBe(1);
+    expect(downloads()).toBe(1);
+  });
+
+  it("reads a running job's log again at most once per interval, and serves only the bytes after the client's offset", async () => {
+    const { app, clock } = backend({ refreshMs: 5_000 });
+    const job = jobs.inProgressDeploy;
+    sim.setJobLog(job, 'first line\n');
+
+    const first = ranged(await request(app).get(`${REPO}/jobs/${job}/logs?start=0`).expect(200));
+    sim.setJobLog(job, 'first line\nsecond line\n');
+    clock.advance(4_000);
+    const sameWindow = ranged(await request(app).get(`${REPO}/jobs/${job}/logs?start=${first.end}`).expect(200));
+    clock.advance(1_000);
+    const afterInterval = await Promise.all(
+      Array.from({ length: 5 }, () => request(app).get(`${REPO}/jobs/${job}/logs?start=${first.end}`)),
+    );
+
+    expect(first).toMatchObject({ start: 0, end: 11, complete: false, text: 'first line\n' });
+    expect(sameWindow).toMatchObject({ start: 11, end: 11, size: 11, text: '' });
+    expect(afterInterval.map((res) => ranged(res))).toEqual(
+      Array(5).fill({ start: 11, end: 23, size: 23, complete: false, text: 'second line\n' }),
+    );
+    expect(downloads()).toBe(2);
+  });
+
+  it('downloads a log again once the job has completed, and then no more', async () => {
+    const { app, clock } = backend({ refreshMs: 1_000 });
+    const job = jobs.inProgressDeploy;
+    await request(app).get(`${REPO}/jobs/${job}/logs?start=0`).expect(200);
+    sim.setRunStatus(runs.inProgress, 'completed', 'success');
+    sim.setJobLog(job, 'the whole log\n');
+    clock.advance(1_000);
+
+    const done = ranged(await request(app).get(`${REPO}/jobs/${job}/logs?start=0`).expect(200));
+    clock.advance(60 * 60 * 1000);
+    await request(app).get(`${REPO}/jobs/${job}/logs?start=0`).expect(200);
+
+    expect(done).toMatchObject({ complete: true, text: 'the whole log\n' });
+    expect(downloads()).toBe(2);
+  });
+
+  it('deletes the least recently read logs past the size limit, and logs older than the age limit', async () => {
+    const { app, clock, dir } = backend({ maxBytes: 1_500, maxAgeMs: 10 * 60 * 1000 });
+    sim.setJobLog(jobs.successBuild, 'x'.repeat(1_000));
+    sim.setJobLog(jobs.successTest, 'y'.repeat(1_000));
+    const files = () => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).length;
+
+    await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=0`).expect(200);
+    await request(app).get(`${REPO}/jobs/${jobs.successTest}/logs?start=0`).expect(200);
+    const afterTwo = files();
+    await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=0`).expect(200);
+    const downloadsWithinLimits = downloads();
+    clock.advance(10 * 60 * 1000);
+    await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=0`).expect(200);
+
+    expect(afterTwo).toBe(1);
+    expect(downloadsWithinLimits).toBe(3);
+    expect(downloads()).toBe(4);
+  });
+
+  it('keeps serving the whole log without a range to callers that ask for it', async () => {
+    const log = bigLog(1_000);
+    sim.setJobLog(jobs.successBuild, log);
+    const { app } = backend();
+
+    const whole = await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs`).expect(200);
+    await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=0`).expect(200);
+
+    expect(whole.text).toBe(log);
+    expect(downloads()).toBe(1);
+  });
+});

@@ -1,0 +1,51 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http } from 'msw';
+import React from 'react';
+
+import { FIRST_RANGE, NEXT_RANGE } from '../../src/logs/rangedLog';
+import { RunLogs } from '../../src/logs/RunLogs';
+import { API, job, jobsHandler, logRequests, renderWithClient, serveLog, server, useBackend } from './support';
+
+const TS = '2024-03-14T09:00:10.0000000Z ';
+const LINES = 40_000;
+const LOG = Array.from({ length: LINES }, (_, i) => `${TS}building module ${i} ✓\n`).join('');
+
+describe('a large completed log', () => {
+  useBackend();
+
+  it('shows the first lines from the first range while the rest is still on its way, then the whole log', async () => {
+    let releaseRest: () => void = () => {};
+    const rest = new Promise<void>((resolve) => {
+      releaseRest = resolve;
+    });
+    server.use(
+      jobsHandler([job(3, 'build')]),
+      // Every range after the first waits until the test lets it through.
+      http.get(`${API}/repos/octo-org/web-app/jobs/3/logs`, async ({ request }) => {
+        if (new URL(request.url).searchParams.get('start') !== '0') await rest;
+        return serveLog(request, 3, LOG, true);
+      }),
+    );
+    // Polls a minute apart: only reading range after range can bring the rest within the test.
+    renderWithClient(
+      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ logMinMs: 60_000, logMaxMs: 60_000 }} />,
+    );
+
+    const log = await screen.findByLabelText('Log of build');
+    expect(log).toHaveTextContent('building module 0 ✓');
+    expect(logRequests[0]).toEqual({ jobId: 3, start: 0, length: FIRST_RANGE });
+    releaseRest();
+
+    const bytes = new TextEncoder().encode(LOG).length;
+    await waitFor(() => expect(logRequests.at(-1)?.start).toBeGreaterThan(0));
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search log' }), `module ${LINES - 1} {Enter}`);
+    expect(await screen.findByText('1 of 1')).toBeInTheDocument();
+    // One range after another, each from where the last ended, and nothing more once the log is whole.
+    const starts = logRequests.map((read) => read.start);
+    expect(starts).toEqual([...starts].sort((a, b) => (a ?? 0) - (b ?? 0)));
+    expect(new Set(starts).size).toBe(starts.length);
+    expect(logRequests.slice(1).every((read) => read.length === NEXT_RANGE)).toBe(true);
+    expect(Math.ceil((bytes - FIRST_RANGE) / NEXT_RANGE) + 1).toBe(logRequests.length);
+  });
+});
