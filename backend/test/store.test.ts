@@ -134,7 +134,7 @@ for (const { kind, skipped } of DIALECTS) {
           'deployment_status_updates',
         ]),
       );
-      expect(lines().filter((line) => line.msg === 'database migration applied')).toHaveLength(7);
+      expect(lines().filter((line) => line.msg === 'database migration applied')).toHaveLength(8);
     });
 
     it('keeps its data across a restart and does not migrate again', async () => {

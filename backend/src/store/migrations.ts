@@ -168,12 +168,23 @@ const payloadLz4: Record<'sqlite' | 'postgres', Migration> = {
   },
 };
 
+/**
+ * A link keeps the environment URL its execution named when it ended, so that whichever replica queues the
+ * deployment's final status reads it from the database, not from a process's memory.
+ */
+const linkEnvironmentUrl: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('deployment_links').addColumn('environment_url', 'text').execute();
+  },
+};
+
 export function migrationProvider(kind: 'sqlite' | 'postgres'): MigrationProvider {
   return {
     getMigrations: async () => ({
       ...migrations,
       '006_deliveries_payload_lz4': payloadLz4[kind],
       '007_dispatches_watch': dispatchesWatch,
+      '008_deployment_links_environment_url': linkEnvironmentUrl,
     }),
   };
 }
