@@ -21,7 +21,7 @@ import {
   type PipelineStart,
   type Store,
 } from '../store/index.js';
-import { eventOf, matchPipelines } from './matching.js';
+import { eventOf, MalformedPayloadError, matchPipelines } from './matching.js';
 import type { PipelineCache } from './pipelineCache.js';
 import { triggerFor } from './triggerFacts.js';
 
@@ -117,7 +117,7 @@ export class DeliveryWorker {
       return;
     }
     try {
-      const payload = JSON.parse(delivery.payload) as Record<string, unknown>;
+      const payload: unknown = JSON.parse(delivery.payload);
       const event = eventOf(delivery.event, payload);
       if (event) {
         // Matched once: a later attempt starts the pipelines this delivery matched then, whatever changed since.
@@ -159,6 +159,11 @@ export class DeliveryWorker {
       }
       await markDeliveryProcessed(store.db, delivery.id, this.clock.now());
     } catch (error) {
+      if (error instanceof MalformedPayloadError) {
+        log.error({ err: error }, 'delivery given up: its body is not what GitHub sends');
+        await markDeliveryFailed(store.db, delivery.id, error.message, { final: true });
+        return;
+      }
       // Gate's pipeline list unavailable, the database briefly gone: the whole delivery is tried again.
       const delay = this.delay(delivery.attempt);
       log.warn({ err: error, retryInMs: delay }, 'delivery not processed; will retry');
