@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RequestError } from '@octokit/request-error';
 import type { Logger } from 'pino';
 import type { RunDto, StageRunStatusDto } from '../contract.js';
-import { HttpError, InputError, RateLimitedError, UnprocessableError } from '../errors.js';
+import { HttpError, InputError, RetryLaterError, UnprocessableError } from '../errors.js';
 import type { GithubApp } from '../github/githubApp.js';
 import { toHttpError } from '../github/githubErrors.js';
 import type { GithubReads } from '../github/githubReads.js';
@@ -41,7 +41,7 @@ export interface StageRunsOptions {
   reads: GithubReads;
   store: Store;
   logger: Logger;
-  /** How long a dispatch call waits for its run to appear before answering 504. */
+  /** How long a dispatch call waits for its run to appear before answering 503 (`RunNotFoundError`). */
   lookupTimeoutMs?: number;
   lookupIntervalMs?: number;
 }
@@ -51,7 +51,7 @@ export interface StageRunsOptions {
  * retries a 5xx create call every 10 s for 5 minutes with the same body (and fails fast on 504): each retry
  * finds the stored dispatch and keeps looking instead of dispatching again (docs/research/orca-webhook-stage.md §3).
  */
-export class RunNotFoundError extends RateLimitedError {
+export class RunNotFoundError extends RetryLaterError {
   constructor(message: string) {
     super(message, 10);
   }
