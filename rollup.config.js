@@ -9,6 +9,8 @@ import typescript from '@rollup/plugin-typescript';
 import externalGlobals from 'rollup-plugin-external-globals';
 
 // What Deck exposes: exposeSharedLibraries() in spinnaker/deck packages/core/src/plugins/sharedLibraries.ts.
+// formik is not among them: the plugin imports only its types (`import type`, devDependency at the 1.5.1
+// @spinnaker/core 0.29.1 pins), and Deck's own Formik hands the stage form its props.
 const SHARED_LIBRARIES = [
   'ajv',
   '@spinnaker/core',
