@@ -18,6 +18,7 @@ import {
   type Store,
 } from '../store/index.js';
 import { stageRunStatus } from './runStatus.js';
+import { notFoundMessages } from '../github/notFoundMessages.js';
 
 /** The workflow input, or `client_payload` field, that carries our correlation id to the run (docs/stage.md). */
 export const CORRELATION_FIELD = 'spinnaker_correlation_id';
@@ -165,7 +166,7 @@ export class StageRuns {
       throw toHttpError(error, {
         action: `cancelling run ${runId} of ${owner}/${repo}`,
         appId: this.options.github.appId,
-        notFound: `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
+        notFound: notFoundMessages.run(runId, owner, repo),
       });
     }
   }
