@@ -44,8 +44,12 @@ export default {
   plugins: [
     nodeResolve({ browser: true }),
     commonjs(),
-    // backend/src/triggers/pattern.ts is shared with the backend: one pattern engine for the preview and the matching.
-    typescript({ include: ['src/**/*', 'backend/src/triggers/pattern.ts'], noEmitOnError: !process.env.ROLLUP_WATCH }),
+    // backend/src/triggers/pattern.ts and backend/src/repositoryName.ts are shared with the backend: one pattern
+    // engine for the preview and the matching, one rule for repository names.
+    typescript({
+      include: ['src/**/*', 'backend/src/triggers/pattern.ts', 'backend/src/repositoryName.ts'],
+      noEmitOnError: !process.env.ROLLUP_WATCH,
+    }),
     replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
     externalGlobals(globals),
     terser(),
