@@ -29,6 +29,9 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.{ts,tsx}'],
+    // @tanstack/eslint-plugin-query stays at v5 although the plugin runs react-query v4: every v4 release (up to
+    // 4.44.0) declares eslint ^6 || ^7 || ^8, ships no flat config, and its exhaustive-deps rule calls
+    // context.getScope(), which ESLint 9 removed. The v5 rules read query keys and options that v4 shares.
     extends: [reactHooks.configs.flat.recommended, pluginQuery.configs['flat/recommended']],
     rules: { 'react-hooks/exhaustive-deps': 'error' },
   },

@@ -9,6 +9,8 @@ import typescript from '@rollup/plugin-typescript';
 import externalGlobals from 'rollup-plugin-external-globals';
 
 // What Deck exposes: exposeSharedLibraries() in spinnaker/deck packages/core/src/plugins/sharedLibraries.ts.
+// formik is not among them: the plugin imports only its types (`import type`, devDependency at the 1.5.1
+// @spinnaker/core 0.29.1 pins), and Deck's own Formik hands the stage form its props.
 const SHARED_LIBRARIES = [
   'ajv',
   '@spinnaker/core',
@@ -42,8 +44,12 @@ export default {
   plugins: [
     nodeResolve({ browser: true }),
     commonjs(),
-    // backend/src/triggers/pattern.ts is shared with the backend: one pattern engine for the preview and the matching.
-    typescript({ include: ['src/**/*', 'backend/src/triggers/pattern.ts'], noEmitOnError: !process.env.ROLLUP_WATCH }),
+    // backend/src/triggers/pattern.ts and backend/src/repositoryName.ts are shared with the backend: one pattern
+    // engine for the preview and the matching, one rule for repository names.
+    typescript({
+      include: ['src/**/*', 'backend/src/triggers/pattern.ts', 'backend/src/repositoryName.ts'],
+      noEmitOnError: !process.env.ROLLUP_WATCH,
+    }),
     replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
     externalGlobals(globals),
     terser(),

@@ -120,7 +120,7 @@ export interface HealthDto {
 /** Spinnaker's view of a workflow run, for Orca's webhook stage (`statusJsonPath: $.status`). */
 export type StageStatus = 'RUNNING' | 'SUCCEEDED' | 'TERMINAL' | 'CANCELED';
 
-/** The run as the stage's execution context keeps it (CONTRACTS.md: owner, repo, runId, runAttempt, htmlUrl, status, conclusion). */
+/** The run as the stage's execution context keeps it (docs/orca.md: owner, repo, runId, runAttempt, htmlUrl, status, conclusion). */
 export interface StageRunDto {
   owner: string;
   repo: string;

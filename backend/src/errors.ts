@@ -57,14 +57,17 @@ export class UpstreamError extends HttpError {
   }
 }
 
-/** GitHub asked us to slow down and the wait is longer than we are willing to hold the request. */
-export class RateLimitedError extends HttpError {
+/** Not possible now, worth asking again in `retryAfterSeconds`: 503 with Retry-After. */
+export class RetryLaterError extends HttpError {
   readonly retryAfterSeconds: number;
   constructor(message: string, retryAfterSeconds: number, options?: { cause?: unknown }) {
     super(message, 503, options);
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/** GitHub asked us to slow down and the wait is longer than we are willing to hold the request. */
+export class RateLimitedError extends RetryLaterError {}
 
 export function statusOf(err: unknown): number {
   if (err instanceof HttpError) return err.statusCode;
@@ -98,7 +101,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const statusCode = statusOf(err);
     if (statusCode >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
-    if (err instanceof RateLimitedError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+    if (err instanceof RetryLaterError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
     res.status(statusCode).json(errorBody(err, req, statusCode));
   };
 }

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DeploymentStatuses } from '../src/deployments/deploymentStatuses.js';
 import type { GithubApp } from '../src/github/githubApp.js';
 import { Gate } from '../src/spinnaker/gate.js';
-import { openStore, type Store } from '../src/store/index.js';
+import { linksOfDeployment, openStore, type Store } from '../src/store/index.js';
 import { DeliveryWorker } from '../src/triggers/deliveryWorker.js';
 import { DEPLOYMENT_TRIGGER, type PipelineConfig } from '../src/triggers/matching.js';
 import { PipelineCache } from '../src/triggers/pipelineCache.js';
@@ -306,6 +306,21 @@ describe('a deployment that started several pipelines', () => {
     await statuses.drain();
 
     expect(written().at(-1)).toMatchObject({ state: 'success', description: 'All 2 Spinnaker pipelines succeeded' });
+  });
+
+  it('keeps the environment URL when another replica sees the last pipeline end', async () => {
+    gate.pipelines = [deployPipeline('blue', { environmentUrlFrom: 'url' }), deployPipeline('green')];
+    await deliverDeployment();
+    // The success status names the environment of the deployment's first pipeline.
+    const [first, second] = await linksOfDeployment(store.db, DEPLOYMENT_ID);
+    await finish(first?.executionId ?? '', 'SUCCEEDED', { url: 'https://blue.example.com' });
+    await statuses.drain();
+
+    wire();
+    await finish(second?.executionId ?? '', 'SUCCEEDED');
+    await statuses.drain();
+
+    expect(written().at(-1)).toMatchObject({ state: 'success', environment_url: 'https://blue.example.com' });
   });
 });
 

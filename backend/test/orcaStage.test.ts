@@ -103,7 +103,7 @@ describe('config/orca-local.yml driven as Orca runs a preconfigured webhook stag
       propertyArtifact: null,
       propertyFile: null,
     });
-    // The execution context keeps the run for the execution details and the log viewer (CONTRACTS.md).
+    // The execution context keeps the run for the execution details and the log viewer (docs/orca.md).
     expect(outcome.webhook.monitor?.body).toMatchObject({
       run: { owner: 'octo-org', repo: 'hello-world', runId, runAttempt: 1, status: 'completed', conclusion: 'success' },
     });

@@ -281,6 +281,7 @@ describe('finding the run without run details from GitHub', () => {
     const res = await backend().dispatch(deploy()).expect(503);
 
     expect(res.headers['retry-after']).toBe('10');
+    expect(res.body.error.name).toBe('RunNotFoundError');
     expect(res.body.error.message).toMatch(
       /^GitHub accepted the dispatch of deploy\.yml in octo-org\/hello-world, but no run of it could be told apart as this stage's within 3 s \(2 runs started by the App at the same time could be it\)\. Give the workflow a run-name that shows inputs\.spinnaker_correlation_id \(in GitHub's expression syntax\) and declare the spinnaker_correlation_id input; see docs\/stage\.md\.$/,
     );

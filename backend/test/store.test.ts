@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { DIALECTS, postgresTarget, sqliteTarget, type Target } from './support/stores.js';
 import {
   claimDueDeliveries,
   findDispatch,
@@ -48,53 +47,6 @@ function capturingLogger(): { logger: Logger; lines: () => Array<Record<string, 
   const logger = pino({ level: 'info' }, { write: (line: string) => out.push(line) });
   return { logger, lines: () => out.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
-
-interface Target {
-  file?: string;
-  open(logger?: Logger): Promise<Store>;
-  drop(): Promise<void>;
-}
-
-function sqliteTarget(): Target {
-  const dir = mkdtempSync(join(tmpdir(), 'store-test-'));
-  const file = join(dir, 'nested', 'store.db');
-  return {
-    file,
-    open: (logger = silent) => openStore({ databaseFile: file, logger }),
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function postgresTarget(url: string): Promise<Target> {
-  const name = `store_test_${randomUUID().replaceAll('-', '')}`;
-  await admin(url, (client) => client.query(`create database ${name}`));
-  const databaseUrl = new URL(url);
-  databaseUrl.pathname = `/${name}`;
-  return {
-    open: (logger = silent) => openStore({ databaseUrl: databaseUrl.href, databaseFile: 'unused', logger }),
-    drop: () => admin(url, (client) => client.query(`drop database if exists ${name}`)).then(() => undefined),
-  };
-}
-
-const DIALECTS = [
-  { kind: 'sqlite', skipped: undefined },
-  {
-    kind: 'postgres',
-    skipped: postgresUrl
-      ? undefined
-      : 'skipped: PostgreSQL is not installed here (install postgresql, or set TEST_DATABASE_URL)',
-  },
-] as const;
 
 for (const { kind, skipped } of DIALECTS) {
   describe.skipIf(skipped !== undefined)(`the ${kind} store${skipped ? ` (${skipped})` : ''}`, () => {

@@ -303,6 +303,23 @@ describe('a completed workflow run', () => {
     expect(gate.starts).toEqual([]);
   });
 
+  it('keeps a completed run whose body lacks the run as failed, naming the field, and never retries it', async () => {
+    const { workflow_run: _run, ...payload } = workflowRun();
+    await deliver('workflow_run', payload, { id: 'no-run' }).expect(202);
+    await worker.drain();
+    clock.advance(MAX_RETRY_DELAY_MS);
+    await worker.drain();
+
+    expect(gate.starts).toEqual([]);
+    const row = await store.db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('id', '=', 'no-run')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(row.last_error).toMatch(/^The workflow_run delivery is not shaped as GitHub sends it: .*workflow_run/s);
+  });
+
   it('acknowledges a redelivery and does not start anything twice', async () => {
     await deliver('workflow_run', workflowRun(), { id: 'same' }).expect(202);
     await worker.drain();

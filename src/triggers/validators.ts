@@ -4,6 +4,7 @@ import type { FormikErrors } from 'formik';
 
 import { conclusionList, patternError } from './matchPreview';
 import type { GithubDeploymentTrigger, GithubWorkflowRunTrigger } from './types';
+import { splitRepository } from '../../backend/src/repositoryName';
 
 /** A completed run's possible conclusions (GitHub's `workflow_run` webhook schema). */
 export const CONCLUSIONS = [
@@ -20,11 +21,9 @@ export const CONCLUSIONS = [
 
 export const ANY_CONCLUSION = '*';
 
-const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
-
 function repositoryError(value: unknown): string | undefined {
   // The backend compares the text with the event's repository: SpEL is never evaluated here.
-  return typeof value === 'string' && REPOSITORY.test(value.trim())
+  return typeof value === 'string' && splitRepository(value.trim())
     ? undefined
     : 'Repository must be written owner/repo, e.g. octo-org/app.';
 }

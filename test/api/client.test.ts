@@ -6,6 +6,7 @@ import { bootstrapAngular } from '../angular';
 import { repositories } from '../msw/fixtures';
 import { API, GATE_URL } from '../msw/handlers';
 import { requests, server, useMswServer } from '../msw/server';
+import { notFoundMessages } from '../../backend/src/github/notFoundMessages';
 
 useMswServer();
 beforeAll(() => bootstrapAngular());
@@ -28,8 +29,7 @@ describe('api/client', () => {
     expect(error).toMatchObject({
       status: 404,
       errorName: 'NotFoundError',
-      message:
-        'The GitHub App is not installed on octo-org/x, or that repository does not exist. Install the App on it.',
+      message: notFoundMessages.installation('octo-org', 'x'),
     });
   });
 

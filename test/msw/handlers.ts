@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw';
 
+import { notFoundMessages } from '../../backend/src/github/notFoundMessages';
 import type { ErrorBody } from '../../src/api/types';
 import * as fixtures from './fixtures';
 
@@ -23,12 +24,7 @@ const INPUTS: Record<string, Record<string, typeof fixtures.deployInputsMain>> =
 };
 
 function notInstalled(request: Request, owner: string, repo: string) {
-  return errorResponse(
-    404,
-    'NotFoundError',
-    `The GitHub App is not installed on ${owner}/${repo}, or that repository does not exist. Install the App on it.`,
-    request,
-  );
+  return errorResponse(404, 'NotFoundError', notFoundMessages.installation(owner, repo), request);
 }
 
 const known = (owner: unknown, repo: unknown) => owner === 'octo-org' && repo === 'app';
@@ -51,7 +47,12 @@ export const handlers = [
     const inputs = INPUTS[String(params.workflow)]?.[ref];
     return inputs
       ? HttpResponse.json(inputs)
-      : errorResponse(404, 'NotFoundError', `${params.workflow} does not exist at ${ref} in octo-org/app.`, request);
+      : errorResponse(
+          404,
+          'NotFoundError',
+          notFoundMessages.fileAt(`.github/workflows/${String(params.workflow)}`, ref, 'octo-org', 'app'),
+          request,
+        );
   }),
   http.get(`${API}/repos/:owner/:repo/runs`, ({ params, request }) => {
     if (!known(params.owner, params.repo)) return notInstalled(request, String(params.owner), String(params.repo));
@@ -60,7 +61,7 @@ export const handlers = [
     const found = fixtures.workflows.find((w) => w.fileName === workflow || String(w.id) === workflow);
     return found
       ? HttpResponse.json({ items: fixtures.recentRuns.filter((r) => r.workflowId === found.id) })
-      : errorResponse(404, 'NotFoundError', `Workflow ${workflow} does not exist in octo-org/app.`, request);
+      : errorResponse(404, 'NotFoundError', notFoundMessages.workflow(workflow, 'octo-org', 'app'), request);
   }),
   http.get(`${API}/repos/:owner/:repo/deployments`, ({ params, request }) =>
     known(params.owner, params.repo)

@@ -2,6 +2,7 @@ import type { IPipeline } from '@spinnaker/core';
 import { PipelineConfigValidator, Registry } from '@spinnaker/core';
 import { http } from 'msw';
 
+import { repoParams } from '../../backend/src/routes/validation';
 import { githubWorkflowStage } from '../../src/stages/githubWorkflow/githubWorkflowStage';
 import type { GithubWorkflowStage } from '../../src/stages/githubWorkflow/types';
 import { stageErrors } from '../../src/stages/githubWorkflow/validators';
@@ -49,6 +50,19 @@ describe('stageErrors', () => {
   it('wants owner/repo unless the repository is SpEL', () => {
     expect(stageErrors(stage({ repository: 'app', workflow: 'deploy.yml' })).repository).toMatch(/owner\/repo/);
     expect(stageErrors(stage({ repository: '${trigger.parameters.repo}', workflow: 'deploy.yml' }))).toEqual({});
+  });
+
+  it.each([
+    ['octo-org/app', true],
+    ['octo_org/app', false],
+    ['-octo/app', false],
+    ['octo-org/..', false],
+    ['octo-org/app.v2_x', true],
+    ['octo-org/app/extra', false],
+  ])('refuses %s exactly when the backend refuses it (%s)', (repository, valid) => {
+    const [owner, repo] = repository.split('/');
+    expect(repoParams.safeParse({ owner, repo }).success && !repository.split('/')[2]).toBe(valid);
+    expect(stageErrors(stage({ repository, workflow: 'deploy.yml' })).repository === undefined).toBe(valid);
   });
 
   it('requires the required inputs the workflow declares, when they are known', () => {

@@ -6,6 +6,7 @@ import { queryClient } from '../../src/queryClient';
 import { API, errorResponse } from '../msw/handlers';
 import { requests, server, useMswServer } from '../msw/server';
 import { choose, field, previewRow, renderTriggersPage, setUpTriggersPage } from './render';
+import { notFoundMessages } from '../../backend/src/github/notFoundMessages';
 
 useMswServer();
 beforeAll(setUpTriggersPage);
@@ -103,9 +104,7 @@ describe('githubDeployment trigger editor', () => {
     renderTriggersPage([{ ...appTrigger, repository: 'octo-org/website' }]);
 
     expect(
-      await within(await field('Repository')).findByText(
-        'The GitHub App is not installed on octo-org/website, or that repository does not exist. Install the App on it.',
-      ),
+      await within(await field('Repository')).findByText(notFoundMessages.installation('octo-org', 'website')),
     ).toBeVisible();
   });
 });

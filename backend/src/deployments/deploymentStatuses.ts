@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { later, systemClock, type Clock } from '../clock.js';
 import { WorkLoop } from '../workLoop.js';
@@ -6,8 +5,10 @@ import type { GithubApp } from '../github/githubApp.js';
 import { REVALIDATE } from '../github/readCache.js';
 import type { Execution, Gate } from '../spinnaker/gate.js';
 import {
+  backoff,
   claimDueDeploymentLinks,
   claimDueStatusUpdates,
+  drainDue,
   findDeploymentLink,
   linksOfDeployment,
   noteStatusAttempt,
@@ -118,7 +119,6 @@ function environmentUrlOf(execution: Execution | undefined, name: string | null)
  */
 export class DeploymentStatuses {
   private readonly loop: WorkLoop;
-  private readonly executions = new Map<string, Execution>();
   private readonly clock: Clock;
 
   constructor(private readonly options: DeploymentStatusesOptions) {
@@ -196,37 +196,32 @@ export class DeploymentStatuses {
   }
 
   /**
-   * Checks the executions and sends the statuses that were due when it was called, a batch at a time, letting the
-   * event loop run between batches; what becomes due meanwhile waits for the next wake or tick. For tests and the
-   * worker loop.
+   * Checks the executions and sends the statuses that were due when it was called (`drainDue` in workQueue.ts).
+   * For tests and the worker loop.
    */
   async drain(): Promise<void> {
     const { store, leaseMs = 60_000 } = this.options;
-    const linksDueBy = this.clock.now();
-    for (;;) {
-      const links = await claimDueDeploymentLinks(store, { now: this.clock.now(), dueBy: linksDueBy, leaseMs });
-      if (!links.length) break;
-      for (const link of links) await this.check(link);
-      await nextTurn();
-    }
-    // Taken after the checks, so that the final status a check just queued is sent in this call.
-    const statusesDueBy = this.clock.now();
+    await drainDue(
+      this.clock,
+      (at) => claimDueDeploymentLinks(store, { ...at, leaseMs }),
+      (link) => this.check(link),
+    );
+    // After the checks, so that the final status a check just queued is sent in this call.
     const waiting = new Map<number, Date>();
-    for (;;) {
-      const updates = await claimDueStatusUpdates(store, { now: this.clock.now(), dueBy: statusesDueBy, leaseMs });
-      if (!updates.length) return;
-      for (const update of updates) {
-        const key = { deploymentId: update.deploymentId, state: update.state };
+    await drainDue(
+      this.clock,
+      (at) => claimDueStatusUpdates(store, { ...at, leaseMs }),
+      async (update) => {
         // A later status of a deployment whose earlier one just failed waits for that one's retry.
         const after = waiting.get(update.deploymentId);
-        if (after) await releaseStatusUpdate(store.db, key, after);
+        if (after)
+          await releaseStatusUpdate(store.db, { deploymentId: update.deploymentId, state: update.state }, after);
         else {
           const retryAt = await this.send(update);
           if (retryAt) waiting.set(update.deploymentId, retryAt);
         }
-      }
-      await nextTurn();
-    }
+      },
+    );
   }
 
   private executionUrl(application: string, executionId: string): string {
@@ -237,7 +232,7 @@ export class DeploymentStatuses {
   /** Reads the execution from Gate and ends the link when the execution has ended (or is gone). */
   private async check(link: DeploymentLink): Promise<void> {
     const { store, gate, logger } = this.options;
-    let ended: { state: Exclude<LinkState, 'running'>; reason?: string } | undefined;
+    let ended: { state: Exclude<LinkState, 'running'>; reason?: string; environmentUrl?: string | null } | undefined;
     try {
       const execution = await gate.getExecution(link.executionId);
       if (!execution) {
@@ -249,18 +244,21 @@ export class DeploymentStatuses {
       } else {
         const state = linkStateOf(execution.status);
         if (state) {
-          ended = { state, reason: execution.status };
-          this.executions.set(link.executionId, execution);
+          ended = {
+            state,
+            reason: execution.status,
+            environmentUrl: environmentUrlOf(execution, link.environmentUrlFrom),
+          };
         }
       }
     } catch (error) {
       logger.warn({ err: error, execution: link.executionId }, 'could not read the execution; will poll again');
     }
     if (!ended) {
-      const delay = Math.min(
-        (this.options.firstPollMs ?? 30_000) * 2 ** link.checks,
-        this.options.maxPollMs ?? 300_000,
-      );
+      const delay = backoff(link.checks + 1, {
+        baseMs: this.options.firstPollMs ?? 30_000,
+        maxMs: this.options.maxPollMs ?? 300_000,
+      });
       await updateDeploymentLink(
         store.db,
         link.executionId,
@@ -281,14 +279,10 @@ export class DeploymentStatuses {
         repo: link.repo,
         description: clip(final.description),
         logUrl: this.executionUrl(final.link.application, final.link.executionId),
-        environmentUrl:
-          final.state === 'success'
-            ? environmentUrlOf(this.executions.get(final.link.executionId), final.link.environmentUrlFrom)
-            : null,
+        environmentUrl: final.state === 'success' ? final.link.environmentUrl : null,
       },
       this.clock.now(),
     );
-    this.executions.delete(link.executionId);
   }
 
   /** Sends one status; answers when it will be tried again if it failed and may still succeed. */
@@ -344,10 +338,10 @@ export class DeploymentStatuses {
         log.error({ err: error, attempts }, 'deployment status given up');
         return undefined;
       }
-      const delay = Math.min(
-        (this.options.retryBaseMs ?? 5_000) * 2 ** (attempts - 1),
-        this.options.maxRetryMs ?? 600_000,
-      );
+      const delay = backoff(attempts, {
+        baseMs: this.options.retryBaseMs ?? 5_000,
+        maxMs: this.options.maxRetryMs ?? 600_000,
+      });
       const retryAt = later(this.clock, delay);
       await settleStatusUpdate(store.db, key, { retryAt, error: (error as Error).message });
       log.warn({ err: error, attempts, retryInMs: delay }, 'deployment status not written; will retry');

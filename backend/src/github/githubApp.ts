@@ -6,6 +6,7 @@ import { toHttpError } from './githubErrors.js';
 import { createOctokitClass, type GithubOctokit, type OctokitSettings } from './octokit.js';
 import { ReadCache } from './readCache.js';
 import { RequestBudgets } from './requestBudget.js';
+import { notFoundMessages } from './notFoundMessages.js';
 
 export interface GithubAppOptions {
   github: Config['github'];
@@ -84,7 +85,7 @@ export class GithubApp {
       throw toHttpError(error, {
         action: `finding the installation for ${owner}/${repo}`,
         appId: this.appId,
-        notFound: `The GitHub App is not installed on ${owner}/${repo}, or that repository does not exist. Install the App on the repository (GitHub: Settings, GitHub Apps, Configure).`,
+        notFound: notFoundMessages.installation(owner, repo),
       });
     }
   }

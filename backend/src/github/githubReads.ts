@@ -13,6 +13,7 @@ import type { GithubApp } from './githubApp.js';
 import { REVALIDATE } from './readCache.js';
 import { toHttpError } from './githubErrors.js';
 import { parseDispatchInputs } from './workflowInputs.js';
+import { notFoundMessages } from './notFoundMessages.js';
 
 type Repo = Endpoints['GET /installation/repositories']['response']['data']['repositories'][number];
 type Workflow = Endpoints['GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}']['response']['data'];
@@ -143,7 +144,7 @@ export class GithubReads {
           repo,
           workflow_id: workflow,
         }),
-      `Workflow ${workflow} does not exist in ${owner}/${repo}.`,
+      notFoundMessages.workflow(workflow, owner, repo),
     );
     const at =
       ref ??
@@ -162,7 +163,7 @@ export class GithubReads {
           ref: at,
           mediaType: { format: 'raw' },
         }),
-      `${found.data.path} does not exist at ${at} in ${owner}/${repo}.`,
+      notFoundMessages.fileAt(found.data.path, at, owner, repo),
     );
     if (typeof file.data !== 'string') throw new UpstreamError(`GitHub did not return ${found.data.path} as text.`);
     return { workflow, path: found.data.path, ref: at, ...parseDispatchInputs(file.data, found.data.path) };
@@ -182,7 +183,7 @@ export class GithubReads {
               per_page: 30,
             })
           : client.request('GET /repos/{owner}/{repo}/actions/runs', { owner, repo, per_page: 30 }),
-      workflow ? `Workflow ${workflow} does not exist in ${owner}/${repo}.` : undefined,
+      workflow ? notFoundMessages.workflow(workflow, owner, repo) : undefined,
     );
     return data.workflow_runs.map(toRun);
   }
@@ -220,7 +221,7 @@ export class GithubReads {
     const { data } = await this.attempt(
       `reading run ${runId} of ${owner}/${repo}`,
       () => client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner, repo, run_id: runId, headers }),
-      `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
+      notFoundMessages.run(runId, owner, repo),
     );
     return toRun(data);
   }
@@ -232,7 +233,7 @@ export class GithubReads {
     const jobs = await this.attempt(
       `listing the jobs of run ${runId} of ${owner}/${repo}`,
       () => client.paginate('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', parameters),
-      `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
+      notFoundMessages.run(runId, owner, repo),
     );
     return jobs.map(toJob);
   }

@@ -1,16 +1,12 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { OWNER_NAME, REPO_NAME } from '../repositoryName.js';
 
-/** GitHub's own rules for user and organisation names. */
-export const owner = z
-  .string()
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: 'must be a GitHub user or organisation name' });
+/** GitHub's own rules for user and organisation names (repositoryName.ts, shared with the plugin). */
+export const owner = z.string().regex(OWNER_NAME, { error: 'must be a GitHub user or organisation name' });
 
-/** GitHub repository names; `.` and `..` are refused so a name can never walk a path. */
-export const repo = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,100}$/, { error: 'must be a GitHub repository name' })
-  .refine((name) => name !== '.' && name !== '..', { error: 'must be a GitHub repository name' });
+/** GitHub repository names (repositoryName.ts, shared with the plugin). */
+export const repo = z.string().regex(REPO_NAME, { error: 'must be a GitHub repository name' });
 
 export const numericId = z
   .string()

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RequestError } from '@octokit/request-error';
 import type { Logger } from 'pino';
 import type { RunDto, StageRunStatusDto } from '../contract.js';
-import { HttpError, InputError, RateLimitedError, UnprocessableError } from '../errors.js';
+import { HttpError, InputError, RetryLaterError, UnprocessableError } from '../errors.js';
 import type { GithubApp } from '../github/githubApp.js';
 import { toHttpError } from '../github/githubErrors.js';
 import type { GithubReads } from '../github/githubReads.js';
@@ -21,6 +21,7 @@ import {
 } from '../store/index.js';
 import { stageRunStatus } from './runStatus.js';
 import { readStageResults } from './stageResults.js';
+import { notFoundMessages } from '../github/notFoundMessages.js';
 
 /** The workflow input, or `client_payload` field, that carries our correlation id to the run (docs/stage.md). */
 export const CORRELATION_FIELD = 'spinnaker_correlation_id';
@@ -48,7 +49,7 @@ export interface StageRunsOptions {
   logger: Logger;
   /** The state of followed runs, kept from GitHub's events; built here (without metrics) when not given. */
   runStates?: RunStates;
-  /** How long a dispatch call waits for its run to appear before answering 504. */
+  /** How long a dispatch call waits for its run to appear before answering 503 (`RunNotFoundError`). */
   lookupTimeoutMs?: number;
   lookupIntervalMs?: number;
 }
@@ -58,7 +59,7 @@ export interface StageRunsOptions {
  * retries a 5xx create call every 10 s for 5 minutes with the same body (and fails fast on 504): each retry
  * finds the stored dispatch and keeps looking instead of dispatching again (docs/research/orca-webhook-stage.md §3).
  */
-export class RunNotFoundError extends RateLimitedError {
+export class RunNotFoundError extends RetryLaterError {
   constructor(message: string) {
     super(message, 10);
   }
@@ -190,7 +191,7 @@ export class StageRuns {
       throw toHttpError(error, {
         action: `cancelling run ${runId} of ${owner}/${repo}`,
         appId: this.options.github.appId,
-        notFound: `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
+        notFound: notFoundMessages.run(runId, owner, repo),
       });
     }
   }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Store } from './database.js';
 import { unpackPayload } from './deliveryPayload.js';
 import type { Database } from './schema.js';
+import { claimDue, settle, type WorkQueue } from './workQueue.js';
 
 export interface NewDelivery {
   /** `X-GitHub-Delivery`. */
@@ -33,6 +34,8 @@ export interface ClaimedDelivery {
   receivedAt: Date;
   /** 1 on the first claim; counts claims, so a worker that died mid-way still used up an attempt. */
   attempt: number;
+  /** When the claim runs out (epoch ms); proves the claim to `renewLease`. */
+  leaseUntil: number;
 }
 
 function textOf(bytes: Uint8Array): string {
@@ -63,49 +66,25 @@ export async function insertDeliveries(db: Kysely<Database>, rows: DeliveryRow[]
   return new Set(inserted.map((row) => row.id));
 }
 
-function dueIds(db: Kysely<Database>, at: number, limit: number) {
-  return db
-    .selectFrom('deliveries')
-    .select('id')
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', at)
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(limit);
-}
-
-function lease(db: Kysely<Database>, ids: string[] | ReturnType<typeof dueIds>, until: number) {
-  return db
-    .updateTable('deliveries')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: until }))
-    .where('id', 'in', ids)
-    .returning(['id', 'event', 'action', 'payload', 'payload_gzip', 'received_at', 'attempts'])
-    .execute();
-}
+export const DELIVERIES: WorkQueue<'deliveries'> = {
+  table: 'deliveries',
+  key: ['id'],
+  status: 'status',
+  pending: 'pending',
+  dueAt: 'next_attempt_at',
+  claims: 'attempts',
+  order: ['next_attempt_at', 'id'],
+};
 
 /**
  * Takes up to `limit` pending deliveries that are due by `dueBy` (default `now`) and leases them for `leaseMs`
- * from `now`: until the lease runs out no other claimer gets them, and if the worker never marks them they become
- * due again. A loop that claims with a fixed `dueBy` ends: each claim moves its deliveries past it.
- * Takes the store rather than `db` because each dialect needs its own way to do that atomically.
+ * from `now` (workQueue.ts), oldest received first.
  */
 export async function claimDueDeliveries(
-  { kind, db }: Pick<Store, 'kind' | 'db'>,
-  { now = new Date(), dueBy = now, limit, leaseMs }: { now?: Date; dueBy?: Date; limit: number; leaseMs: number },
+  store: Pick<Store, 'kind' | 'db'>,
+  options: { now?: Date; dueBy?: Date; limit: number; leaseMs: number },
 ): Promise<ClaimedDelivery[]> {
-  const at = now.getTime();
-  const due = Math.min(dueBy.getTime(), at);
-  const rows =
-    kind === 'postgres'
-      ? // Two statements, not `UPDATE … WHERE id IN (SELECT … LIMIT … SKIP LOCKED)`: the planner may run that
-        // subquery once per row, and one claimer then takes far more than `limit`.
-        await db.transaction().execute(async (trx) => {
-          const rows = await dueIds(trx, due, limit).forUpdate().skipLocked().execute();
-          const ids = rows.map((row) => row.id);
-          return ids.length === 0 ? [] : lease(trx, ids, at + leaseMs);
-        })
-      : // SQLite runs one statement as one write transaction, and writers queue behind each other.
-        await lease(db, dueIds(db, due, limit), at + leaseMs);
+  const rows = await claimDue(store, DELIVERIES, options);
   return rows
     .map((row) => ({
       id: row.id,
@@ -114,35 +93,13 @@ export async function claimDueDeliveries(
       payload: unpackPayload(row),
       receivedAt: new Date(row.received_at),
       attempt: row.attempts,
+      leaseUntil: Number(row.next_attempt_at),
     }))
     .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id));
 }
 
-/**
- * Extends this worker's claim on a delivery to `until`, unless the claim ran out and another worker claimed it
- * since (which counted another attempt): answers false then, and the delivery must be left alone.
- */
-export async function renewDeliveryLease(
-  db: Kysely<Database>,
-  delivery: Pick<ClaimedDelivery, 'id' | 'attempt'>,
-  until: Date,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('deliveries')
-    .set({ next_attempt_at: until.getTime() })
-    .where('id', '=', delivery.id)
-    .where('status', '=', 'pending')
-    .where('attempts', '=', delivery.attempt)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
-}
-
 export async function markDeliveryProcessed(db: Kysely<Database>, id: string, now = new Date()): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set({ status: 'processed', processed_at: now.getTime(), last_error: null })
-    .where('id', '=', id)
-    .execute();
+  await settle(db, DELIVERIES, { id }, { status: 'processed', set: { processed_at: now.getTime(), last_error: null } });
 }
 
 /** Records why processing failed, then either schedules another attempt at `retryAt` or gives up for good. */
@@ -152,15 +109,14 @@ export async function markDeliveryFailed(
   error: string,
   outcome: { retryAt: Date } | { final: true },
 ): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set(
-      'retryAt' in outcome
-        ? { last_error: error, next_attempt_at: outcome.retryAt.getTime() }
-        : { last_error: error, status: 'failed' },
-    )
-    .where('id', '=', id)
-    .execute();
+  await settle(
+    db,
+    DELIVERIES,
+    { id },
+    'retryAt' in outcome
+      ? { retryAt: outcome.retryAt, set: { last_error: error } }
+      : { status: 'failed', set: { last_error: error } },
+  );
 }
 
 const PRUNE_BATCH = 500;

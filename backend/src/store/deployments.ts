@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Store } from './database.js';
 import type { Database, DeploymentState, LinkState } from './schema.js';
+import { claimDue, renewLease, settle, type WorkQueue } from './workQueue.js';
 
 export interface DeploymentLink {
   executionId: string;
@@ -13,6 +14,8 @@ export interface DeploymentLink {
   state: LinkState;
   reason: string | null;
   checks: number;
+  /** Where the deployment can be seen, read from the execution when it ended (`environmentUrlFrom`). */
+  environmentUrl: string | null;
 }
 
 export interface StatusUpdate {
@@ -28,8 +31,8 @@ export interface StatusUpdate {
   leaseUntil: number;
 }
 
-type LinkRow = Database['deployment_links'] & { checks: number };
-type UpdateRow = Database['deployment_status_updates'] & { attempts: number };
+type LinkRow = Selectable<Database['deployment_links']>;
+type UpdateRow = Selectable<Database['deployment_status_updates']>;
 
 const toLink = (row: LinkRow): DeploymentLink => ({
   executionId: row.execution_id,
@@ -42,6 +45,7 @@ const toLink = (row: LinkRow): DeploymentLink => ({
   state: row.state,
   reason: row.reason,
   checks: Number(row.checks),
+  environmentUrl: row.environment_url ?? null,
 });
 
 const toUpdate = (row: UpdateRow): StatusUpdate => ({
@@ -59,7 +63,7 @@ const toUpdate = (row: UpdateRow): StatusUpdate => ({
 /** Links an execution to the deployment it was started for; a second call for the same execution changes nothing. */
 export async function recordDeploymentLink(
   db: Kysely<Database>,
-  link: Omit<DeploymentLink, 'state' | 'reason' | 'checks'>,
+  link: Omit<DeploymentLink, 'state' | 'reason' | 'checks' | 'environmentUrl'>,
   firstCheckAt: Date,
   now = new Date(),
 ): Promise<void> {
@@ -91,7 +95,7 @@ export async function findDeploymentLink(
     .selectAll()
     .where('execution_id', '=', executionId)
     .executeTakeFirst();
-  return row && toLink(row as LinkRow);
+  return row && toLink(row);
 }
 
 export async function linksOfDeployment(db: Kysely<Database>, deploymentId: number): Promise<DeploymentLink[]> {
@@ -101,61 +105,51 @@ export async function linksOfDeployment(db: Kysely<Database>, deploymentId: numb
     .where('deployment_id', '=', deploymentId)
     .orderBy('created_at')
     .execute();
-  return rows.map((row) => toLink(row as LinkRow));
+  return rows.map((row) => toLink(row));
 }
 
+export const DEPLOYMENT_LINKS: WorkQueue<'deployment_links'> = {
+  table: 'deployment_links',
+  key: ['execution_id'],
+  status: 'state',
+  pending: 'running',
+  dueAt: 'next_check_at',
+  updatedAt: 'updated_at',
+  order: ['next_check_at'],
+};
+
 /**
- * Takes up to `limit` running links due for a check by `dueBy` (default `now`) and moves their next check `leaseMs`
- * past `now`, so that no other replica checks them meanwhile; the check then sets the real next check or ends the
- * link.
+ * Takes up to `limit` running links due for a check by `dueBy` (default `now`) and leases them for `leaseMs`
+ * (workQueue.ts); the check then sets the real next check or ends the link.
  */
 export async function claimDueDeploymentLinks(
-  { kind, db }: Pick<Store, 'kind' | 'db'>,
-  { now = new Date(), dueBy = now, limit = 50, leaseMs }: { now?: Date; dueBy?: Date; limit?: number; leaseMs: number },
+  store: Pick<Store, 'kind' | 'db'>,
+  { limit = 50, ...options }: { now?: Date; dueBy?: Date; limit?: number; leaseMs: number },
 ): Promise<DeploymentLink[]> {
-  const at = now.getTime();
-  const rows = await db.transaction().execute(async (trx) => {
-    const select = trx
-      .selectFrom('deployment_links')
-      .select('execution_id')
-      .where('state', '=', 'running')
-      .where('next_check_at', '<=', Math.min(dueBy.getTime(), at))
-      .orderBy('next_check_at')
-      .limit(limit);
-    const due = await (kind === 'postgres' ? select.forUpdate().skipLocked() : select).execute();
-    if (!due.length) return [];
-    return trx
-      .updateTable('deployment_links')
-      .set({ next_check_at: at + leaseMs })
-      .where(
-        'execution_id',
-        'in',
-        due.map((row) => row.execution_id),
-      )
-      .returningAll()
-      .execute();
-  });
-  return rows.map((row) => toLink(row as LinkRow)).sort((a, b) => a.executionId.localeCompare(b.executionId));
+  const rows = await claimDue(store, DEPLOYMENT_LINKS, { limit, ...options });
+  return rows.map(toLink).sort((a, b) => a.executionId.localeCompare(b.executionId));
 }
 
 /** Moves a running link on: to its end state, or to its next check. Answers whether this call ended it. */
 export async function updateDeploymentLink(
   db: Kysely<Database>,
   executionId: string,
-  change: { state: Exclude<LinkState, 'running'>; reason?: string } | { nextCheckAt: Date },
+  change:
+    { state: Exclude<LinkState, 'running'>; reason?: string; environmentUrl?: string | null } | { nextCheckAt: Date },
   now = new Date(),
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('deployment_links')
-    .set((eb) =>
-      'state' in change
-        ? { state: change.state, reason: change.reason ?? null, updated_at: now.getTime() }
-        : { next_check_at: change.nextCheckAt.getTime(), checks: eb('checks', '+', 1), updated_at: now.getTime() },
-    )
-    .where('execution_id', '=', executionId)
-    .where('state', '=', 'running')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return settle(
+    db,
+    DEPLOYMENT_LINKS,
+    { execution_id: executionId },
+    'state' in change
+      ? {
+          status: change.state,
+          set: { reason: change.reason ?? null, environment_url: change.environmentUrl ?? null },
+        }
+      : { retryAt: change.nextCheckAt, count: 'checks' },
+    now,
+  );
 }
 
 /** Queues a status; one per deployment and state, so a repeated call (or a restart) never queues it twice. */
@@ -184,73 +178,58 @@ export async function queueStatusUpdate(
   return { queued: Number(result.numInsertedOrUpdatedRows ?? 0) > 0 };
 }
 
-/**
- * Takes up to `limit` pending statuses that are due by `dueBy` (default `now`) and leases them for `leaseMs`: no other replica sends them
- * meanwhile, and if this one dies they become due again (and the next attempt first looks at GitHub).
- * A status waits while an earlier one of the same deployment is leased or waiting for its retry; when both are
- * due, both come in this batch, earlier first, so `in_progress` always goes first.
- */
-export async function claimDueStatusUpdates(
-  { kind, db }: Pick<Store, 'kind' | 'db'>,
-  { now = new Date(), dueBy = now, limit = 50, leaseMs }: { now?: Date; dueBy?: Date; limit?: number; leaseMs: number },
-): Promise<StatusUpdate[]> {
-  const at = now.getTime();
-  const rows = await db.transaction().execute(async (trx) => {
-    const select = trx
-      .selectFrom('deployment_status_updates as u')
-      .select(['u.deployment_id', 'u.state'])
-      .where('u.status', '=', 'pending')
-      .where('u.next_attempt_at', '<=', Math.min(dueBy.getTime(), at))
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('deployment_status_updates as earlier')
-              .select('earlier.state')
-              .whereRef('earlier.deployment_id', '=', 'u.deployment_id')
-              .where('earlier.status', '=', 'pending')
-              .where('earlier.next_attempt_at', '>', at)
-              .whereRef('earlier.created_at', '<', 'u.created_at'),
-          ),
-        ),
-      )
-      .orderBy('u.created_at')
-      .limit(limit);
-    const due = await (kind === 'postgres' ? select.forUpdate().skipLocked() : select).execute();
-    const claimed: UpdateRow[] = [];
-    for (const key of due) {
-      const row = await trx
-        .updateTable('deployment_status_updates')
-        .set({ next_attempt_at: at + leaseMs })
-        .where('deployment_id', '=', key.deployment_id)
-        .where('state', '=', key.state)
-        .returningAll()
-        .executeTakeFirst();
-      if (row) claimed.push(row as UpdateRow);
-    }
-    return claimed;
-  });
-  return rows.map(toUpdate);
-}
+export const STATUS_UPDATES: WorkQueue<'deployment_status_updates'> = {
+  table: 'deployment_status_updates',
+  key: ['deployment_id', 'state'],
+  status: 'status',
+  pending: 'pending',
+  dueAt: 'next_attempt_at',
+  updatedAt: 'updated_at',
+  order: ['created_at'],
+  // A status waits while an earlier one of the same deployment is leased or waiting for its retry.
+  ready: (eb, at) =>
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('deployment_status_updates as earlier')
+          .select('earlier.state')
+          .whereRef('earlier.deployment_id', '=', 'item.deployment_id')
+          .where('earlier.status', '=', 'pending')
+          .where('earlier.next_attempt_at', '>', at)
+          .whereRef('earlier.created_at', '<', 'item.created_at'),
+      ),
+    ),
+};
 
 /**
- * Extends this replica's claim on a status to `until`, unless the claim ran out and another replica took it:
- * answers false then, and the status must be left alone.
+ * Takes up to `limit` pending statuses that are due by `dueBy` (default `now`) and leases them for `leaseMs`
+ * (workQueue.ts): if this replica dies they become due again, and the next attempt first looks at GitHub.
+ * When two statuses of a deployment are due, both come in this batch, earlier first, so `in_progress` always goes
+ * first.
  */
-export async function renewStatusLease(
+export async function claimDueStatusUpdates(
+  store: Pick<Store, 'kind' | 'db'>,
+  { limit = 50, ...options }: { now?: Date; dueBy?: Date; limit?: number; leaseMs: number },
+): Promise<StatusUpdate[]> {
+  const rows = await claimDue(store, STATUS_UPDATES, { limit, ...options });
+  return rows
+    .sort((a, b) => Number(a.created_at) - Number(b.created_at) || Number(a.deployment_id) - Number(b.deployment_id))
+    .map(toUpdate);
+}
+
+/** Extends this replica's claim on a status to `until`; false when it ran out and another replica took it. */
+export function renewStatusLease(
   db: Kysely<Database>,
   update: Pick<StatusUpdate, 'deploymentId' | 'state' | 'leaseUntil'>,
   until: Date,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('deployment_status_updates')
-    .set({ next_attempt_at: until.getTime() })
-    .where('deployment_id', '=', update.deploymentId)
-    .where('state', '=', update.state)
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '=', update.leaseUntil)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return renewLease(db, STATUS_UPDATES, keyOf(update), update.leaseUntil, until);
 }
+
+const keyOf = (key: { deploymentId: number; state: DeploymentState }) => ({
+  deployment_id: key.deploymentId,
+  state: key.state,
+});
 
 /** Counts an attempt before GitHub is asked, so that after a crash the next attempt first checks GitHub. */
 export async function noteStatusAttempt(
@@ -258,12 +237,7 @@ export async function noteStatusAttempt(
   key: { deploymentId: number; state: DeploymentState },
   leaseUntil: Date,
 ): Promise<void> {
-  await db
-    .updateTable('deployment_status_updates')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: leaseUntil.getTime() }))
-    .where('deployment_id', '=', key.deploymentId)
-    .where('state', '=', key.state)
-    .execute();
+  await settle(db, STATUS_UPDATES, keyOf(key), { retryAt: leaseUntil, count: 'attempts' });
 }
 
 /** Gives a claimed status back, due again at `at`, without counting an attempt. */
@@ -272,12 +246,7 @@ export async function releaseStatusUpdate(
   key: { deploymentId: number; state: DeploymentState },
   at: Date,
 ): Promise<void> {
-  await db
-    .updateTable('deployment_status_updates')
-    .set({ next_attempt_at: at.getTime() })
-    .where('deployment_id', '=', key.deploymentId)
-    .where('state', '=', key.state)
-    .execute();
+  await settle(db, STATUS_UPDATES, keyOf(key), { retryAt: at });
 }
 
 export async function settleStatusUpdate(
@@ -286,16 +255,15 @@ export async function settleStatusUpdate(
   outcome: { sent: true } | { failed: string } | { retryAt: Date; error: string },
   now = new Date(),
 ): Promise<void> {
-  await db
-    .updateTable('deployment_status_updates')
-    .set(
-      'sent' in outcome
-        ? { status: 'sent', last_error: null, updated_at: now.getTime() }
-        : 'failed' in outcome
-          ? { status: 'failed', last_error: outcome.failed, updated_at: now.getTime() }
-          : { last_error: outcome.error, next_attempt_at: outcome.retryAt.getTime(), updated_at: now.getTime() },
-    )
-    .where('deployment_id', '=', key.deploymentId)
-    .where('state', '=', key.state)
-    .execute();
+  await settle(
+    db,
+    STATUS_UPDATES,
+    keyOf(key),
+    'sent' in outcome
+      ? { status: 'sent', set: { last_error: null } }
+      : 'failed' in outcome
+        ? { status: 'failed', set: { last_error: outcome.failed } }
+        : { retryAt: outcome.retryAt, set: { last_error: outcome.error } },
+    now,
+  );
 }

@@ -1,10 +1,10 @@
 export { openStore, type Store, type StoreOptions } from './database.js';
 export {
   claimDueDeliveries,
+  DELIVERIES,
   markDeliveryFailed,
   markDeliveryProcessed,
   pruneDeliveryBodies,
-  renewDeliveryLease,
   type ClaimedDelivery,
   type NewDelivery,
 } from './deliveries.js';
@@ -49,3 +49,13 @@ export {
   type StatusUpdate,
 } from './deployments.js';
 export { applyRunEvent, findRunState, rankOf, saveJobs, saveRun, type RunState } from './runStates.js';
+export {
+  backoff,
+  claimDue,
+  drainDue,
+  renewLease,
+  settle,
+  type Claimed,
+  type Settlement,
+  type WorkQueue,
+} from './workQueue.js';

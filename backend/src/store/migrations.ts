@@ -169,6 +169,16 @@ const payloadLz4: Record<'sqlite' | 'postgres', Migration> = {
 };
 
 /**
+ * A link keeps the environment URL its execution named when it ended, so that whichever replica queues the
+ * deployment's final status reads it from the database, not from a process's memory.
+ */
+const linkEnvironmentUrl: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('deployment_links').addColumn('environment_url', 'text').execute();
+  },
+};
+
+/**
  * The state of the runs the backend follows, kept from GitHub's `workflow_run` and `workflow_job` events (and from
  * GitHub reads when events are missing), so that Orca's polls and the plugin's reads need not reach GitHub (runStates.ts).
  * `rank` orders the updates of one run or job, so that an event applied late never takes its state back.
@@ -206,6 +216,7 @@ export function migrationProvider(kind: 'sqlite' | 'postgres'): MigrationProvide
       ...migrations,
       '006_deliveries_payload_lz4': payloadLz4[kind],
       '007_dispatches_watch': dispatchesWatch,
+      '008_deployment_links_environment_url': linkEnvironmentUrl,
       '011_run_states': runStates,
     }),
   };

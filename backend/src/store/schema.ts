@@ -87,6 +87,8 @@ export interface DeploymentLinksTable {
   reason: string | null;
   checks: Generated<number>;
   next_check_at: number;
+  /** Read from the execution when it ended (migration 008); null before, or when it names none. */
+  environment_url: Generated<string | null>;
   created_at: number;
   updated_at: number;
 }

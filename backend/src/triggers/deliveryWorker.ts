@@ -1,12 +1,14 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { later, systemClock, type Clock } from '../clock.js';
 import { WorkLoop } from '../workLoop.js';
 import { GateError, type Gate } from '../spinnaker/gate.js';
 import {
+  backoff,
   claimDueDeliveries,
   countPipelineStarts,
+  DELIVERIES,
+  drainDue,
   markDeliveryFailed,
   markDeliveryProcessed,
   markPipelineStartFailed,
@@ -14,12 +16,12 @@ import {
   notePipelineStartAttempt,
   pipelineStartsOf,
   recordPipelineStarts,
-  renewDeliveryLease,
+  renewLease,
   type ClaimedDelivery,
   type PipelineStart,
   type Store,
 } from '../store/index.js';
-import { eventOf, matchPipelines } from './matching.js';
+import { eventOf, MalformedPayloadError, matchPipelines } from './matching.js';
 import type { PipelineCache } from './pipelineCache.js';
 import { triggerFor } from './triggerFacts.js';
 
@@ -43,7 +45,7 @@ export interface DeliveryWorkerOptions {
   /** Told of every pipeline started (deployment statuses follow the ones started for deployments). */
   onStarted?: (start: PipelineStart, executionId: string) => Promise<void>;
   /** Told of every delivery before its triggers are matched (run states follow `workflow_run`/`workflow_job`). */
-  onEvent?: (event: string, payload: Record<string, unknown>) => Promise<void>;
+  onEvent?: (event: string, payload: unknown) => Promise<void>;
 }
 
 /**
@@ -95,25 +97,14 @@ export class DeliveryWorker {
     await this.loop.stop();
   }
 
-  /**
-   * Handles every delivery that was due when it was called, then returns: one retried meanwhile is due later and
-   * waits for the next wake or tick, so a retry that is always due cannot keep this loop going. Between batches it
-   * lets the event loop run (timers, HTTP requests, health checks), which awaiting a synchronous SQLite and an
-   * in-process fetch would not.
-   */
+  /** Handles every delivery that was due when it was called, then returns (`drainDue` in workQueue.ts). */
   async drain(): Promise<void> {
-    const dueBy = this.clock.now();
-    for (;;) {
-      const claimed = await claimDueDeliveries(this.options.store, {
-        now: this.clock.now(),
-        dueBy,
-        limit: 20,
-        leaseMs: this.options.leaseMs ?? 60_000,
-      });
-      if (!claimed.length) return;
-      for (const delivery of claimed) await this.process(delivery);
-      await nextTurn();
-    }
+    const leaseMs = this.options.leaseMs ?? 60_000;
+    await drainDue(
+      this.clock,
+      (at) => claimDueDeliveries(this.options.store, { ...at, limit: 20, leaseMs }),
+      (delivery) => this.process(delivery),
+    );
   }
 
   private async process(delivery: ClaimedDelivery): Promise<void> {
@@ -121,12 +112,14 @@ export class DeliveryWorker {
     const log = logger.child({ delivery: delivery.id, event: delivery.event, action: delivery.action });
     // The batch's lease started at the claim; each delivery gets a whole lease of its own, if it is still ours.
     const leaseMs = this.options.leaseMs ?? 60_000;
-    if (!(await renewDeliveryLease(store.db, delivery, later(this.clock, leaseMs)))) {
+    if (
+      !(await renewLease(store.db, DELIVERIES, { id: delivery.id }, delivery.leaseUntil, later(this.clock, leaseMs)))
+    ) {
       log.warn('delivery left alone: its lease ran out and another replica took it');
       return;
     }
     try {
-      const payload = JSON.parse(delivery.payload) as Record<string, unknown>;
+      const payload: unknown = JSON.parse(delivery.payload);
       await this.options.onEvent?.(delivery.event, payload);
       const event = eventOf(delivery.event, payload);
       if (event) {
@@ -169,6 +162,11 @@ export class DeliveryWorker {
       }
       await markDeliveryProcessed(store.db, delivery.id, this.clock.now());
     } catch (error) {
+      if (error instanceof MalformedPayloadError) {
+        log.error({ err: error }, 'delivery given up: its body is not what GitHub sends');
+        await markDeliveryFailed(store.db, delivery.id, error.message, { final: true });
+        return;
+      }
       // Gate's pipeline list unavailable, the database briefly gone: the whole delivery is tried again.
       const delay = this.delay(delivery.attempt);
       log.warn({ err: error, retryInMs: delay }, 'delivery not processed; will retry');
@@ -230,7 +228,9 @@ export class DeliveryWorker {
   }
 
   private delay(attempt: number): number {
-    const base = this.options.retryBaseMs ?? 5_000;
-    return Math.min(base * 2 ** Math.max(attempt - 1, 0), this.options.maxRetryDelayMs ?? 600_000);
+    return backoff(attempt, {
+      baseMs: this.options.retryBaseMs ?? 5_000,
+      maxMs: this.options.maxRetryDelayMs ?? 600_000,
+    });
   }
 }

@@ -1,4 +1,6 @@
+import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { compilePattern } from './pattern.js';
 
 /** A pipeline config as Gate serves it (front50's JSON); only the fields matching reads. */
@@ -115,35 +117,100 @@ export function matchPipelines(event: GithubEvent, pipelines: PipelineConfig[], 
   return matches;
 }
 
-/** The facts of a delivery the matching reads, or undefined for events and actions that start nothing. */
-export function eventOf(name: string, payload: Record<string, unknown>): GithubEvent | undefined {
-  const repository = text((payload.repository as { full_name?: unknown } | undefined)?.full_name);
-  if (name === 'workflow_run' && payload.action === 'completed') {
-    const run = payload.workflow_run as Record<string, unknown>;
+type WorkflowRunCompleted = EmitterWebhookEvent<'workflow_run.completed'>['payload'];
+type DeploymentCreated = EmitterWebhookEvent<'deployment.created'>['payload'];
+
+/**
+ * Returns `schema`, and compiles only when every `Payload` that GitHub's own types (@octokit/webhooks) allow also
+ * passes it: a field read here that GitHub does not send, or sends with another type, fails `npm run typecheck`.
+ */
+const acceptingEvery =
+  <Payload>() =>
+  <Schema extends z.ZodType>(schema: Schema, ..._fits: Payload extends z.input<Schema> ? [] : [never]): Schema =>
+    schema;
+
+const repositorySchema = z.object({ full_name: z.string(), html_url: z.string() });
+
+/** The fields of `workflow_run` `completed` the matching reads, checked at run time. */
+const workflowRunCompleted = acceptingEvery<WorkflowRunCompleted>()(
+  z.object({
+    repository: repositorySchema,
+    workflow: z.object({ name: z.string() }).nullable(),
+    workflow_run: z.object({
+      id: z.number(),
+      run_number: z.number(),
+      name: z.string().nullish(),
+      path: z.string(),
+      head_branch: z.string().nullable(),
+      head_sha: z.string(),
+      conclusion: z.string().nullable(),
+      html_url: z.string(),
+    }),
+  }),
+);
+
+/** The fields of `deployment` `created` the matching reads, checked at run time. */
+const deploymentCreated = acceptingEvery<DeploymentCreated>()(
+  z.object({
+    repository: repositorySchema,
+    deployment: z.object({
+      id: z.number(),
+      environment: z.string(),
+      ref: z.string(),
+      sha: z.string(),
+      task: z.string(),
+    }),
+  }),
+);
+
+/** A delivery of an event that starts pipelines whose body lacks what GitHub always sends: retrying cannot help. */
+export class MalformedPayloadError extends Error {
+  constructor(event: string, error: z.ZodError) {
+    super(`The ${event} delivery is not shaped as GitHub sends it: ${z.prettifyError(error)}`);
+    this.name = 'MalformedPayloadError';
+  }
+}
+
+function parse<Schema extends z.ZodType>(event: string, schema: Schema, payload: unknown): z.output<Schema> {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new MalformedPayloadError(event, parsed.error);
+  return parsed.data;
+}
+
+const actionOf = (payload: unknown) =>
+  typeof payload === 'object' && payload !== null ? (payload as { action?: unknown }).action : undefined;
+
+/**
+ * The facts of a delivery the matching reads, or undefined for events and actions that start nothing.
+ * Throws `MalformedPayloadError` when a `workflow_run` `completed` or `deployment` `created` body lacks them.
+ */
+export function eventOf(name: string, payload: unknown): GithubEvent | undefined {
+  if (name === 'workflow_run' && actionOf(payload) === 'completed') {
+    const { repository, workflow, workflow_run: run } = parse('workflow_run', workflowRunCompleted, payload);
     return {
       kind: 'workflow_run',
-      repository,
-      workflowPath: text(run.path),
-      workflowName: text(run.name) || text((payload.workflow as { name?: unknown } | undefined)?.name),
-      branch: typeof run.head_branch === 'string' ? run.head_branch : null,
-      conclusion: typeof run.conclusion === 'string' ? run.conclusion : null,
-      sha: text(run.head_sha),
-      runId: Number(run.id),
-      runNumber: Number(run.run_number),
-      htmlUrl: text(run.html_url),
+      repository: repository.full_name.trim(),
+      workflowPath: run.path.trim(),
+      workflowName: (run.name ?? '').trim() || (workflow?.name ?? '').trim(),
+      branch: run.head_branch,
+      conclusion: run.conclusion,
+      sha: run.head_sha.trim(),
+      runId: run.id,
+      runNumber: run.run_number,
+      htmlUrl: run.html_url.trim(),
     };
   }
-  if (name === 'deployment' && payload.action === 'created') {
-    const deployment = payload.deployment as Record<string, unknown>;
+  if (name === 'deployment' && actionOf(payload) === 'created') {
+    const { repository, deployment } = parse('deployment', deploymentCreated, payload);
     return {
       kind: 'deployment',
-      repository,
-      repositoryUrl: text((payload.repository as { html_url?: unknown } | undefined)?.html_url),
-      deploymentId: Number(deployment.id),
-      environment: text(deployment.environment),
-      ref: text(deployment.ref),
-      sha: text(deployment.sha),
-      task: text(deployment.task),
+      repository: repository.full_name.trim(),
+      repositoryUrl: repository.html_url.trim(),
+      deploymentId: deployment.id,
+      environment: deployment.environment.trim(),
+      ref: deployment.ref.trim(),
+      sha: deployment.sha.trim(),
+      task: deployment.task.trim(),
     };
   }
   return undefined;

@@ -2,7 +2,7 @@ import { inert } from '../spel.js';
 import type { GithubEvent, Match } from './matching.js';
 
 /**
- * The trigger Gate receives: the configured trigger, plus the event's facts (CONTRACTS.md), `eventId` (the
+ * The trigger Gate receives: the configured trigger, plus the event's facts (docs/triggers.md), `eventId` (the
  * delivery, which Spinnaker's execution search can find) and the whole event as `payload`, as Echo does for
  * webhook triggers. `user` is the trigger's runAsUser when it has one. Everything taken from the event is inert
  * for Orca's expressions (spel.ts); the pipeline author's own trigger fields stay as written.

@@ -2,7 +2,7 @@ import type { FormikProps } from 'formik';
 import React from 'react';
 
 import { useBranches, useWorkflows } from '../../api/queries';
-import { RepositoryField as RepositoryPicker } from '../../components/RepositoryField';
+import { RepositoryPicker } from '../../components/RepositoryPicker';
 import type { GithubWorkflowStage } from './types';
 
 const HELP =

@@ -4,7 +4,7 @@ import React from 'react';
 import { useDeployments } from '../../api/queries';
 import { text } from '../matchPreview';
 import { PatternField } from '../PatternField';
-import { RepositoryField } from '../../components/RepositoryField';
+import { RepositoryPicker } from '../../components/RepositoryPicker';
 import { REPOSITORY_HELP } from '../RepositoryHelp';
 import type { GithubDeploymentTrigger } from '../types';
 import { DeploymentPreview } from './DeploymentPreview';
@@ -14,7 +14,7 @@ export function GithubDeploymentTriggerForm({ formik }: { formik: FormikProps<Gi
   const deployments = useDeployments(text(formik.values.repository));
   return (
     <>
-      <RepositoryField help={REPOSITORY_HELP} lookupErrors={[deployments.error]} />
+      <RepositoryPicker help={REPOSITORY_HELP} lookupErrors={[deployments.error]} />
       <PatternField
         name="environment"
         label="Environment"

@@ -9,7 +9,7 @@ import { CreatableSelectInput } from '../../components/CreatableSelectInput';
 import { isRepositoryOutOfReach, loadErrorMessage } from '../../stages/githubWorkflow/loadError';
 import { text } from '../matchPreview';
 import { PatternField } from '../PatternField';
-import { RepositoryField } from '../../components/RepositoryField';
+import { RepositoryPicker } from '../../components/RepositoryPicker';
 import { REPOSITORY_HELP } from '../RepositoryHelp';
 import type { GithubWorkflowRunTrigger } from '../types';
 import { ConclusionInput } from './ConclusionInput';
@@ -44,7 +44,7 @@ export function GithubWorkflowRunTriggerForm({ formik }: { formik: FormikProps<G
 
   return (
     <>
-      <RepositoryField help={REPOSITORY_HELP} lookupErrors={[workflows.error]} onChange={clearWorkflow} />
+      <RepositoryPicker help={REPOSITORY_HELP} lookupErrors={[workflows.error]} onChange={clearWorkflow} />
       <FormikFormField
         name="workflow"
         label="Workflow"

@@ -7,7 +7,7 @@ import type { ResponseError } from '../api/ResponseError';
 import { isRepositoryOutOfReach, loadErrorMessage } from '../stages/githubWorkflow/loadError';
 import { CreatableSelectInput } from './CreatableSelectInput';
 
-export interface RepositoryFieldProps {
+export interface RepositoryPickerProps {
   /** HelpField content: how the stage or trigger uses the repository. */
   help: string;
   /** Lookups of the chosen repository; a 404 or 403 from any of them means it is out of reach (loadError.ts). */
@@ -16,7 +16,7 @@ export interface RepositoryFieldProps {
 }
 
 /** The `repository` field of a stage or trigger: the repositories the GitHub App can see, free text allowed. */
-export function RepositoryField({ help, lookupErrors = [], onChange }: RepositoryFieldProps) {
+export function RepositoryPicker({ help, lookupErrors = [], onChange }: RepositoryPickerProps) {
   const repositories = useRepositories();
   const notFound = lookupErrors.find(isRepositoryOutOfReach);
   const message =
