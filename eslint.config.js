@@ -15,6 +15,8 @@ export default tseslint.config(
   { files: ['*.{js,ts}', 'backend/**/*.ts', 'bench/*.{mjs,ts}'], languageOptions: { globals: globals.node } },
   // The sandbox (npm start without a GitHub App): a Node server, and a browser page in sandbox/page/.
   { files: ['sandbox/**/*.{ts,mjs}'], languageOptions: { globals: globals.node } },
+  // Deck's settings and the jQuery shim run in the browser page of the sandbox's Deck (sandbox/buildDeck.ts).
+  { files: ['sandbox/deck/*.{js,cjs}'], languageOptions: { globals: { ...globals.browser, ...globals.commonjs } } },
   {
     files: ['sandbox/page/**/*.{ts,tsx}'],
     languageOptions: { globals: globals.browser },

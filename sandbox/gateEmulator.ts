@@ -1,7 +1,9 @@
+import express from 'express';
 import { createServer } from 'node:http';
 import { getResponse } from 'msw';
 
 import { GateSimulator } from '../backend/test/spinnaker/gateSimulator.js';
+import { deckGate, type DeckGateDeps } from './deckGate.js';
 import { close, listen, sendFetchResponse, toFetchRequest } from './http.js';
 
 export const APPLICATION = 'hello';
@@ -31,6 +33,40 @@ export const PIPELINES = [
       { type: 'githubDeployment', enabled: true, repository: 'octo-org/hello-world', environment: 'production' },
     ],
   },
+  // The pipeline Deck opens on: our stage and both triggers (on a workflow and an environment nothing else uses).
+  {
+    id: '7f3c1f9e-3d1b-4c63-9a34-1c2d5e0a0003',
+    name: 'Deploy with GitHub',
+    application: APPLICATION,
+    keepWaitingPipelines: false,
+    limitConcurrent: true,
+    stages: [
+      {
+        refId: '1',
+        requisiteStageRefIds: [],
+        type: 'githubWorkflow',
+        alias: 'preconfiguredWebhook',
+        name: 'Deploy with GitHub',
+        repository: 'octo-org/hello-world',
+        dispatchType: 'workflow_dispatch',
+        workflow: 'deploy.yml',
+        ref: 'main',
+        inputs: { version: '1.4.2', region: 'eu-west-1' },
+        waitForCompletion: true,
+      },
+    ],
+    triggers: [
+      {
+        type: 'githubWorkflowRun',
+        enabled: false,
+        repository: 'octo-org/hello-world',
+        workflow: 'release.yml',
+        branch: 'main',
+        conclusion: 'success',
+      },
+      { type: 'githubDeployment', enabled: false, repository: 'octo-org/hello-world', environment: 'staging' },
+    ],
+  },
 ];
 
 export interface GateEmulator {
@@ -39,8 +75,11 @@ export interface GateEmulator {
   close(): Promise<void>;
 }
 
-/** The tests' simulated Gate (backend/test/spinnaker/gateSimulator.ts) behind a real HTTP server on loopback. */
-export async function startGateEmulator(): Promise<GateEmulator> {
+/**
+ * The tests' simulated Gate (backend/test/spinnaker/gateSimulator.ts) behind a real HTTP server on loopback, with, in
+ * front of it, what Deck's own screens ask Gate for (sandbox/deckGate.ts).
+ */
+export async function startGateEmulator(deck: Omit<DeckGateDeps, 'sim'>): Promise<GateEmulator> {
   const server = createServer();
   const url = await listen(server, 0);
   const sim = new GateSimulator(url);
@@ -66,7 +105,10 @@ export async function startGateEmulator(): Promise<GateEmulator> {
       stages: [],
     });
   }
-  server.on('request', (req, res) => {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(deckGate({ ...deck, sim }));
+  app.use((req, res) => {
     void (async () => {
       const request = await toFetchRequest(req, url);
       const response = (await getResponse(sim.handlers, request)) ?? new Response('Not Found', { status: 404 });
@@ -76,5 +118,6 @@ export async function startGateEmulator(): Promise<GateEmulator> {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
     });
   });
+  server.on('request', app);
   return { url, sim, close: () => close(server) };
 }

@@ -19,24 +19,23 @@ const url = sandbox.url.replace('127.0.0.1', 'localhost');
 process.stdout.write(`
 GitHub for Spinnaker: sandbox (no GitHub App configured, nothing leaves this machine)
 
-  Open ${url}/
+  Open ${url}/#/applications/hello/executions  (Deck, from @spinnaker/core 0.29.1; the plugin loads through Gate)
 
   backend        ${url}  (the real backend: /api, /stage, /webhooks, /health)
   GitHub         ${sandbox.githubUrl}  (emulator: octo-org/hello-world, workflows ci.yml, deploy.yml, smoke.yml, release.yml)
-  Gate           ${sandbox.gateUrl}  (emulator: application hello, two pipelines with GitHub triggers)
+  Gate           ${sandbox.gateUrl}  (emulator: application hello, three pipelines with GitHub triggers)
+  Tools          ${url}/sandbox/  (send GitHub webhooks, create deployments, run a stage outside Deck)
 
-What to try:
-  - GitHub Workflow stage: pick octo-org/hello-world, workflow deploy.yml, ref main; fill in the inputs
-    (region is a choice) and watch the stage JSON change.
-  - Run this stage: the run goes queued, in progress, completed in about 20 seconds; open its Logs.
-  - Send an event: Dispatch "repository_dispatch", event type release, client payload {"version": "2.0.0"};
-    release.yml runs. An event type no workflow lists starts nothing: the backend answers 503 and the stage
-    retries every 10 s for 5 minutes, as Orca does, then fails saying what to check.
-  - Execution details: the sample execution's log grows line by line. Fold a group, search, press / in the log.
-  - Pipeline triggers: edit the "GitHub workflow finished" and "GitHub deployment created" triggers.
-  - Webhooks and Gate: send a signed workflow_run webhook and see "Deploy after CI" start in Gate.
-  - Deployment statuses: create a GitHub deployment; its pipeline starts, and the backend writes in_progress,
-    then success, back to GitHub.
+What to try in Deck:
+  - Pipelines: "Sample pipeline" is running a GitHub workflow; open Execution Details, then the stage's Logs:
+    the log grows line by line. Fold a group, search, press / in the log.
+  - Configure "Deploy with GitHub": its GitHub Workflow stage reads repositories, workflows and inputs through
+    Gate's proxy; Add stage lists one GitHub Workflow. Save Changes, then Start Manual Execution: the run goes
+    queued, in progress, completed in about 20 seconds.
+  - Automated Triggers: "GitHub workflow finished" and "GitHub deployment created" are offered although Deck's
+    stock settings list only Deck's own trigger types.
+  - Tools page: send a signed workflow_run webhook and see "Deploy after CI" start in Deck's executions; create a
+    GitHub deployment and watch the backend write in_progress, then success, back to GitHub.
 
 Set GITHUB_APP_ID (and the variables in docs/configuration.md) to run the backend for real instead.
 Stop with Ctrl+C.

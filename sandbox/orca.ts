@@ -18,6 +18,7 @@ export interface SandboxStage {
     };
   };
   outputs: Record<string, unknown>;
+  requisiteStageRefIds: string[];
   tasks: Array<{ id: string; name: string; status: string; startTime: number; endTime?: number }>;
 }
 
@@ -30,6 +31,12 @@ export interface SandboxExecution {
   startTime: number;
   endTime?: number;
   stages: SandboxStage[];
+  /** Set for executions of a saved pipeline (runPipeline), which Deck's executions view lists. */
+  pipelineConfigId?: string;
+  buildTime?: number;
+  canceled?: boolean;
+  trigger?: Record<string, unknown>;
+  authentication?: { user: string; allowedAccounts: string[] };
 }
 
 const DONE = { SUCCEEDED: 'SUCCEEDED', TERMINAL: 'TERMINAL', CANCELED: 'CANCELED' } as const;
@@ -82,10 +89,53 @@ export class SandboxOrca {
   /** Starts a one-stage pipeline execution with this stage (as the stage editor saved it). */
   run(stageConfig: Record<string, unknown>): SandboxExecution {
     const execution = this.create(stageConfig, 'Sandbox pipeline');
+    this.start(execution);
+    return execution;
+  }
+
+  /**
+   * Starts a saved pipeline as Orca does on a manual start through Gate: its GitHub Workflow stage runs; the sandbox
+   * has no other stage type.
+   */
+  runPipeline(
+    pipeline: { id: string; name: string; stages?: Array<Record<string, unknown>> },
+    trigger: Record<string, unknown>,
+  ): SandboxExecution {
+    const stageConfig = pipeline.stages?.find((stage) => stage.type === 'githubWorkflow') ?? {};
+    const execution = this.create(stageConfig, pipeline.name);
+    const user = String(trigger.user ?? 'anonymous');
+    Object.assign(execution, {
+      pipelineConfigId: pipeline.id,
+      buildTime: execution.startTime,
+      canceled: false,
+      trigger: { type: 'manual', ...trigger, user },
+      authentication: { user, allowedAccounts: [] },
+    });
+    this.start(execution);
+    return execution;
+  }
+
+  /** Deck's Restart on a finished stage: Orca runs the stage again from its first task, in the same execution. */
+  restartStage(executionId: string, stageId: string): SandboxExecution | undefined {
+    const execution = this.executions.get(executionId);
+    const stage = execution?.stages.find((s) => s.id === stageId);
+    if (!execution || !stage) return undefined;
+    const now = Date.now();
+    const { webhook: _previous, ...context } = stage.context;
+    Object.assign(stage, { status: 'RUNNING', startTime: now, endTime: undefined, context });
+    stage.tasks = [
+      { id: '1', name: 'createWebhook', status: 'RUNNING', startTime: now },
+      { id: '2', name: 'monitorWebhook', status: 'NOT_STARTED', startTime: now },
+    ];
+    Object.assign(execution, { status: 'RUNNING', endTime: undefined });
+    this.start(execution);
+    return execution;
+  }
+
+  private start(execution: SandboxExecution): void {
     void this.dispatchAndMonitor(execution).catch((error: unknown) => {
       this.finish(execution, 'TERMINAL', { error: `The sandbox could not reach the backend: ${String(error)}` });
     });
-    return execution;
   }
 
   /** An execution whose stage already started a run (the dispatch answer is `webhookBody`); only monitored. */
@@ -103,13 +153,14 @@ export class SandboxOrca {
     const now = Date.now();
     const stage: SandboxStage = {
       id: randomUUID(),
-      refId: '1',
+      refId: String(stageConfig.refId ?? '1'),
       type: 'githubWorkflow',
       name: String(stageConfig.name ?? 'GitHub Workflow'),
       status: 'RUNNING',
       startTime: now,
       context: { ...stageConfig },
       outputs: {},
+      requisiteStageRefIds: [],
       tasks: [
         { id: '1', name: 'createWebhook', status: 'RUNNING', startTime: now },
         { id: '2', name: 'monitorWebhook', status: 'NOT_STARTED', startTime: now },

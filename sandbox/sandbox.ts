@@ -1,11 +1,12 @@
 import express from 'express';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { startBackend } from './backend.js';
+import { buildDeck } from './buildDeck.js';
 import { buildPage } from './buildPage.js';
 import { finishPipelines } from './deployments.js';
 import { APPLICATION, startGateEmulator } from './gateEmulator.js';
@@ -54,14 +55,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!existsSync(join(BUNDLE, 'index.js'))) throw new Error('build/dist/index.js is missing: run npm run build');
   const dataDir = mkdtempSync(join(tmpdir(), 'spinnaker-github-sandbox-'));
   const pageDir = join(dataDir, 'page');
-  const [github, gate] = await Promise.all([
-    startGithubEmulator({ repositoryDispatchDelayMs: options.repositoryDispatchDelayMs }),
-    startGateEmulator(),
-    buildPage(ROOT, pageDir),
-  ]);
-
+  const deckDir = join(dataDir, 'deck');
+  const { id, version } = JSON.parse(readFileSync(join(ROOT, 'plugin.json'), 'utf8')) as {
+    id: string;
+    version: string;
+  };
+  // The Orca stand-in needs the backend's stage secret; Gate's manual starts find it here once it exists.
+  let orca: SandboxOrca | undefined = undefined;
   const server = createServer();
   const url = await listen(server, options.port ?? 8086);
+  const [github, gate] = await Promise.all([
+    startGithubEmulator({ repositoryDispatchDelayMs: options.repositoryDispatchDelayMs }),
+    startGateEmulator({
+      root: ROOT,
+      orca: () => orca,
+      backendUrl: () => url,
+      plugin: { id, version, bundleDir: BUNDLE },
+    }),
+    buildPage(ROOT, pageDir),
+  ]);
+  await buildDeck(ROOT, deckDir, { gateUrl: gate.url, checkForUpdates: false });
   const backend = await startBackend({
     github: { appId: github.sim.app.id, privateKey: github.sim.app.privateKey, apiUrl: github.url },
     gateUrl: gate.url,
@@ -71,7 +84,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     logLevel: options.logLevel ?? 'warn',
     runLookupMs: options.runLookupMs,
   });
-  const orca = new SandboxOrca({
+  orca = new SandboxOrca({
     backendUrl: url,
     stageSecret: backend.stageSecret,
     application: APPLICATION,
@@ -120,7 +133,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const app = express();
   app.disable('x-powered-by');
-  app.get('/', (_req, res) => res.sendFile(join(pageDir, 'index.html')));
+  // Deck at /, as Deck's own nginx serves it, with its plugin manifest empty as Deck ships it.
+  app.get('/', (_req, res) => res.sendFile(join(deckDir, 'index.html')));
+  app.get('/plugin-manifest.json', (_req, res) => res.json([]));
+  app.use('/deck', express.static(deckDir));
+  app.get('/sandbox/', (_req, res) => res.sendFile(join(pageDir, 'index.html')));
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
   app.use('/sandbox/assets', express.static(pageDir));
   app.use('/plugin', express.static(BUNDLE));

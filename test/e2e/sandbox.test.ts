@@ -76,7 +76,7 @@ describe('the sandbox in Chromium', () => {
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${sandbox.url}/`);
+    await page.goto(`${sandbox.url}/sandbox/`);
   });
   afterAll(async () => {
     await browser?.close();
