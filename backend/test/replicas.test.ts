@@ -249,7 +249,9 @@ describe.skipIf(!postgresUrl)('two replicas on one PostgreSQL', () => {
       .map((r) => `${r.path.split('/')[5]} ${String((r.body as { state?: string }).state)}`);
     expect(posted.sort()).toEqual(deploymentIds.flatMap((id) => [`${id} in_progress`, `${id} success`]).sort());
     expect(github.takeViolations()).toEqual([]);
-  });
+    // Two real processes, real leases and polls: about 19 s on an idle 2-core machine, so vitest's default 20 s is
+    // too tight under load; each wait above is bounded by `until` anyway.
+  }, 90_000);
 
   it('dispatches a workflow once when Orca calls both replicas with the same stage at the same moment', async () => {
     const live = replicas.filter((replica) => replica.child.exitCode === null && !replica.child.killed);
