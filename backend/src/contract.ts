@@ -112,6 +112,20 @@ export interface ListDto<T> {
 }
 
 /** `GET /health` and `GET /ready`. */
+/** A pipeline start the backend gave up on after its retries (`GET /api/pipeline-starts?status=failed`). */
+export interface PipelineStartDto {
+  /** The GitHub delivery (`X-GitHub-Delivery`) that should have started it. */
+  deliveryId: string;
+  application: string;
+  pipelineId: string;
+  pipelineName: string;
+  status: 'pending' | 'started' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  /** ISO 8601. */
+  updatedAt: string;
+}
+
 export interface HealthDto {
   status: 'ok' | 'unavailable';
   checks?: Record<string, { ok: boolean; message?: string }>;

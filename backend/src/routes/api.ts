@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { ListDto } from '../contract.js';
+import type { ListDto, PipelineStartDto } from '../contract.js';
 import type { GithubReads } from '../github/githubReads.js';
 import type { JobLogCache } from '../github/jobLogCache.js';
 import type { RunStates } from '../stage/runStates.js';
@@ -72,7 +72,7 @@ export function apiRouter({
     );
     res.json(
       list(
-        starts.map((start) => ({
+        starts.map((start): PipelineStartDto => ({
           deliveryId: start.deliveryId,
           application: start.application,
           pipelineId: start.pipelineId,
