@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-import type { GateSimulator } from '../backend/test/spinnaker/gateSimulator.js';
+import type { GateSimulator } from '../backend/emulators/spinnaker/gateSimulator.js';
 import { APPLICATION } from './gateEmulator.js';
 import type { SandboxOrca } from './orca.js';
 

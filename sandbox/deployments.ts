@@ -1,5 +1,5 @@
-import type { GateSimulator } from '../backend/test/spinnaker/gateSimulator.js';
-import type { GithubSimulator } from '../backend/test/github/simulator.js';
+import type { GateSimulator } from '../backend/emulators/spinnaker/gateSimulator.js';
+import type { GithubSimulator } from '../backend/emulators/github/simulator.js';
 
 /** The `deployment` `created` delivery GitHub sends, for a new deployment in the GitHub emulator. */
 export function createDeployment(

@@ -2,7 +2,7 @@ import express from 'express';
 import { createServer } from 'node:http';
 import { getResponse } from 'msw';
 
-import { GateSimulator } from '../backend/test/spinnaker/gateSimulator.js';
+import { GateSimulator } from '../backend/emulators/spinnaker/gateSimulator.js';
 import { deckGate, type DeckGateDeps } from './deckGate.js';
 import { close, listen, sendFetchResponse, toFetchRequest } from './http.js';
 
@@ -76,7 +76,7 @@ export interface GateEmulator {
 }
 
 /**
- * The tests' simulated Gate (backend/test/spinnaker/gateSimulator.ts) behind a real HTTP server on loopback, with, in
+ * The simulated Gate the tests use too (backend/emulators/spinnaker/gateSimulator.ts) behind a real HTTP server on loopback, with, in
  * front of it, what Deck's own screens ask Gate for (sandbox/deckGate.ts).
  */
 export async function startGateEmulator(deck: Omit<DeckGateDeps, 'sim'>): Promise<GateEmulator> {

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import { getResponse } from 'msw';
 
-import { LOG_HOST } from '../backend/test/github/logs.js';
-import { GithubSimulator } from '../backend/test/github/simulator.js';
+import { LOG_HOST } from '../backend/emulators/github/logs.js';
+import { GithubSimulator } from '../backend/emulators/github/simulator.js';
 import { close, listen, sendFetchResponse, toFetchRequest } from './http.js';
 
 const REPOSITORY_DISPATCH = /^\/repos\/[^/]+\/[^/]+\/dispatches$/;
@@ -18,7 +18,7 @@ export interface GithubEmulator {
 }
 
 /**
- * The tests' simulated GitHub (backend/test/github/) behind a real HTTP server on loopback. The log host's signed
+ * The simulated GitHub the tests use too (backend/emulators/github/) behind a real HTTP server on loopback. The log host's signed
  * URLs are rewritten to this server, so the backend follows GitHub's 302 to the emulator.
  */
 export async function startGithubEmulator(

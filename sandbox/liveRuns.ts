@@ -1,5 +1,5 @@
-import { actionsTimestamp } from '../backend/test/github/logs.js';
-import type { GithubSimulator } from '../backend/test/github/simulator.js';
+import { actionsTimestamp } from '../backend/emulators/github/logs.js';
+import type { GithubSimulator } from '../backend/emulators/github/simulator.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,8 +1,8 @@
 import express, { Router } from 'express';
 
-import { SEED } from '../backend/test/github/seed.js';
-import type { GithubSimulator } from '../backend/test/github/simulator.js';
-import type { GateSimulator } from '../backend/test/spinnaker/gateSimulator.js';
+import { SEED } from '../backend/emulators/github/seed.js';
+import type { GithubSimulator } from '../backend/emulators/github/simulator.js';
+import type { GateSimulator } from '../backend/emulators/spinnaker/gateSimulator.js';
 import { createDeployment, deploymentsOf } from './deployments.js';
 import { APPLICATION, PIPELINES } from './gateEmulator.js';
 import type { SandboxOrca } from './orca.js';

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
-import type { GithubSimulator } from '../backend/test/github/simulator.js';
+import type { GithubSimulator } from '../backend/emulators/github/simulator.js';
 
 /** The `workflow_run` `completed` delivery GitHub sends for a run, built from the simulated GitHub's state. */
 export function workflowRunPayload(sim: GithubSimulator, runId: number): Record<string, unknown> {

@@ -10,7 +10,7 @@ import { RequestBudgets } from '../src/github/requestBudget.js';
 import { RunStates } from '../src/stage/runStates.js';
 import { StageRuns } from '../src/stage/stageRuns.js';
 import { openStore } from '../src/store/index.js';
-import { createGithubSimulator, type SimulatedEvent } from '../test/github/simulator.js';
+import { createGithubSimulator, type SimulatedEvent } from '../emulators/github/simulator.js';
 
 /**
  * `npm run bench:scale`: N running GitHub Workflow stages polled as Orca polls them (every second for the first minute,

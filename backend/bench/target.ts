@@ -12,7 +12,7 @@ import { DeploymentStatuses } from '../src/deployments/deploymentStatuses.js';
 import { GithubApp } from '../src/github/githubApp.js';
 import { Gate } from '../src/spinnaker/gate.js';
 import { openStore } from '../src/store/index.js';
-import { createGithubSimulator } from '../test/github/simulator.js';
+import { createGithubSimulator } from '../emulators/github/simulator.js';
 import { STAGE_SECRET, WEBHOOK_SECRET } from './secrets.js';
 
 /**

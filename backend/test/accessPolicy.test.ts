@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import { DeploymentStatuses } from '../src/deployments/deploymentStatuses.js';
 import { Gate } from '../src/spinnaker/gate.js';
 import type { AccessPolicy } from '../src/stage/accessPolicy.js';
-import { useGithubSimulator } from './github/setup.js';
+import { useGithubSimulator } from './support/githubServer.js';
 import { SPINNAKER_UI_URL, STAGE_SECRET, WEBHOOK_SECRET, useTempStore } from './support/app.js';
 import { githubAppFor, silentLogger } from './support/githubApp.js';
 

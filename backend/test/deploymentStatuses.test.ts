@@ -13,8 +13,8 @@ import { linksOfDeployment, openStore, type Store } from '../src/store/index.js'
 import { DeliveryWorker } from '../src/triggers/deliveryWorker.js';
 import { DEPLOYMENT_TRIGGER, type PipelineConfig } from '../src/triggers/matching.js';
 import { PipelineCache } from '../src/triggers/pipelineCache.js';
-import { createGithubSimulator } from './github/simulator.js';
-import { GateSimulator } from './spinnaker/gateSimulator.js';
+import { createGithubSimulator } from '../emulators/github/simulator.js';
+import { GateSimulator } from '../emulators/spinnaker/gateSimulator.js';
 import { SPINNAKER_UI_URL, WEBHOOK_SECRET, appFor } from './support/app.js';
 import { TestClock } from './support/clock.js';
 import { githubAppFor, silentLogger } from './support/githubApp.js';

@@ -13,13 +13,13 @@ import { openStore, type Store } from '../src/store/index.js';
 import { DeliveryWorker } from '../src/triggers/deliveryWorker.js';
 import type { PipelineConfig } from '../src/triggers/matching.js';
 import { PipelineCache } from '../src/triggers/pipelineCache.js';
-import { createGithubSimulator } from './github/simulator.js';
-import { GateSimulator } from './spinnaker/gateSimulator.js';
+import { createGithubSimulator } from '../emulators/github/simulator.js';
+import { GateSimulator } from '../emulators/spinnaker/gateSimulator.js';
 import { WEBHOOK_SECRET, appFor } from './support/app.js';
 import { TestClock } from './support/clock.js';
 import { githubAppFor, silentLogger } from './support/githubApp.js';
 import { localRequestsOnly } from './support/net.js';
-import { SEED } from './github/simulator.js';
+import { SEED } from '../emulators/github/simulator.js';
 
 const github = createGithubSimulator();
 const gate = new GateSimulator();

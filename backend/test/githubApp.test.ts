@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, RateLimitedError, UpstreamError } from '../src/errors.js';
-import { useGithubSimulator } from './github/setup.js';
-import { SEED } from './github/simulator.js';
+import { useGithubSimulator } from './support/githubServer.js';
+import { SEED } from '../emulators/github/simulator.js';
 import { githubAppFor, strangerKey } from './support/githubApp.js';
 
 const sim = useGithubSimulator();

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { expect, it } from 'vitest';
-import { useGithubSimulator } from './github/setup.js';
-import { SEED } from './github/simulator.js';
+import { useGithubSimulator } from './support/githubServer.js';
+import { SEED } from '../emulators/github/simulator.js';
 import { appFor, useTempStore } from './support/app.js';
 
 // GitHub Enterprise Server serves the same REST API under https://HOST/api/v3; only that host is simulated here,

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { useGithubSimulator } from './github/setup.js';
-import { SEED } from './github/simulator.js';
+import { useGithubSimulator } from './support/githubServer.js';
+import { SEED } from '../emulators/github/simulator.js';
 import { githubAppFor } from './support/githubApp.js';
 
 // The simulated GitHub is only worth its tests if it refuses what GitHub refuses.

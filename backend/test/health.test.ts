@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.js';
-import { useGithubSimulator } from './github/setup.js';
+import { useGithubSimulator } from './support/githubServer.js';
 import { appFor, useTempStore } from './support/app.js';
 import { silentLogger, strangerKey } from './support/githubApp.js';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { useGithubSimulator } from './github/setup.js';
+import { useGithubSimulator } from './support/githubServer.js';
 import { STAGE_SECRET, WEBHOOK_SECRET, appFor, useTempStore } from './support/app.js';
 
 const sim = useGithubSimulator();

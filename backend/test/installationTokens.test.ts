@@ -1,6 +1,6 @@
 import { expect, it, vi } from 'vitest';
-import { useGithubSimulator } from './github/setup.js';
-import { SEED } from './github/simulator.js';
+import { useGithubSimulator } from './support/githubServer.js';
+import { SEED } from '../emulators/github/simulator.js';
 import { githubAppFor } from './support/githubApp.js';
 
 // In a file of its own: the clock jumps an hour ahead, and @octokit/plugin-throttling's rate-limit

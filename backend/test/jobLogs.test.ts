@@ -5,8 +5,8 @@ import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { LogRangeDto } from '../src/contract.js';
 import { JobLogCache, type JobLogCacheOptions } from '../src/github/jobLogCache.js';
-import { useGithubSimulator } from './github/setup.js';
-import { SEED } from './github/simulator.js';
+import { useGithubSimulator } from './support/githubServer.js';
+import { SEED } from '../emulators/github/simulator.js';
 import { appFor, useTempStore } from './support/app.js';
 import { TestClock } from './support/clock.js';
 

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useGithubSimulator } from './github/setup.js';
+import { useGithubSimulator } from './support/githubServer.js';
 import { recordDispatch, setDispatchRun } from '../src/store/index.js';
 import { STAGE_SECRET, appFor, useTempStore } from './support/app.js';
 import { loadPreconfiguredWebhook, runWebhookStage, type PreconfiguredWebhook } from './support/orca.js';

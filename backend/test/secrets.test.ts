@@ -9,7 +9,7 @@ import { GithubApp } from '../src/github/githubApp.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import { createMetrics } from '../src/metrics.js';
 import { Gate } from '../src/spinnaker/gate.js';
-import { useGithubSimulator } from './github/setup.js';
+import { useGithubSimulator } from './support/githubServer.js';
 import { ACCESS_POLICY, SPINNAKER_UI_URL, STAGE_SECRET, WEBHOOK_SECRET, useTempStore } from './support/app.js';
 import { strangerKey } from './support/githubApp.js';
 

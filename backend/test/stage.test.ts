@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it, vi } from 'vitest';
-import { useGithubSimulator } from './github/setup.js';
-import { SEED } from './github/simulator.js';
+import { useGithubSimulator } from './support/githubServer.js';
+import { SEED } from '../emulators/github/simulator.js';
 import { STAGE_SECRET, appFor, useTempStore } from './support/app.js';
 
 const sim = useGithubSimulator();

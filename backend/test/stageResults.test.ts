@@ -2,8 +2,8 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { strToU8, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useGithubSimulator } from './github/setup.js';
-import { ARTIFACT_HOST } from './github/simulator.js';
+import { useGithubSimulator } from './support/githubServer.js';
+import { ARTIFACT_HOST } from '../emulators/github/simulator.js';
 import { STAGE_SECRET, appFor, useTempStore } from './support/app.js';
 import {
   evaluateStageExpression,

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
-import type { GithubSimulator, SimulatedEvent } from '../github/simulator.js';
+import type { GithubSimulator, SimulatedEvent } from '../../emulators/github/simulator.js';
 import { WEBHOOK_SECRET } from './app.js';
 
 /** Signs and posts a simulated delivery to the app's webhook endpoint, as GitHub does. */

@@ -1,7 +1,7 @@
 import { setupServer, type SetupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { localRequestsOnly } from '../support/net.js';
-import { createGithubSimulator, type GithubSimulator } from './simulator.js';
+import { localRequestsOnly } from './net.js';
+import { createGithubSimulator, type GithubSimulator } from '../../emulators/github/simulator.js';
 
 /**
  * Registers the simulated GitHub for the current test file: an msw server that fails on any request
