@@ -22,6 +22,8 @@ it('talks to GitHub Enterprise Server at GITHUB_API_URL', async () => {
     '/repos/{owner}/{repo}/installation',
     '/app/installations/{installation_id}/access_tokens',
     '/repos/{owner}/{repo}/actions/runs/{run_id}',
+    // The log store asks whether the job has completed (then its log never changes) before downloading it.
+    '/repos/{owner}/{repo}/actions/jobs/{job_id}',
     '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs',
   ]);
 });
