@@ -20,7 +20,7 @@ import { createGithubSimulator, type SimulatedEvent } from '../emulators/github/
  * real time, through the default request budget. See docs/performance.md, "Many running stages".
  */
 const SIZES = (process.env.BENCH_STAGES ?? '200,1000').split(',').map(Number);
-const FALLBACK_MS = Number(process.env.BENCH_FALLBACK_MS ?? 45_000);
+const FALLBACK_MS = Number(process.env.BENCH_FALLBACK_MS ?? 60_000);
 const LOST_SHARE = Number(process.env.BENCH_LOST_SHARE ?? 0.1);
 const OWNER = 'octo-org';
 const REPO = 'hello-world';

@@ -74,8 +74,7 @@ const envSchema = z.object({
     .number({ error: 'must be a number of milliseconds' })
     .int()
     .min(5_000, { error: 'must be at least 5000 (5 seconds)' })
-    // 45 s plus one of Orca's 15 s polls: a stage whose completed event was lost still ends within a minute.
-    .default(45_000),
+    .default(60_000),
   LOG_CACHE_DIR: z.string().optional(),
   LOG_CACHE_MAX_MB: z.coerce
     .number({ error: 'must be a number of megabytes' })

@@ -53,7 +53,7 @@ export class RunStates {
 
   constructor(private readonly options: RunStatesOptions) {
     this.clock = options.clock ?? systemClock;
-    this.fallbackMs = options.fallbackMs ?? 45_000;
+    this.fallbackMs = options.fallbackMs ?? 60_000;
     if (options.registry) {
       this.applied = new Counter({
         name: 'github_run_events_total',
