@@ -1,17 +1,7 @@
 import { build, type Plugin } from 'esbuild';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-
-/** Libraries core imports that Deck's app never reaches without a cloud provider; each becomes an empty module. */
-const STUBBED = /^(ajv|react-redux|redux-actions|reselect|@spinnaker\/kayenta|@uirouter\/visualizer)$/;
-
-const stubs: Plugin = {
-  name: 'stub-unused-libraries',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: STUBBED }, (args) => ({ path: args.path, namespace: 'stub' }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
-  },
-};
+import { join } from 'node:path';
+import { coreBundleOptions, nodeModule } from './coreBundle.js';
 
 /**
  * One copy of each @uirouter package, their ES modules: a CommonJS require() of one (or react-hybrid's UMD bundle,
@@ -27,35 +17,22 @@ const oneRouter = (modules: (path: string) => string): Plugin => ({
   },
 });
 
-const ASSETS = ['.woff', '.woff2', '.ttf', '.eot', '.svg', '.png', '.gif', '.jpg'];
-
 /**
  * Deck's application from the published @spinnaker/core (sandbox/deck/app.ts), bundled by esbuild into `outdir`
  * with its stylesheets and fonts, beside our index.html, Deck-like settings and the jQuery + jQuery UI that Deck's
  * index.html loads from a CDN. `settingsLocal` is written as settings-local.js (gateUrl and the like).
  */
 export async function buildDeck(root: string, outdir: string, settingsLocal: Record<string, unknown>): Promise<void> {
-  const modules = (path: string) => resolve(root, 'node_modules', path);
+  const modules = (path: string) => nodeModule(root, path);
   mkdirSync(join(outdir, 'vendor'), { recursive: true });
-  await build({
-    entryPoints: { app: join(root, 'sandbox/deck/app.ts') },
-    bundle: true,
-    format: 'iife',
-    outdir,
-    minify: true,
-    sourcemap: true,
-    target: 'es2020',
-    define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
-    alias: {
-      '@spinnaker/core': modules('@spinnaker/core/dist/index.js'),
-      '@spinnaker/presentation': modules('@spinnaker/presentation/dist/index.js'),
-      'root/version.json': join(root, 'test/fixtures/version.json'),
-      jquery: join(root, 'sandbox/deck/jqueryGlobal.cjs'),
-    },
-    loader: Object.fromEntries(ASSETS.map((ext) => [ext, 'file' as const])),
-    plugins: [stubs, oneRouter(modules)],
-    logLevel: 'error',
-  });
+  await build(
+    coreBundleOptions(root, {
+      entry: { app: join(root, 'sandbox/deck/app.ts') },
+      outdir,
+      alias: { jquery: join(root, 'sandbox/deck/jqueryGlobal.cjs') },
+      plugins: [oneRouter(modules)],
+    }),
+  );
   copyFileSync(modules('deck-jquery/dist/jquery.min.js'), join(outdir, 'vendor/jquery.min.js'));
   copyFileSync(modules('jquery-ui-dist/jquery-ui.min.js'), join(outdir, 'vendor/jquery-ui.min.js'));
   copyFileSync(join(root, 'sandbox/deck/index.html'), join(outdir, 'index.html'));
