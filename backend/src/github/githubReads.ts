@@ -17,8 +17,6 @@ import { notFoundMessages } from './notFoundMessages.js';
 
 type Repo = Endpoints['GET /installation/repositories']['response']['data']['repositories'][number];
 type Workflow = Endpoints['GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}']['response']['data'];
-type Run = Endpoints['GET /repos/{owner}/{repo}/actions/runs/{run_id}']['response']['data'];
-type Job = Endpoints['GET /repos/{owner}/{repo}/actions/jobs/{job_id}']['response']['data'];
 
 export interface RepoRef {
   owner: string;
@@ -43,39 +41,84 @@ const toWorkflow = (w: Workflow): WorkflowDto => ({
   htmlUrl: w.html_url,
 });
 
-export const toRun = (r: Run): RunDto => ({
+/**
+ * The fields of a workflow run that the API's answers and the `workflow_run` webhook's payload share; a payload
+ * (runEvents.ts) may leave out or null some that the API always sends.
+ */
+export interface RunFields {
+  id: number | bigint;
+  name?: string | null;
+  display_title?: string | null;
+  run_number: number;
+  run_attempt?: number | null;
+  event: string;
+  status?: string | null;
+  conclusion?: string | null;
+  head_branch?: string | null;
+  head_sha: string;
+  html_url: string;
+  workflow_id: number;
+  path?: string | null;
+  created_at: string;
+  run_started_at?: string | null;
+  updated_at: string;
+}
+
+/** The same for a job (`workflow_job`). */
+export interface JobFields {
+  id: number | bigint;
+  run_id: number | bigint;
+  name: string;
+  status: string;
+  conclusion?: string | null;
+  started_at?: string | null;
+  completed_at?: string | null;
+  html_url?: string | null;
+  steps?:
+    | {
+        number: number;
+        name: string;
+        status: string;
+        conclusion?: string | null;
+        started_at?: string | null;
+        completed_at?: string | null;
+      }[]
+    | null;
+}
+
+export const toRun = (r: RunFields): RunDto => ({
   id: Number(r.id),
   name: r.name ?? '',
-  displayTitle: r.display_title,
+  displayTitle: r.display_title ?? '',
   runNumber: r.run_number,
   runAttempt: r.run_attempt ?? 1,
   event: r.event,
   status: r.status ?? 'queued',
-  conclusion: r.conclusion,
-  headBranch: r.head_branch,
+  conclusion: r.conclusion ?? null,
+  headBranch: r.head_branch ?? null,
   headSha: r.head_sha,
   htmlUrl: r.html_url,
   workflowId: r.workflow_id,
-  workflowPath: r.path,
+  workflowPath: r.path ?? '',
   createdAt: r.created_at,
   startedAt: r.run_started_at ?? null,
   updatedAt: r.updated_at,
 });
 
-export const toJob = (j: Job): JobDto => ({
+export const toJob = (j: JobFields): JobDto => ({
   id: Number(j.id),
   runId: Number(j.run_id),
   name: j.name,
   status: j.status,
-  conclusion: j.conclusion,
-  startedAt: j.started_at,
-  completedAt: j.completed_at,
-  htmlUrl: j.html_url,
+  conclusion: j.conclusion ?? null,
+  startedAt: j.started_at ?? null,
+  completedAt: j.completed_at ?? null,
+  htmlUrl: j.html_url ?? null,
   steps: (j.steps ?? []).map((s) => ({
     number: s.number,
     name: s.name,
     status: s.status,
-    conclusion: s.conclusion,
+    conclusion: s.conclusion ?? null,
     startedAt: s.started_at ?? null,
     completedAt: s.completed_at ?? null,
   })),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobDto, RunDto } from '../contract.js';
+import { toJob, toRun } from '../github/githubReads.js';
 
 /**
  * The fields of GitHub's `workflow_run` and `workflow_job` webhook payloads the run state keeps
@@ -58,44 +59,6 @@ const jobEvent = z.object({ workflow_job: workflowJob, repository });
 export type RunEvent =
   | { kind: 'run'; owner: string; repo: string; run: RunDto }
   | { kind: 'job'; owner: string; repo: string; runAttempt: number; job: JobDto };
-
-const toRun = (r: z.infer<typeof workflowRun>): RunDto => ({
-  id: r.id,
-  name: r.name ?? '',
-  displayTitle: r.display_title ?? '',
-  runNumber: r.run_number,
-  runAttempt: r.run_attempt ?? 1,
-  event: r.event,
-  status: r.status ?? 'queued',
-  conclusion: r.conclusion ?? null,
-  headBranch: r.head_branch ?? null,
-  headSha: r.head_sha,
-  htmlUrl: r.html_url,
-  workflowId: r.workflow_id,
-  workflowPath: r.path ?? '',
-  createdAt: r.created_at,
-  startedAt: r.run_started_at ?? null,
-  updatedAt: r.updated_at,
-});
-
-const toJob = (j: z.infer<typeof workflowJob>): JobDto => ({
-  id: j.id,
-  runId: j.run_id,
-  name: j.name,
-  status: j.status,
-  conclusion: j.conclusion ?? null,
-  startedAt: j.started_at ?? null,
-  completedAt: j.completed_at ?? null,
-  htmlUrl: j.html_url ?? null,
-  steps: (j.steps ?? []).map((s) => ({
-    number: s.number,
-    name: s.name,
-    status: s.status,
-    conclusion: s.conclusion ?? null,
-    startedAt: s.started_at ?? null,
-    completedAt: s.completed_at ?? null,
-  })),
-});
 
 /** The run or job a delivery reports; undefined for other events, and for payloads without the fields needed. */
 export function runEventOf(event: string, payload: unknown): RunEvent | undefined {
