@@ -357,14 +357,18 @@ export class GithubSimulator {
     return new HttpResponse(text ?? null, { status, headers });
   }
 
+  /** GitHub's redirects lead to hosts that must never see our token: a request that carries one is a violation. */
+  private refuseCredentials(request: Request, where: string, host: string): void {
+    if (!request.headers.has('authorization')) return;
+    this.violations.push(
+      `GET ${where}: ${host} received an Authorization header; GitHub credentials must not leave api.github.com`,
+    );
+  }
+
   private serveLog(request: Request): Response {
     const url = new URL(request.url);
     const record = this.record('logs', request, safeDecode(url.pathname), url);
-    if (request.headers.has('authorization')) {
-      this.violations.push(
-        `GET ${LOG_HOST}${url.pathname}: the log host received an Authorization header; GitHub credentials must not leave api.github.com`,
-      );
-    }
+    this.refuseCredentials(request, `${LOG_HOST}${url.pathname}`, 'the log host');
     const reply = (status: number, text: string) => {
       record.status = status;
       return new HttpResponse(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
@@ -395,11 +399,7 @@ export class GithubSimulator {
   private serveArtifact(request: Request): Response {
     const url = new URL(request.url);
     const record = this.record('artifacts', request, safeDecode(url.pathname), url);
-    if (request.headers.has('authorization')) {
-      this.violations.push(
-        `GET ${ARTIFACT_HOST}${url.pathname}: the storage host received an Authorization header; GitHub credentials must not leave api.github.com`,
-      );
-    }
+    this.refuseCredentials(request, `${ARTIFACT_HOST}${url.pathname}`, 'the storage host');
     const signed = this.artifactUrls.get(url.searchParams.get('sig') ?? '');
     const entry = signed && signed.expiresAt > Date.now() ? this.world.artifacts.get(signed.artifactId) : undefined;
     if (!entry) {

@@ -1,6 +1,7 @@
 import { GoneError, UpstreamError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
 import { toHttpError } from './githubErrors.js';
+import { notFoundMessages } from './notFoundMessages.js';
 import { REVALIDATE } from './readCache.js';
 
 export interface JobLog {
@@ -75,7 +76,7 @@ export async function jobCompleted(
     throw toHttpError(error, {
       action: `reading job ${jobId} in ${owner}/${repo}`,
       appId: github.appId,
-      notFound: `Job ${jobId} does not exist in ${owner}/${repo}.`,
+      notFound: notFoundMessages.job(jobId, owner, repo),
     });
   }
 }

@@ -11,4 +11,5 @@ export const notFoundMessages = {
     `${path} does not exist at ${ref} in ${owner}/${repo}.`,
   run: (runId: number | string, owner: string, repo: string) =>
     `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
+  job: (jobId: number | string, owner: string, repo: string) => `Job ${jobId} does not exist in ${owner}/${repo}.`,
 };
