@@ -14,6 +14,7 @@ import { Gate } from '../src/spinnaker/gate.js';
 import { openStore } from '../src/store/index.js';
 import { createGithubSimulator } from '../emulators/github/simulator.js';
 import { STAGE_SECRET, WEBHOOK_SECRET } from './secrets.js';
+import { localRequestsOnly } from '../test/support/net.js';
 
 /**
  * One server under load, in its own process so that autocannon does not share its CPU: `baseline` (a bare Express
@@ -48,7 +49,7 @@ async function backend(kind: 'sqlite' | 'postgres') {
     destination: pino.destination({ dest: '/dev/null', sync: true }),
   });
   const sim = createGithubSimulator();
-  setupServer(...sim.handlers).listen({ onUnhandledRequest: 'bypass' });
+  setupServer(...sim.handlers).listen(localRequestsOnly);
   const run = sim.addRun({ owner: 'octo-org', repo: 'hello-world', workflow: 'deploy.yml', status: 'in_progress' });
   const store = await openStore({
     databaseUrl: kind === 'postgres' ? process.env.BENCH_DATABASE_URL : undefined,
