@@ -10,7 +10,7 @@ import { RequestBudgets } from '../src/github/requestBudget.js';
 import { RunStates } from '../src/stage/runStates.js';
 import { StageRuns } from '../src/stage/stageRuns.js';
 import { openStore } from '../src/store/index.js';
-import { createGithubSimulator, type SimulatedEvent } from '../emulators/github/simulator.js';
+import { createGithubSimulator, type RecordedRequest, type SimulatedEvent } from '../emulators/github/simulator.js';
 
 /**
  * `npm run bench:scale`: N running GitHub Workflow stages polled as Orca polls them (every second for the first minute,
@@ -101,8 +101,12 @@ async function runningStages(n: number) {
   });
   const byRun = new Map<number, Stage>();
   const perMinute: number[] = [];
+  /** Requests of each simulated minute by GitHub operation: where the peak comes from. */
+  const operations: Map<string, number>[] = [];
   const backendDelaysMs: number[] = [];
-  let minuteStart = sim.requests.length;
+  const probes = new WeakSet<RecordedRequest>();
+  const counted = () => sim.requests.filter((r) => !probes.has(r));
+  let minuteStart = 0;
   const real0 = performance.now();
   for (let t = 0; stages.some((s) => s.reportedAt === undefined); t += 1_000) {
     for (const stage of stages) {
@@ -131,9 +135,12 @@ async function runningStages(n: number) {
       const started = performance.now();
       await runStates.apply(event.name, event.payload);
       if (end && stage?.runId !== undefined) {
-        // As soon as the event is applied, the stage's poll answers the end.
+        // As soon as the event is applied, a poll answers the end. This poll is the bench's probe, not Orca's: what
+        // it asks GitHub (the run's artifacts) is left out of the counts; Orca's next poll asks again.
+        const from = sim.requests.length;
         const answer = await stageRuns.status({ owner: OWNER, repo: REPO, runId: stage.runId });
         if (answer.status !== 'RUNNING') backendDelaysMs.push(performance.now() - started);
+        for (const r of sim.requests.slice(from)) probes.add(r);
       }
     }
     const due = stages.filter((s) => s.nextPollAt !== undefined && s.reportedAt === undefined && s.nextPollAt <= t);
@@ -149,8 +156,13 @@ async function runningStages(n: number) {
     }
     clock.advance(1_000);
     if ((t + 1_000) % 60_000 === 0) {
-      perMinute.push(sim.requests.length - minuteStart);
-      minuteStart = sim.requests.length;
+      const minute = counted().slice(minuteStart);
+      perMinute.push(minute.length);
+      const byOperation = new Map<string, number>();
+      for (const r of minute)
+        byOperation.set(r.operationId ?? r.path, (byOperation.get(r.operationId ?? r.path) ?? 0) + 1);
+      operations.push(byOperation);
+      minuteStart += minute.length;
     }
   }
   server.close();
@@ -161,7 +173,8 @@ async function runningStages(n: number) {
     n,
     minutes: perMinute.length,
     perMinute,
-    total: sim.requests.length,
+    operations,
+    total: counted().length,
     realSeconds: Math.round((performance.now() - real0) / 1000),
     backendMs: { p50: percentile(backendDelaysMs, 0.5), max: Math.max(...backendDelaysMs) },
     orcaDelay: { delivered: Math.max(...delay(false)), lost: Math.max(...delay(true)) },
@@ -219,6 +232,9 @@ for (const n of SIZES) {
     `| ${n} | ${r.minutes} | ${r.perMinute[0]} | ${Math.max(...r.perMinute.slice(1))} | ${Math.round(r.total / r.minutes)} | ${r.total} | ${r.backendMs.p50.toFixed(1)} ms / ${r.backendMs.max.toFixed(1)} ms | ${r.orcaDelay.delivered / 1000} s / ${r.orcaDelay.lost / 1000} s (${r.lost} lost) | ${r.realSeconds} s |\n`,
   );
   process.stdout.write(`  per minute: ${r.perMinute.join(', ')}\n`);
+  const peak = r.perMinute.indexOf(Math.max(...r.perMinute.slice(1)), 1);
+  const top = [...(r.operations[peak] ?? new Map<string, number>())].sort((a, b) => b[1] - a[1]);
+  process.stdout.write(`  minute ${peak + 1}: ${top.map(([op, count]) => `${op} ${count}`).join(', ')}\n`);
 }
 const d = await simultaneousDispatches(Number(process.env.BENCH_DISPATCHES ?? 100));
 process.stdout.write(
