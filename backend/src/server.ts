@@ -15,7 +15,7 @@ import { GithubReads } from './github/githubReads.js';
 import { DispatchWatch } from './stage/dispatchWatch.js';
 import { RunStates } from './stage/runStates.js';
 import { StageRuns } from './stage/stageRuns.js';
-import { openStore, pruneDeliveryBodies, prunePipelineStartTriggers } from './store/index.js';
+import { openStore, pruneDeliveryBodies, prunePipelineStartTriggers, pruneRunStates } from './store/index.js';
 import { WorkLoop } from './workLoop.js';
 
 /**
@@ -122,6 +122,8 @@ async function main(): Promise<void> {
       const triggers = await prunePipelineStartTriggers(store.db, before);
       if (triggers)
         logger.info({ pruned: triggers, before }, 'events in the triggers of settled pipeline starts dropped');
+      const runs = await pruneRunStates(store.db, before);
+      if (runs) logger.info({ pruned: runs, before }, 'state of runs unchanged since the retention dropped');
     },
     {
       intervalMs: HOUR_MS,
