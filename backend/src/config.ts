@@ -25,8 +25,10 @@ export interface Config {
   shutdownDrainMs: number;
   /** Days a handled delivery's body is kept; its id is kept for good, so a replay is still refused. */
   deliveryBodyRetentionDays: number;
-  /** How long a followed run may go without a `workflow_run`/`workflow_job` event before GitHub is read again. */
+  /** The longest a lost `workflow_run`/`workflow_job` event may hold back a stage's end before GitHub is read. */
   runEventFallbackMs: number;
+  /** How many replicas share each installation's request budget (each takes its share). */
+  githubBudgetReplicas: number;
   /** Job logs on disk: where, how many bytes and how long at most, and how often a running job's log is read again. */
   logs: { dir?: string; maxBytes: number; maxAgeMs: number; refreshMs: number };
   /** Which applications may dispatch to which repositories; `configured: false` denies every dispatch. */
@@ -75,6 +77,12 @@ const envSchema = z.object({
     .int()
     .min(5_000, { error: 'must be at least 5000 (5 seconds)' })
     .default(60_000),
+  GITHUB_BUDGET_REPLICAS: z.coerce
+    .number({ error: 'must be a number of replicas' })
+    .int({ error: 'must be a whole number of replicas' })
+    .min(1, { error: 'must be at least 1' })
+    .max(80, { error: 'must be at most 80 (each replica keeps one write a minute)' })
+    .default(1),
   LOG_CACHE_DIR: z.string().optional(),
   LOG_CACHE_MAX_MB: z.coerce
     .number({ error: 'must be a number of megabytes' })
@@ -194,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     deliveryBodyRetentionDays: e.DELIVERY_BODY_RETENTION_DAYS,
     runEventFallbackMs: e.RUN_EVENT_FALLBACK_MS,
+    githubBudgetReplicas: e.GITHUB_BUDGET_REPLICAS,
     logs: {
       dir: e.LOG_CACHE_DIR,
       maxBytes: e.LOG_CACHE_MAX_MB * 1024 * 1024,

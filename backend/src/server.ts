@@ -12,10 +12,11 @@ import { DeliveryWorker } from './triggers/deliveryWorker.js';
 import { DEPLOYMENT_TRIGGER } from './triggers/matching.js';
 import { PipelineCache } from './triggers/pipelineCache.js';
 import { GithubReads } from './github/githubReads.js';
+import { budgetShare, RequestBudgets } from './github/requestBudget.js';
 import { DispatchWatch } from './stage/dispatchWatch.js';
 import { RunStates } from './stage/runStates.js';
 import { StageRuns } from './stage/stageRuns.js';
-import { openStore, pruneDeliveryBodies, prunePipelineStartTriggers } from './store/index.js';
+import { openStore, pruneDeliveryBodies, prunePipelineStartTriggers, pruneRunStates } from './store/index.js';
 import { WorkLoop } from './workLoop.js';
 
 /**
@@ -47,7 +48,11 @@ async function main(): Promise<void> {
 
   const logger = createLogger({ level: config.logLevel });
   const store = await openStore({ databaseUrl: config.database.url, databaseFile: config.database.file, logger });
-  const github = new GithubApp({ github: config.github, logger });
+  const github = new GithubApp({
+    github: config.github,
+    logger,
+    requestBudgets: new RequestBudgets(budgetShare(config.githubBudgetReplicas)),
+  });
   const metrics = createMetrics();
   github.requestBudgets.register(metrics.registry);
   const gate = new Gate({ url: config.gate.url, authHeader: config.gate.authHeader, logger });
@@ -122,6 +127,8 @@ async function main(): Promise<void> {
       const triggers = await prunePipelineStartTriggers(store.db, before);
       if (triggers)
         logger.info({ pruned: triggers, before }, 'events in the triggers of settled pipeline starts dropped');
+      const runs = await pruneRunStates(store.db, before);
+      if (runs) logger.info({ pruned: runs, before }, 'state of runs unchanged since the retention dropped');
     },
     {
       intervalMs: HOUR_MS,

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
     expect(config.gate.url).toBe('https://gate.example.com');
     expect(config.database).toEqual({ url: undefined, file: 'data/spinnaker-github.db' });
     expect(config.deliveryBodyRetentionDays).toBe(14);
+    expect(config.githubBudgetReplicas).toBe(1);
   });
 
   it('accepts a GitHub Enterprise Server API url and a PostgreSQL url', () => {

@@ -117,7 +117,7 @@ describe('GET /stage/runs/:owner/:repo/:runId with workflow_run and workflow_job
     expect(runReads(started.runId)).toBe(afterDispatch);
   });
 
-  it('reads GitHub once the run has had no event for the fallback interval, and then reports the lost end', async () => {
+  it('reports a run whose completed event was lost within the fallback interval, at Orca’s 15 s cadence', async () => {
     const api = backend();
     const { body: started } = await api.dispatch();
     sim.setRunStatus(started.runId, 'in_progress');
@@ -125,10 +125,35 @@ describe('GET /stage/runs/:owner/:repo/:runId with workflow_run and workflow_job
     sim.setRunStatus(started.runId, 'completed', 'success');
     await api.sendEvents(() => []);
 
-    api.clock.advance(FALLBACK_MS - 1_000);
-    expect((await api.poll(started.runId)).body.status).toBe('RUNNING');
-    api.clock.advance(1_000);
-    expect((await api.poll(started.runId)).body).toMatchObject({ status: 'SUCCEEDED', progress: '2 of 2 jobs done' });
+    const answers: [number, string][] = [];
+    for (let waited = 0; waited <= FALLBACK_MS; waited += 15_000) {
+      answers.push([waited, (await api.poll(started.runId)).body.status]);
+      api.clock.advance(15_000);
+    }
+
+    // Quiet for the fallback interval less one poll: the poll 45 s after the last event reads GitHub.
+    expect(answers).toEqual([
+      [0, 'RUNNING'],
+      [15_000, 'RUNNING'],
+      [30_000, 'RUNNING'],
+      [45_000, 'SUCCEEDED'],
+      [60_000, 'SUCCEEDED'],
+    ]);
+  });
+
+  it('lists the repository once for several quiet runs whose completed events were lost, then reads each', async () => {
+    const api = backend();
+    const runIds: number[] = [];
+    for (let i = 0; i < 3; i++) runIds.push((await api.dispatch()).body.runId);
+    for (const runId of runIds) sim.setRunStatus(runId, 'in_progress');
+    await api.sendEvents();
+    for (const runId of runIds) sim.setRunStatus(runId, 'completed', 'success');
+    await api.sendEvents(() => []);
+
+    api.clock.advance(FALLBACK_MS);
+    for (const runId of runIds) expect((await api.poll(runId)).body.status).toBe('SUCCEEDED');
+
+    expect(sim.count('GET', '/repos/octo-org/hello-world/actions/runs')).toBe(1);
   });
 
   it('vouches for quiet runs still in progress with one listing of the repository, not a read of each', async () => {

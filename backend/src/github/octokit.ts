@@ -1,3 +1,4 @@
+import Bottleneck from 'bottleneck';
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
@@ -43,6 +44,10 @@ const USER_AGENT = 'spinnaker-github-backend';
  */
 export function createOctokitClass(settings: OctokitSettings) {
   const { logger, maxRetryAfterSeconds = 60 } = settings;
+  // plugin-throttling spaces writes a second apart in one group that every installation shares (all use its default
+  // throttle id): 100 dispatches would take 100 s, and Orca gives up on a dispatch call after 120 s. With a request
+  // budget, the budget paces each installation's writes within GitHub's 80 a minute instead.
+  const write = settings.requestBudgets ? new Bottleneck.Group({ maxConcurrent: null, minTime: 0 }) : undefined;
   const log = logger.child({ component: 'octokit' });
   return Octokit.plugin(paginateRest, throttling, retry, requestBudgetPlugin, readCachePlugin).defaults({
     baseUrl: settings.apiUrl,
@@ -58,6 +63,7 @@ export function createOctokitClass(settings: OctokitSettings) {
     },
     retry: { retries: settings.retries ?? 3, retryAfterBaseValue: settings.retryBaseMs ?? 1000 },
     throttle: {
+      ...(write ? { write } : {}),
       onRateLimit: (
         retryAfter: number,
         options: { method: string; url: string },

@@ -24,24 +24,46 @@ export const DEFAULT_BUDGET: BudgetLimits = {
 };
 
 /**
- * A token bucket that never lets more than `perWindow` through in any window of `windowMs`: it holds `burstShare` of
- * them and earns the rest back evenly over the window (burst + refill over a window = `perWindow`).
+ * One replica's share of the budget when `replicas` replicas each keep their own (Bottleneck's local datastore):
+ * together they stay within the default (GITHUB_BUDGET_REPLICAS).
  */
+export function budgetShare(replicas: number, limits: BudgetLimits = DEFAULT_BUDGET): BudgetLimits {
+  const share = (value: number) => Math.max(1, Math.floor(value / replicas));
+  return {
+    pointsPerMinute: share(limits.pointsPerMinute),
+    concurrent: share(limits.concurrent),
+    contentPerMinute: share(limits.contentPerMinute),
+    contentPerHour: share(limits.contentPerHour),
+  };
+}
+
+/**
+ * A token bucket that never lets more than `perWindow` through in any window of `windowMs`: it holds `burstShare` of
+ * them and earns the rest back evenly over the window (burst + refills in any window <= `perWindow`).
+ */
+export function bucketSettings(perWindow: number, windowMs: number, burstShare: number) {
+  const burst = Math.max(1, Math.floor(perWindow * burstShare));
+  const earned = perWindow - burst;
+  if (earned < 1) return { burst, amount: 1, intervalMs: windowMs + 1 };
+  // Bottleneck adds to the reservoir at most once per heartbeat (250 ms): refill once a second or less often, as
+  // many at a time as that takes. A window may hold a refill at both of its ends: n refills in it, n * amount <= earned.
+  const amount = Math.ceil((earned * 1_000) / windowMs);
+  const refills = Math.max(1, Math.floor(earned / amount));
+  return { burst, amount, intervalMs: Math.floor(windowMs / refills) + 1 };
+}
+
 function bucket(
   perWindow: number,
   windowMs: number,
   burstShare: number,
   maxConcurrent: number | null = null,
 ): Bottleneck {
-  const burst = Math.max(1, Math.floor(perWindow * burstShare));
-  const earned = perWindow - burst;
-  // Bottleneck adds to the reservoir at most once per heartbeat (250 ms): refill once a second or less often.
-  const intervalMs = Math.max(1_000, Math.ceil(windowMs / Math.max(earned, 1)));
+  const { burst, amount, intervalMs } = bucketSettings(perWindow, windowMs, burstShare);
   return new Bottleneck({
     maxConcurrent,
     reservoir: burst,
     reservoirIncreaseInterval: intervalMs,
-    reservoirIncreaseAmount: Math.max(1, Math.floor((earned * intervalMs) / windowMs)),
+    reservoirIncreaseAmount: amount,
     reservoirIncreaseMaximum: burst,
   });
 }
@@ -66,7 +88,9 @@ class InstallationBudget {
 
   constructor(limits: BudgetLimits) {
     this.points = bucket(limits.pointsPerMinute, 60_000, 1 / 6, limits.concurrent);
-    this.contentMinute = bucket(limits.contentPerMinute, 60_000, 1 / 6);
+    // A small burst leaves more to earn back evenly: 5 at once, then 75 a minute, so a burst of dispatches goes out
+    // at nearly GitHub's pace (100 in 76 s, well inside Orca's 120 s).
+    this.contentMinute = bucket(limits.contentPerMinute, 60_000, 1 / 16);
     // Half the hour's writes at once, so that a release day's burst of dispatches is held back only by the minute's
     // limit: Orca waits 120 s for a dispatch call, and does not retry one that timed out.
     this.contentHour = bucket(limits.contentPerHour, 3_600_000, 1 / 2);

@@ -12,17 +12,31 @@ export interface RunStatesOptions {
   reads: GithubReads;
   logger: Logger;
   clock?: Clock;
-  /** How long a followed run may go without an event before GitHub is read again (RUN_EVENT_FALLBACK_MS). */
+  /**
+   * The longest a lost event may hold back a stage's end, at Orca's cadence (RUN_EVENT_FALLBACK_MS): GitHub is read
+   * again once a run has had no event for this interval less Orca's poll interval (`quietMs`).
+   */
   fallbackMs?: number;
   registry?: Registry;
 }
 
 type RunRef = { owner: string; repo: string; runId: number };
 
+const repoKey = ({ owner, repo }: { owner: string; repo: string }) => `${owner}/${repo}`.toLowerCase();
+
 const sameRepo = (state: RunState, ref: RunRef) =>
   state.owner.toLowerCase() === ref.owner.toLowerCase() && state.repo.toLowerCase() === ref.repo.toLowerCase();
 
 const unchanged = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Orca polls a running stage every 15 s after its first minute (MonitorWebhookTask.getDynamicBackoffPeriod). */
+const ORCA_POLL_MS = 15_000;
+
+/**
+ * How long a run may be quiet before GitHub is read: the fallback interval less Orca's poll interval, so that the
+ * poll that notices a lost end comes within the fallback interval (half of it, for intervals under 30 s).
+ */
+export const quietMsOf = (fallbackMs: number) => fallbackMs - Math.min(ORCA_POLL_MS, fallbackMs / 2);
 
 /**
  * The jobs a completed run reports may be older than its end (a `workflow_job` event lost or still on its way, a
@@ -38,22 +52,24 @@ function jobsBehind(run: RunDto, jobs: JobDto[]): boolean {
 /**
  * The state of the runs the backend follows: the runs its stages dispatched and the runs Orca and viewers read.
  * Once GitHub's `workflow_run` or `workflow_job` events arrive for a run, reads are answered from the stored state,
- * and GitHub is read again only when the run has had no event for `fallbackMs` (an event lost, webhooks down), or a
+ * and GitHub is read again only when the run has been quiet for `quietMsOf(fallbackMs)` (an event lost, webhooks down), or a
  * completed run's jobs are behind. A run no event has reached (an App not subscribed to them, a run followed before
  * its first event) is read from GitHub as before, through the read cache. The state is in the database, so every
  * replica answers alike and a restart keeps it.
  */
 export class RunStates {
   private readonly clock: Clock;
-  private readonly fallbackMs: number;
+  private readonly quietMs: number;
   private readonly applied: Counter<'kind' | 'followed'> | undefined;
   private readonly reads: Counter<'reason'> | undefined;
   /** Repositories whose runs in progress are being listed, so that concurrent polls share one listing. */
   private readonly listings = new Map<string, Promise<void>>();
+  /** When each repository's runs in progress were last listed: a quiet run missing from a later listing is not running. */
+  private readonly listedAt = new Map<string, number>();
 
   constructor(private readonly options: RunStatesOptions) {
     this.clock = options.clock ?? systemClock;
-    this.fallbackMs = options.fallbackMs ?? 60_000;
+    this.quietMs = quietMsOf(options.fallbackMs ?? 60_000);
     if (options.registry) {
       this.applied = new Counter({
         name: 'github_run_events_total',
@@ -143,14 +159,17 @@ export class RunStates {
     if (!stored?.eventAt) return { stored };
     const state = stored;
     const heard = Math.max(stored.eventAt.getTime(), stored.fetchedAt?.getTime() ?? 0);
-    const fresh = (at: number) => this.clock.now().getTime() - at < this.fallbackMs;
+    const fresh = (at: number) => this.clock.now().getTime() - at < this.quietMs;
     if (state.run.status === 'completed' || fresh(heard)) return { state };
     // One listing of the repository's runs in progress vouches for every quiet run still in it: a few requests a
-    // fallback interval for the whole repository rather than two per run.
-    await this.listInProgress(ref);
-    const listed = await findRunState(db, ref.runId);
-    if (listed?.fetchedAt && fresh(listed.fetchedAt.getTime()) && listed.run.status !== 'completed') {
-      return { state: listed };
+    // fallback interval for the whole repository rather than two per run. A run a listing since its last news left
+    // out has ended (its event lost) or waits: it alone is read, without listing the repository again.
+    if ((this.listedAt.get(repoKey(ref)) ?? 0) <= heard) {
+      await this.listInProgress(ref);
+      const listed = await findRunState(db, ref.runId);
+      if (listed?.fetchedAt && fresh(listed.fetchedAt.getTime()) && listed.run.status !== 'completed') {
+        return { state: listed };
+      }
     }
     const { reads } = this.options;
     const [run, jobs] = await Promise.all([
@@ -166,8 +185,9 @@ export class RunStates {
     return { state: (await findRunState(db, ref.runId)) ?? { ...state, run, jobs } };
   }
 
-  private listInProgress({ owner, repo }: RunRef): Promise<void> {
-    const key = `${owner}/${repo}`.toLowerCase();
+  private listInProgress(ref: RunRef): Promise<void> {
+    const { owner, repo } = ref;
+    const key = repoKey(ref);
     let listing = this.listings.get(key);
     if (!listing) {
       listing = (async () => {
@@ -175,6 +195,7 @@ export class RunStates {
         this.reads?.inc({ reason: 'quiet_repository' });
         const now = this.clock.now();
         for (const run of runs) await applyRunEvent(this.options.store.db, run, now, 'read');
+        this.listedAt.set(key, now.getTime());
       })().finally(() => this.listings.delete(key));
       this.listings.set(key, listing);
     }

@@ -52,6 +52,11 @@ export interface StageRunsOptions {
   /** How long a dispatch call waits for its run to appear before answering 503 (`RunNotFoundError`). */
   lookupTimeoutMs?: number;
   lookupIntervalMs?: number;
+  /**
+   * How long a dispatch call waits for its dispatch to leave the installation's request budget (80 writes a minute)
+   * before answering 503; the dispatch stays queued and Orca's retry of the call answers its run.
+   */
+  sendWaitMs?: number;
 }
 
 /**
@@ -94,12 +99,28 @@ const refusesRunDetails = (error: unknown) =>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The dispatch waits in the installation's request budget behind others (a release day's burst): answered 503 with
+ * Retry-After so that Orca, which gives up on a call after 120 s and never retries a timed-out POST, calls again.
+ */
+export class DispatchQueuedError extends RetryLaterError {
+  constructor(request: DispatchRequest, seconds: number) {
+    super(
+      `The dispatch to ${request.owner}/${request.repo} is still queued after ${seconds} s behind other requests to the same GitHub installation (GitHub allows 80 dispatches and other writes a minute); it will be sent in turn, and the stage's next try answers its run.`,
+      10,
+    );
+  }
+}
+
 /** Dispatches workflows for the GitHub Workflow stage, finds the run each dispatch started, reports and cancels it. */
 export class StageRuns {
   private readonly lookupTimeoutMs: number;
   private readonly lookupIntervalMs: number;
   /** GitHub API URLs known to refuse `return_run_details` (GHES before 3.21): asked once per process, then left out. */
   private readonly withoutRunDetails = new Set<string>();
+  /** Dispatches this process is sending, by key: a retried call waits for the send rather than looking for its run. */
+  private readonly sending = new Map<string, Promise<number | undefined>>();
+  private readonly sendWaitMs: number;
   readonly runStates: RunStates;
 
   constructor(private readonly options: StageRunsOptions) {
@@ -108,6 +129,8 @@ export class StageRuns {
     // Orca waits up to 120 s for the create call (ok-http-client.readTimeoutMs); answer well before.
     this.lookupTimeoutMs = options.lookupTimeoutMs ?? 30_000;
     this.lookupIntervalMs = options.lookupIntervalMs ?? 1_000;
+    // With the run lookup's 30 s after it (a GitHub that answers 204), the call still ends within Orca's 120 s.
+    this.sendWaitMs = options.sendWaitMs ?? 80_000;
   }
 
   /**
@@ -129,10 +152,12 @@ export class StageRuns {
       dispatch = await findDispatch(db, request.key);
       if (!dispatch) throw new Error(`The dispatch ${request.key} was stored but cannot be read back`);
       if (inserted) {
-        const runId = await this.send(request, correlationId);
-        if (runId !== undefined) await setDispatchRun(db, request.key, runId);
+        const runId = await this.sent(request, this.startSend(request, correlationId));
         dispatch = { ...dispatch, runId: runId ?? null };
       }
+    } else if (!dispatch.runId && this.sending.has(request.key)) {
+      const runId = await this.sent(request, this.sending.get(request.key)!);
+      dispatch = { ...dispatch, runId: runId ?? null };
     }
     const runId = dispatch.runId ?? (await this.findRun(dispatch));
     const ref = { owner: dispatch.owner, repo: dispatch.repo, runId };
@@ -218,6 +243,36 @@ export class StageRuns {
       }
     }
     return { ...(await this.cancel({ owner: dispatch.owner, repo: dispatch.repo, runId })), pending: false };
+  }
+
+  /** Sends the dispatch and stores the run GitHub names, whether or not a call still waits for it. */
+  private startSend(request: DispatchRequest, correlationId: string): Promise<number | undefined> {
+    const sending = this.send(request, correlationId).then(async (runId) => {
+      if (runId !== undefined) await setDispatchRun(this.options.store.db, request.key, runId);
+      return runId;
+    });
+    this.sending.set(request.key, sending);
+    sending
+      // The call waiting for it, or the stage's next try, answers the failure.
+      .catch((error: unknown) => this.options.logger.debug({ err: error, key: request.key }, 'dispatch failed'))
+      .finally(() => this.sending.delete(request.key));
+    return sending;
+  }
+
+  /** The send's outcome, or DispatchQueuedError when it still waits in the request budget after `sendWaitMs`. */
+  private async sent(request: DispatchRequest, sending: Promise<number | undefined>): Promise<number | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const queued = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DispatchQueuedError(request, Math.round(this.sendWaitMs / 1000))),
+        this.sendWaitMs,
+      );
+    });
+    try {
+      return await Promise.race([sending, queued]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Sends the dispatch; answers the run id when GitHub says it. A refused dispatch is forgotten so a fixed retry can send it. */

@@ -48,7 +48,7 @@ export {
   type DeploymentLink,
   type StatusUpdate,
 } from './deployments.js';
-export { applyRunEvent, findRunState, rankOf, saveJobs, saveRun, type RunState } from './runStates.js';
+export { applyRunEvent, findRunState, pruneRunStates, rankOf, saveJobs, saveRun, type RunState } from './runStates.js';
 export {
   backoff,
   claimDue,

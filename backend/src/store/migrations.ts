@@ -210,6 +210,13 @@ const runStates: Migration = {
   },
 };
 
+/** The hourly pruning finds the runs nothing has changed for the retention period (pruneRunStates). */
+const runStatesUpdatedAt: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createIndex('run_states_updated_at').on('run_states').column('updated_at').execute();
+  },
+};
+
 export function migrationProvider(kind: 'sqlite' | 'postgres'): MigrationProvider {
   return {
     getMigrations: async () => ({
@@ -218,6 +225,7 @@ export function migrationProvider(kind: 'sqlite' | 'postgres'): MigrationProvide
       '007_dispatches_watch': dispatchesWatch,
       '008_deployment_links_environment_url': linkEnvironmentUrl,
       '011_run_states': runStates,
+      '013_run_states_updated_at': runStatesUpdatedAt,
     }),
   };
 }

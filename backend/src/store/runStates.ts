@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import type { JobDto, RunDto } from '../contract.js';
 import type { Database } from './schema.js';
@@ -139,4 +140,47 @@ export async function findRunState(db: Kysely<Database>, runId: number): Promise
     fetchedAt: date(row.fetched_at),
     jobsFetchedAt: date(row.jobs_fetched_at),
   };
+}
+
+const PRUNE_BATCH = 500;
+
+/**
+ * Drops the state (run and jobs) of runs nothing has changed since `before`, a few hundred per statement: completed
+ * runs Orca no longer polls, and runs followed once and never again. The state is a copy of GitHub's: a run read
+ * again after its state was dropped is read from GitHub and followed anew. Answers how many runs were dropped.
+ */
+export async function pruneRunStates(db: Kysely<Database>, before: Date): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('run_states')
+      .select('run_id')
+      .where('updated_at', '<', before.getTime())
+      .limit(PRUNE_BATCH)
+      .execute();
+    const ids = rows.map((row) => row.run_id);
+    if (ids.length) {
+      await db.transaction().execute(async (trx) => {
+        // An event applied since the select keeps its run (and its jobs).
+        const dropped = await trx
+          .deleteFrom('run_states')
+          .where('run_id', 'in', ids)
+          .where('updated_at', '<', before.getTime())
+          .returning('run_id')
+          .execute();
+        if (dropped.length)
+          await trx
+            .deleteFrom('run_jobs')
+            .where(
+              'run_id',
+              'in',
+              dropped.map((row) => row.run_id),
+            )
+            .execute();
+        pruned += dropped.length;
+      });
+    }
+    if (ids.length < PRUNE_BATCH) return pruned;
+    await nextTurn();
+  }
 }
