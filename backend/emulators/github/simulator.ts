@@ -174,6 +174,11 @@ export class GithubSimulator {
     return this.world.addDeployment(options);
   }
 
+  /** Every check run, by id. */
+  get checkRuns(): World['checkRuns'] {
+    return this.world.checkRuns;
+  }
+
   /** The check runs on a commit of `owner/repo`, oldest first, as GitHub stores them (`checks/list-for-ref` reads them). */
   checkRunsOn(owner: string, repo: string, sha: string): CheckRun[] {
     const name = `${owner}/${repo}`.toLowerCase();
