@@ -60,7 +60,7 @@ export function checkRunBody(
     (stage) => !stage.parentStageId && !stage.syntheticStageOwner,
   );
   const done = stages.filter((stage) => ENDED_STAGE.has(String(stage.status))).length;
-  const progress = `${done} of ${stages.length} stage${stages.length === 1 ? '' : 's'} done`;
+  const progress = stages.length ? `: ${done} of ${stages.length} stage${stages.length === 1 ? '' : 's'} done` : '';
   const rows = stages
     .slice(0, STAGES_SHOWN)
     .map((stage) => `| ${inertMarkdown(stage.name ?? stage.type ?? 'stage')} | ${inertMarkdown(stage.status)} |`);
@@ -76,10 +76,10 @@ export function checkRunBody(
     .join('\n')
     .slice(0, SUMMARY_MAX);
   const title = ended
-    ? `Pipeline ${ended === 'canceled' ? 'cancelled' : ended}: ${progress}`
+    ? `Pipeline ${ended === 'canceled' ? 'cancelled' : ended}${progress}`
     : WAITING.has(execution.status)
       ? 'Pipeline waiting to start'
-      : `Pipeline running: ${progress}`;
+      : `Pipeline running${progress}`;
   return {
     name: checkRunName(execution.application, execution.name),
     status: ended ? 'completed' : WAITING.has(execution.status) ? 'queued' : 'in_progress',
