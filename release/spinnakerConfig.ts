@@ -69,6 +69,7 @@ const STAGE_FIELDS = [
   'waitForCompletion',
   'propertyArtifact',
   'propertyFile',
+  'checkRun',
 ];
 
 /**

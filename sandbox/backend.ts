@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 
 import { createApp } from '../backend/src/app.js';
+import { CheckRuns } from '../backend/src/checks/checkRuns.js';
 import { DeploymentStatuses } from '../backend/src/deployments/deploymentStatuses.js';
 import { GithubApp } from '../backend/src/github/githubApp.js';
 import { createLogger } from '../backend/src/logger.js';
@@ -46,6 +47,13 @@ export async function startBackend(options: {
     logger: logger.child({ component: 'deployment-statuses' }),
     spinnakerUiUrl: options.spinnakerUiUrl,
   });
+  const checkRuns = new CheckRuns({
+    store,
+    github,
+    gate,
+    logger: logger.child({ component: 'check-runs' }),
+    spinnakerUiUrl: options.spinnakerUiUrl,
+  });
   const metrics = createMetrics();
   const worker = new DeliveryWorker({
     store,
@@ -55,6 +63,7 @@ export async function startBackend(options: {
     registry: metrics.registry,
     onStarted: async (start, executionId) => {
       if (start.trigger.type === DEPLOYMENT_TRIGGER) await statuses.pipelineStarted({ ...start, executionId });
+      await checkRuns.pipelineStarted({ executionId, trigger: start.trigger });
     },
   });
   const app = createApp({
@@ -66,10 +75,12 @@ export async function startBackend(options: {
     accessPolicy: options.accessPolicy,
     webhooks: { secret: webhookSecret, onDelivery: () => worker.wake() },
     statuses,
+    checkRuns,
     stage: options.runLookupMs ? { lookupTimeoutMs: options.runLookupMs, lookupIntervalMs: 250 } : undefined,
   });
   worker.start();
   statuses.start();
+  checkRuns.start();
   return {
     app,
     stageSecret,
@@ -77,6 +88,7 @@ export async function startBackend(options: {
     stop: async () => {
       await worker.stop();
       await statuses.stop();
+      await checkRuns.stop();
       await store.close();
     },
   };

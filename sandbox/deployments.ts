@@ -37,13 +37,14 @@ export function deploymentsOf(sim: GithubSimulator, fullName: string, limit = 5)
 
 /**
  * Ends every pipeline the Gate emulator started `afterMs` after its start, with success, and tells the backend as
- * Echo would (POST /events/echo), so deployment statuses follow within seconds.
+ * Echo would (POST /events/echo), so deployment statuses and check runs follow within seconds.
  */
 export function finishPipelines(gate: GateSimulator, backendUrl: string, afterMs: number): () => void {
   const timer = setInterval(() => {
     for (const execution of gate.executions.values()) {
       if (execution.status !== 'RUNNING' || Date.now() - execution.startTime < afterMs) continue;
       Object.assign(execution, { status: 'SUCCEEDED', endTime: Date.now() });
+      for (const stage of execution.stages) stage.status = 'SUCCEEDED';
       const event = {
         details: { source: 'orca', type: 'orca:pipeline:complete', application: execution.application },
         content: { executionId: execution.id, execution },
@@ -56,4 +57,23 @@ export function finishPipelines(gate: GateSimulator, backendUrl: string, afterMs
     }
   }, 1_000);
   return () => clearInterval(timer);
+}
+
+/** The newest check runs on octo-org/hello-world's commits, as the simulated GitHub stores them. */
+export function checkRunsOf(sim: GithubSimulator, fullName: string, limit = 5) {
+  return [...sim.checkRuns.values()]
+    .filter((state) => state.repo === fullName.toLowerCase())
+    .map((state) => state.checkRun)
+    .sort((a, b) => Number(b.id) - Number(a.id))
+    .slice(0, limit)
+    .map((run) => ({
+      id: run.id,
+      name: run.name,
+      headSha: run.head_sha,
+      status: run.status,
+      conclusion: run.conclusion,
+      detailsUrl: run.details_url,
+      title: run.output.title,
+      summary: run.output.summary,
+    }));
 }

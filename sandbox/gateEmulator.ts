@@ -22,15 +22,23 @@ export const PIPELINES = [
         workflow: 'ci.yml',
         branch: 'main',
         conclusion: 'success',
+        checkRun: true,
       },
     ],
+    stages: [{ refId: '1', requisiteStageRefIds: [], type: 'wait', name: 'Wait for CI', waitTime: 5 }],
   },
   {
     id: '7f3c1f9e-3d1b-4c63-9a34-1c2d5e0a0002',
     name: 'Deploy a GitHub deployment',
     application: APPLICATION,
     triggers: [
-      { type: 'githubDeployment', enabled: true, repository: 'octo-org/hello-world', environment: 'production' },
+      {
+        type: 'githubDeployment',
+        enabled: true,
+        repository: 'octo-org/hello-world',
+        environment: 'production',
+        checkRun: true,
+      },
     ],
   },
   // The pipeline Deck opens on: our stage and both triggers (on a workflow and an environment nothing else uses).

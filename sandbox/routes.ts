@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import { SEED } from '../backend/emulators/github/seed.js';
 import type { GithubSimulator } from '../backend/emulators/github/simulator.js';
 import type { GateSimulator } from '../backend/emulators/spinnaker/gateSimulator.js';
-import { createDeployment, deploymentsOf } from './deployments.js';
+import { checkRunsOf, createDeployment, deploymentsOf } from './deployments.js';
 import { APPLICATION, PIPELINES } from './gateEmulator.js';
 import type { SandboxOrca } from './orca.js';
 import { workflowRunPayload } from './webhooks.js';
@@ -49,6 +49,9 @@ export function sandboxRouter(deps: {
   });
   router.get('/github/deployments', (_req, res) => {
     res.json(deploymentsOf(github, 'octo-org/hello-world'));
+  });
+  router.get('/github/check-runs', (_req, res) => {
+    res.json(checkRunsOf(github, 'octo-org/hello-world'));
   });
   return router;
 }

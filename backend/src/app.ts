@@ -8,6 +8,7 @@ import { JobLogCache } from './github/jobLogCache.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { apiRouter } from './routes/api.js';
 import { healthRouter, type Lifecycle } from './routes/health.js';
+import type { CheckRuns } from './checks/checkRuns.js';
 import type { DeploymentStatuses } from './deployments/deploymentStatuses.js';
 import { eventsRouter } from './routes/events.js';
 import { stageRouter } from './routes/stage.js';
@@ -37,6 +38,8 @@ export interface AppDeps {
   webhooks: { secret: string; onDelivery: () => void };
   /** Deployment statuses, told of Echo's pipeline events. */
   statuses: DeploymentStatuses;
+  /** Check runs on commits (checks/checkRuns.ts), told of Echo's events and of stages that ask for one. */
+  checkRuns?: CheckRuns;
   /** FIAT_URL's client: reads follow Fiat. Without it, every caller reads everything. */
   fiat?: Fiat;
   /** Job logs on disk, downloaded once per job (server.ts configures them); in the system's temporary directory if not given. */
@@ -56,6 +59,7 @@ export function createApp({
   stage,
   webhooks,
   statuses,
+  checkRuns,
   fiat,
   lifecycle,
   shared,
@@ -90,8 +94,8 @@ export function createApp({
   const stageRuns = shared?.stageRuns ?? new StageRuns({ github, reads, store, logger, ...stage });
   const runs = stageRuns.runStates;
   app.use('/api', metrics.rememberMountPath, apiRouter({ logs, reads, runs, store, readAccess }));
-  app.use('/events', metrics.rememberMountPath, eventsRouter({ statuses, logger }));
-  app.use('/stage', metrics.rememberMountPath, stageRouter({ stageRuns, stageSecret, accessPolicy }));
+  app.use('/events', metrics.rememberMountPath, eventsRouter({ statuses, checkRuns, logger }));
+  app.use('/stage', metrics.rememberMountPath, stageRouter({ stageRuns, stageSecret, accessPolicy, checkRuns }));
 
   app.use((req, _res, next) => {
     next(new NotFoundError(`No such endpoint: ${req.method} ${req.path}`));

@@ -7,6 +7,7 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { Fiat } from './spinnaker/fiat.js';
 import { Gate } from './spinnaker/gate.js';
+import { CheckRuns } from './checks/checkRuns.js';
 import { DeploymentStatuses } from './deployments/deploymentStatuses.js';
 import { DeliveryWorker } from './triggers/deliveryWorker.js';
 import { DEPLOYMENT_TRIGGER } from './triggers/matching.js';
@@ -64,6 +65,14 @@ async function main(): Promise<void> {
     spinnakerUiUrl: config.spinnakerUiUrl,
     leaseMs: config.workLeaseMs,
   });
+  const checkRuns = new CheckRuns({
+    store,
+    github,
+    gate,
+    logger: logger.child({ component: 'check-runs' }),
+    spinnakerUiUrl: config.spinnakerUiUrl,
+    leaseMs: config.workLeaseMs,
+  });
   // GitHub reads, and the run state kept from GitHub's events, shared by the app and the background work.
   const reads = new GithubReads(github);
   const runStates = new RunStates({
@@ -83,6 +92,7 @@ async function main(): Promise<void> {
     leaseMs: config.workLeaseMs,
     onStarted: async (start, executionId) => {
       if (start.trigger.type === DEPLOYMENT_TRIGGER) await statuses.pipelineStarted({ ...start, executionId });
+      await checkRuns.pipelineStarted({ executionId, trigger: start.trigger });
     },
     onEvent: (event, payload) => runStates.apply(event, payload),
   });
@@ -107,6 +117,7 @@ async function main(): Promise<void> {
     accessPolicy: config.accessPolicy.policy,
     webhooks: { secret: config.github.webhookSecret, onDelivery: () => worker.wake() },
     statuses,
+    checkRuns,
     fiat: config.fiatUrl ? new Fiat({ url: config.fiatUrl, logger: logger.child({ component: 'fiat' }) }) : undefined,
   });
   if (!config.fiatUrl) {
@@ -139,6 +150,7 @@ async function main(): Promise<void> {
   // Work stored before a restart (deliveries, deployment statuses) is picked up here.
   worker.start();
   statuses.start();
+  checkRuns.start();
   pruning.start();
   dispatchWatch.start();
 
@@ -169,6 +181,7 @@ async function main(): Promise<void> {
     await closeServer(server);
     await worker.stop();
     await statuses.stop();
+    await checkRuns.stop();
     await pruning.stop();
     await dispatchWatch.stop();
     await store.close();

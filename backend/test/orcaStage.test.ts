@@ -102,6 +102,7 @@ describe('config/orca-local.yml driven as Orca runs a preconfigured webhook stag
       waitForCompletion: true,
       propertyArtifact: null,
       propertyFile: null,
+      checkRun: null,
     });
     // The execution context keeps the run for the execution details and the log viewer (docs/orca.md).
     expect(outcome.webhook.monitor?.body).toMatchObject({

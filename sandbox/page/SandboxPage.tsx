@@ -1,6 +1,7 @@
 import type { IStage } from '@spinnaker/core';
 import React from 'react';
 
+import { CheckRunsPanel } from './CheckRunsPanel';
 import { DeploymentsPanel } from './DeploymentsPanel';
 import { ExecutionPanel } from './ExecutionPanel';
 import { GatePanel } from './GatePanel';
@@ -59,6 +60,9 @@ export function SandboxPage({ state }: { state: SandboxState }) {
       </Panel>
       <Panel title="GitHub deployment statuses" id="deployments">
         <DeploymentsPanel />
+      </Panel>
+      <Panel title="GitHub check runs" id="check-runs">
+        <CheckRunsPanel />
       </Panel>
     </div>
   );

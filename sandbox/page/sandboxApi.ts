@@ -54,3 +54,16 @@ export const listDeployments = () => request<DeploymentView[]>('/sandbox/github/
 
 export const sendDeploymentWebhook = () =>
   request<{ status: number; body: unknown }>('/sandbox/webhooks/deployment', { method: 'POST' });
+
+export interface CheckRunView {
+  id: number;
+  name: string;
+  headSha: string;
+  status: string;
+  conclusion: string | null;
+  detailsUrl: string | null;
+  title: string | null;
+  summary: string | null;
+}
+
+export const listCheckRuns = () => request<CheckRunView[]>('/sandbox/github/check-runs');

@@ -14,6 +14,8 @@ export interface GithubWorkflowRunTrigger extends ITrigger {
   branch?: string;
   /** One conclusion, a comma-separated list, or `*`; empty: `success`. The backend also takes a JSON array. */
   conclusion?: string | string[];
+  /** Report the started pipeline as a check run on the run's commit (docs/triggers.md). */
+  checkRun?: boolean;
 }
 
 /** A `githubDeployment` trigger as pipeline JSON saves it. */
@@ -23,6 +25,8 @@ export interface GithubDeploymentTrigger extends ITrigger {
   environment?: string;
   /** A regular expression the deployment's whole ref must match; empty: any ref. */
   ref?: string;
+  /** Report the started pipeline as a check run on the deployment's commit (docs/triggers.md). */
+  checkRun?: boolean;
 }
 
 /** The GitHub event the backend adds to the trigger of an execution it starts (backend/src/triggers/triggerFacts.ts). */

@@ -264,6 +264,27 @@ describe('the sandbox in Chromium', () => {
     await shoot(panel, 'deployment-statuses.png');
   });
 
+  it('shows the pipeline a deployment started as a check run on its commit, in progress, then succeeded', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const rows = page
+      .locator('#check-runs')
+      .getByTestId('check-runs')
+      .locator('tbody tr', { hasText: 'spinnaker/hello/Deploy a GitHub deployment' });
+    const before = await rows.count();
+    await page
+      .locator('#deployments')
+      .getByRole('button', { name: /Create a GitHub deployment/ })
+      .click();
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(before + 1);
+    // Newest first.
+    const newest = rows.first();
+    await newest.getByText('success').waitFor({ timeout: 30_000 });
+    expect(await newest.textContent()).toContain('Pipeline succeeded');
+    expect(await newest.getByRole('link').getAttribute('href')).toMatch(
+      /#\/applications\/hello\/executions\/details\/\w+$/,
+    );
+  });
+
   it("shows both trigger editors in Deck's Triggers page", async (context) => {
     if (!browser) return context.skip(SKIP_REASON);
     const triggers = page.locator('#triggers');

@@ -280,4 +280,15 @@ describe('<GithubWorkflowStageEditor />', () => {
 
     await waitFor(() => expect(saved().waitForCompletion).toBe(false));
   });
+
+  it("saves checkRun when asked to report the pipeline as a check run on the run's commit", async () => {
+    const user = userEvent.setup();
+    const { saved } = renderStageEditor(deployStage);
+
+    const box = within(await field('Check run')).getByRole('checkbox');
+    expect(box).not.toBeChecked();
+    await user.click(box);
+
+    await waitFor(() => expect(saved().checkRun).toBe(true));
+  });
 });

@@ -107,4 +107,15 @@ describe('githubDeployment trigger editor', () => {
       await within(await field('Repository')).findByText(notFoundMessages.installation('octo-org', 'website')),
     ).toBeVisible();
   });
+
+  it('saves checkRun when asked to report the pipeline as a check run on the commit', async () => {
+    const user = userEvent.setup();
+    const { saved } = renderTriggersPage([appTrigger]);
+
+    const box = within(await field('Check run')).getByRole('checkbox');
+    expect(box).not.toBeChecked();
+    await user.click(box);
+
+    await waitFor(() => expect(saved()[0]).toMatchObject({ checkRun: true }));
+  });
 });

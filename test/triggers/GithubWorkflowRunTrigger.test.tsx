@@ -175,4 +175,14 @@ describe('githubWorkflowRun trigger editor', () => {
       SETTINGS.feature.fiatEnabled = false;
     }
   });
+
+  it("saves checkRun when asked to report the pipeline as a check run on the run's commit", async () => {
+    const user = userEvent.setup();
+    const { saved } = renderTriggersPage([deployTrigger]);
+
+    await user.click(within(await field('Check run')).getByRole('checkbox'));
+
+    await waitFor(() => expect(saved()[0]).toMatchObject({ checkRun: true }));
+    expect(screen.getByText("Report this pipeline as a check run on the run's commit")).toBeInTheDocument();
+  });
 });

@@ -3,6 +3,7 @@ import { componentExample } from './openapi.js';
 import type {
   Account,
   Artifact,
+  CheckRun,
   ContentFile,
   Deployment,
   DeploymentStatus,
@@ -443,5 +444,43 @@ export function artifact(options: {
       head_branch: run.head_branch ?? undefined,
       head_sha: run.head_sha,
     },
+  };
+}
+
+/** A check run, from the description's `check-run-example-of-in-progress-conclusion` example. */
+export function checkRun(options: {
+  id: number;
+  fullName: string;
+  headSha: string;
+  name: string;
+  app: Integration;
+  checkSuiteId: number;
+  createdAt: string;
+}): CheckRun {
+  const { id, fullName } = options;
+  return {
+    ...componentExample<CheckRun>('check-run-example-of-in-progress-conclusion'),
+    id,
+    node_id: nodeId('CheckRun', id),
+    head_sha: options.headSha,
+    name: options.name,
+    external_id: '',
+    url: `${API}/repos/${fullName}/check-runs/${id}`,
+    html_url: `${WEB}/${fullName}/runs/${id}`,
+    details_url: options.app.html_url,
+    status: 'queued',
+    conclusion: null,
+    started_at: options.createdAt,
+    completed_at: null,
+    output: {
+      title: null,
+      summary: null,
+      text: null,
+      annotations_count: 0,
+      annotations_url: `${API}/repos/${fullName}/check-runs/${id}/annotations`,
+    },
+    check_suite: { id: options.checkSuiteId },
+    app: options.app,
+    pull_requests: [],
   };
 }

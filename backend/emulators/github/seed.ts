@@ -53,7 +53,7 @@ export const SEED = {
     release: '.github/workflows/release.yml',
   },
   /** What an installation token may do (GitHub App permissions). */
-  permissions: { actions: 'write', contents: 'read', deployments: 'write', metadata: 'read' },
+  permissions: { actions: 'write', checks: 'write', contents: 'read', deployments: 'write', metadata: 'read' },
 } as const;
 
 export const CI_YML = `name: CI

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpResponse, http, type HttpHandler } from 'msw';
 import { actionsRoutes } from './actionsRoutes.js';
 import { appRoutes } from './appRoutes.js';
+import { checksRoutes } from './checksRoutes.js';
 import { appKeyPair, looksLikeJwt, parseAuthorization, verifyAppJwt } from './auth.js';
 import { API } from './entities.js';
 import { eventFor, type SimulatedEvent } from './events.js';
@@ -22,7 +23,7 @@ import {
 import { Answer, type Caller, type Route } from './routeContext.js';
 import { seedWorld } from './seedWorld.js';
 import type { AddRunOptions, World } from './world.js';
-import type { RunConclusion, RunStatus, WorkflowRun } from './types.js';
+import type { CheckRun, RunConclusion, RunStatus, WorkflowRun } from './types.js';
 
 export type { Fault, FaultMatch } from './faults.js';
 export type { SimulatedEvent } from './events.js';
@@ -50,7 +51,13 @@ export interface RecordedRequest {
   at: number;
 }
 
-const ROUTES: Record<string, Route> = { ...appRoutes, ...repoRoutes, ...deploymentRoutes, ...actionsRoutes };
+const ROUTES: Record<string, Route> = {
+  ...appRoutes,
+  ...repoRoutes,
+  ...deploymentRoutes,
+  ...actionsRoutes,
+  ...checksRoutes,
+};
 const EXPOSED =
   'ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset';
 
@@ -165,6 +172,19 @@ export class GithubSimulator {
 
   addDeployment(options: Parameters<World['addDeployment']>[0]): ReturnType<World['addDeployment']> {
     return this.world.addDeployment(options);
+  }
+
+  /** Every check run, by id. */
+  get checkRuns(): World['checkRuns'] {
+    return this.world.checkRuns;
+  }
+
+  /** The check runs on a commit of `owner/repo`, oldest first, as GitHub stores them (`checks/list-for-ref` reads them). */
+  checkRunsOn(owner: string, repo: string, sha: string): CheckRun[] {
+    const name = `${owner}/${repo}`.toLowerCase();
+    return [...this.world.checkRuns.values()]
+      .filter((state) => state.repo === name && state.checkRun.head_sha === sha)
+      .map((state) => state.checkRun);
   }
 
   /** The App's bot account, the actor of runs the backend starts. */

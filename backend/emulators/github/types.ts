@@ -20,3 +20,4 @@ export type DeploymentStatus = Data<'GET /repos/{owner}/{repo}/deployments/{depl
 export type RunStatus = NonNullable<WorkflowRun['status']>;
 export type RunConclusion = WorkflowRun['conclusion'];
 export type Artifact = Data<'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}'>;
+export type CheckRun = Data<'GET /repos/{owner}/{repo}/check-runs/{check_run_id}'>;

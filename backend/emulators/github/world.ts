@@ -3,6 +3,7 @@ import * as build from './entities.js';
 import { jobLogText } from './logs.js';
 import type {
   Artifact,
+  CheckRun,
   Deployment,
   DeploymentStatus,
   Account,
@@ -94,6 +95,8 @@ export class World {
   /** Artifacts by id, each with its zip archive. */
   readonly artifacts = new Map<number, { repo: string; runId: number; artifact: Artifact; zip: Uint8Array }>();
   readonly deployments = new Map<number, { repo: string; deployment: Deployment; statuses: DeploymentStatus[] }>();
+  /** Check runs by id, in the order they were created. */
+  readonly checkRuns = new Map<number, { repo: string; checkRun: CheckRun }>();
   /**
    * Whether `return_run_details` is known. GitHub Enterprise Server releases before 3.21 validate the body
    * against their own description, which lacks the key (@octokit/openapi `ghes-3.19.json`), and refuse it with 422.
@@ -107,6 +110,7 @@ export class World {
   private static nextDeploymentId = 70_001;
   private static nextStatusId = 80_001;
   private static nextArtifactId = 90_001;
+  private static nextCheckRunId = 100_001;
 
   constructor(app: Integration) {
     this.app = { ...app, privateKey: appKeyPair().privateKey };
@@ -322,6 +326,34 @@ export class World {
       expired: options.expired,
     });
     this.artifacts.set(Number(created.id), { repo: state.repo, runId, artifact: created, zip: options.zip });
+    return created;
+  }
+
+  /** Whether `sha` is a commit of the repository: a branch head, or the commit of a run or a deployment. */
+  hasCommit(repo: RepoState, sha: string): boolean {
+    const name = key(repo.full.full_name);
+    return (
+      [...repo.branches.values()].includes(sha) ||
+      [...this.runs.values()].some((state) => state.repo === name && state.run.head_sha === sha) ||
+      [...this.deployments.values()].some((state) => state.repo === name && state.deployment.sha === sha)
+    );
+  }
+
+  addCheckRun(repo: RepoState, options: { name: string; headSha: string }): CheckRun {
+    const id = World.nextCheckRunId++;
+    const { privateKey: _privateKey, ...app } = this.app;
+    // GitHub keeps one check suite per App and commit.
+    const checkSuiteId = 110_000 + (parseInt(build.sha1(`${this.app.id}:${options.headSha}`).slice(0, 6), 16) % 90_000);
+    const created = build.checkRun({
+      id,
+      fullName: repo.full.full_name,
+      headSha: options.headSha,
+      name: options.name,
+      app,
+      checkSuiteId,
+      createdAt: iso(Date.now()),
+    });
+    this.checkRuns.set(id, { repo: key(repo.full.full_name), checkRun: created });
     return created;
   }
 

@@ -198,7 +198,15 @@ export class GateSimulator {
         origin: 'api',
         authentication: { user, allowedAccounts: [] },
         trigger: { ...trigger, user: trigger.user ?? user, notifications: trigger.notifications ?? [] },
-        stages: [],
+        // Orca plans the configured stages when it starts the execution; none has started yet.
+        stages: ((pipeline as { stages?: Record<string, unknown>[] }).stages ?? []).map((stage) => ({
+          id: ulid(),
+          refId: stage.refId,
+          type: stage.type,
+          name: stage.name,
+          status: 'NOT_STARTED',
+          context: {},
+        })),
       };
       this.executions.set(execution.id, execution);
       this.starts.push({ application, pipelineNameOrId: nameOrId, trigger, headers });

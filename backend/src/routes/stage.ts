@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { wantsCheckRun, type CheckRuns } from '../checks/checkRuns.js';
 import type { StageDispatchDto } from '../contract.js';
 import { AuthenticationError, InputError } from '../errors.js';
 import { checkDispatch, type AccessPolicy } from '../stage/accessPolicy.js';
@@ -58,6 +59,8 @@ const identity = {
   propertyFile: z.string().min(1).max(1024).optional(),
   /** Orca itself stops after the dispatch when false; accepted so the whole stage context can be sent. */
   waitForCompletion: z.boolean().optional(),
+  /** Report the pipeline as a check run on the run's commit (docs/stage.md); Orca renders the checkbox as true or "true". */
+  checkRun: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
 };
 
 const dispatchBody = z.discriminatedUnion('dispatchType', [
@@ -112,10 +115,13 @@ export function stageRouter({
   stageRuns,
   stageSecret,
   accessPolicy,
+  checkRuns,
 }: {
   stageRuns: StageRuns;
   stageSecret: string;
   accessPolicy: AccessPolicy;
+  /** Told of stages that ask for a check run; without it the field is accepted and ignored. */
+  checkRuns?: CheckRuns;
 }): Router {
   const router = Router();
   router.use(requireStageSecret(stageSecret));
@@ -173,6 +179,10 @@ export function stageRouter({
             clientPayload: body.clientPayload,
           };
     const { run, correlationId } = await stageRuns.dispatch(request);
+    // Stored before the answer, so that the check run follows even if this process stops right after.
+    if (checkRuns && wantsCheckRun(body)) {
+      await checkRuns.follow({ executionId: body.executionId, owner, repo, headSha: run.headSha });
+    }
     // Absolute, and without a query string: Orca polls it as given (docs/research/orca-webhook-stage.md §3).
     const statusUrl = new URL(`/stage/runs/${owner}/${repo}/${run.id}`, selfUrl(req));
     res.json({

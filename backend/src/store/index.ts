@@ -59,3 +59,15 @@ export {
   type Settlement,
   type WorkQueue,
 } from './workQueue.js';
+export {
+  checkRunsOfExecution,
+  claimDueCheckRuns,
+  followWithCheckRun,
+  noteCheckRunCreate,
+  nudgeCheckRuns,
+  pollWanted,
+  recordCheckRunSent,
+  renewCheckRunLease,
+  settleCheckRun,
+  type CheckRunLink,
+} from './checkRuns.js';

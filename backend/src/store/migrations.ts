@@ -217,6 +217,33 @@ const runStatesUpdatedAt: Migration = {
   },
 };
 
+/** Check runs that report pipeline executions on commits (checkRuns.ts), one per execution and commit. */
+const checkRuns: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('check_runs')
+      .addColumn('execution_id', 'text', (col) => col.notNull())
+      .addColumn('repository', 'text', (col) => col.notNull())
+      .addColumn('head_sha', 'text', (col) => col.notNull())
+      .addColumn('owner', 'text', (col) => col.notNull())
+      .addColumn('repo', 'text', (col) => col.notNull())
+      .addColumn('check_run_id', 'bigint')
+      .addColumn('state', 'text', (col) => col.notNull().defaultTo('following'))
+      .addColumn('sent', 'text')
+      .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))
+      .addColumn('checks', 'integer', (col) => col.notNull().defaultTo(0))
+      .addColumn('failures', 'integer', (col) => col.notNull().defaultTo(0))
+      .addColumn('last_error', 'text')
+      .addColumn('next_check_at', 'bigint', (col) => col.notNull())
+      .addColumn('poll_at', 'bigint', (col) => col.notNull())
+      .addColumn('created_at', 'bigint', (col) => col.notNull())
+      .addColumn('updated_at', 'bigint', (col) => col.notNull())
+      .addPrimaryKeyConstraint('check_runs_pk', ['execution_id', 'repository', 'head_sha'])
+      .execute();
+    await db.schema.createIndex('check_runs_due').on('check_runs').columns(['state', 'next_check_at']).execute();
+  },
+};
+
 export function migrationProvider(kind: 'sqlite' | 'postgres'): MigrationProvider {
   return {
     getMigrations: async () => ({
@@ -225,6 +252,7 @@ export function migrationProvider(kind: 'sqlite' | 'postgres'): MigrationProvide
       '007_dispatches_watch': dispatchesWatch,
       '008_deployment_links_environment_url': linkEnvironmentUrl,
       '011_run_states': runStates,
+      '012_check_runs': checkRuns,
       '013_run_states_updated_at': runStatesUpdatedAt,
     }),
   };

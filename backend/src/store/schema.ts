@@ -12,6 +12,7 @@ export interface Database {
   deployment_status_updates: DeploymentStatusUpdatesTable;
   run_states: RunStatesTable;
   run_jobs: RunJobsTable;
+  check_runs: CheckRunsTable;
 }
 
 export type DeliveryStatus = 'pending' | 'processed' | 'failed';
@@ -134,5 +135,38 @@ export interface RunJobsTable {
   run_id: number;
   job: string;
   rank: number;
+  updated_at: number;
+}
+
+export type CheckRunState = 'following' | 'done' | 'failed';
+
+/** A GitHub check run that reports a pipeline execution on a commit (checkRuns.ts): one per execution and commit. */
+export interface CheckRunsTable {
+  execution_id: string;
+  /** `owner/repo`, lower-cased: GitHub's names are case-insensitive. */
+  repository: string;
+  head_sha: string;
+  owner: string;
+  repo: string;
+  /** GitHub's id, once created; until then a retry first looks for it by `external_id`. */
+  check_run_id: number | null;
+  state: CheckRunState;
+  /** A digest of the last body GitHub accepted, so an unchanged execution costs no request. */
+  sent: string | null;
+  /** Create requests tried: after one, the next attempt first looks on GitHub. */
+  attempts: Generated<number>;
+  /** Executions reads so far, for the poll's backoff. */
+  checks: Generated<number>;
+  /** GitHub failures in a row. */
+  failures: Generated<number>;
+  last_error: string | null;
+  /** When a worker may next take it; a claim moves it ahead by the lease. */
+  next_check_at: number;
+  /**
+   * When the next read of the execution is wanted. Equal to `next_check_at` while no worker holds the row; a
+   * claim moves only `next_check_at`, so the two differ while it is leased.
+   */
+  poll_at: number;
+  created_at: number;
   updated_at: number;
 }

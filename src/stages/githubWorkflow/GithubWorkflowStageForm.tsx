@@ -16,6 +16,7 @@ import { ResultsFields } from './ResultsFields';
 import type { DispatchType, GithubWorkflowStage } from './types';
 import { WorkflowField } from './WorkflowField';
 import { WorkflowInputsField } from './WorkflowInputsField';
+import { CheckRunField } from '../../components/CheckRunField';
 
 type RadioOptions = React.ComponentProps<typeof RadioButtonInput>['options'];
 
@@ -62,6 +63,7 @@ export function GithubWorkflowStageForm({ formik }: { formik: FormikProps<Github
         help={<HelpField content={WAIT_HELP} />}
         input={(props: IFormInputProps) => <CheckboxInput {...props} text="Finish with the run's result" />}
       />
+      <CheckRunField commit="the run's commit" />
       <ResultsFields />
     </div>
   );

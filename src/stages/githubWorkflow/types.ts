@@ -29,4 +29,6 @@ export interface GithubWorkflowStage extends IStage {
   propertyArtifact?: string;
   /** The results file in `propertyArtifact`: `.json`, `.yml`, `.yaml` or `.properties`. */
   propertyFile?: string;
+  /** Report the pipeline as a check run on the run's commit (docs/stage.md). */
+  checkRun?: boolean;
 }

@@ -4,6 +4,7 @@ import React from 'react';
 import { useDeployments } from '../../api/queries';
 import { text } from '../matchPreview';
 import { PatternField } from '../PatternField';
+import { CheckRunField } from '../../components/CheckRunField';
 import { RepositoryPicker } from '../../components/RepositoryPicker';
 import { REPOSITORY_HELP } from '../RepositoryHelp';
 import type { GithubDeploymentTrigger } from '../types';
@@ -29,6 +30,7 @@ export function GithubDeploymentTriggerForm({ formik }: { formik: FormikProps<Gi
         placeholder="Any ref"
         example="main|v[0-9]+\.[0-9]+\.[0-9]+"
       />
+      <CheckRunField commit="the deployment's commit" />
       <DeploymentPreview trigger={formik.values} />
     </>
   );

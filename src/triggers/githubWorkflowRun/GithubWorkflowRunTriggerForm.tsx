@@ -14,6 +14,7 @@ import { REPOSITORY_HELP } from '../RepositoryHelp';
 import type { GithubWorkflowRunTrigger } from '../types';
 import { ConclusionInput } from './ConclusionInput';
 import { WorkflowRunPreview } from './WorkflowRunPreview';
+import { CheckRunField } from '../../components/CheckRunField';
 
 const WORKFLOW_HELP =
   'The workflow whose completed runs start this pipeline: its file name (<code>deploy.yml</code>, what the list ' +
@@ -74,6 +75,7 @@ export function GithubWorkflowRunTriggerForm({ formik }: { formik: FormikProps<G
         help={<HelpField content={CONCLUSION_HELP} />}
         input={(props: IFormInputProps) => <ConclusionInput {...props} />}
       />
+      <CheckRunField commit="the run's commit" />
       <WorkflowRunPreview trigger={formik.values} />
     </>
   );
