@@ -12,7 +12,10 @@ export default tseslint.config(
     // `const { secret: _secret, ...rest } = value` is how we drop a field; that is not an unused variable.
     rules: { '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }] },
   },
-  { files: ['*.{js,ts}', 'backend/**/*.ts', 'bench/*.{mjs,ts}'], languageOptions: { globals: globals.node } },
+  {
+    files: ['*.{js,ts}', 'backend/**/*.ts', 'bench/*.{mjs,ts}', 'dev/*.mjs'],
+    languageOptions: { globals: globals.node },
+  },
   // The sandbox (npm start without a GitHub App): a Node server, and a browser page in sandbox/page/.
   { files: ['sandbox/**/*.{ts,mjs}'], languageOptions: { globals: globals.node } },
   // Deck's settings and the jQuery shim run in the browser page of the sandbox's Deck (sandbox/buildDeck.ts).

@@ -45,9 +45,16 @@ export default {
     nodeResolve({ browser: true }),
     commonjs(),
     // backend/src/triggers/pattern.ts and backend/src/repositoryName.ts are shared with the backend: one pattern
-    // engine for the preview and the matching, one rule for repository names.
+    // engine for the preview and the matching, one rule for repository names. So are eventFacts.ts and spel.ts: one
+    // builder of a trigger's facts for webhook deliveries and manual starts.
     typescript({
-      include: ['src/**/*', 'backend/src/triggers/pattern.ts', 'backend/src/repositoryName.ts'],
+      include: [
+        'src/**/*',
+        'backend/src/triggers/pattern.ts',
+        'backend/src/repositoryName.ts',
+        'backend/src/triggers/eventFacts.ts',
+        'backend/src/spel.ts',
+      ],
       noEmitOnError: !process.env.ROLLUP_WATCH,
     }),
     replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),

@@ -36,6 +36,10 @@ What to try in Deck:
     stock settings list only Deck's own trigger types.
   - Tools page: send a signed workflow_run webhook and see "Deploy after CI" start in Deck's executions; create a
     GitHub deployment and watch the backend write in_progress, then success, back to GitHub.
+  - Start Manual Execution of "Deploy after CI" (or "Deploy a GitHub deployment"): pick a past CI run (or
+    deployment); the pipeline starts with the trigger fields its webhook would have given it.
+  - Plugin authors: npm run dev:deck -- http://localhost:${port}/ loads your local build into this Deck
+    (docs/development.md).
 
 Set GITHUB_APP_ID (and the variables in docs/configuration.md) to run the backend for real instead.
 Stop with Ctrl+C.

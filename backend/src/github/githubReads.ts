@@ -32,7 +32,7 @@ const toRepository = (r: Repo): RepositoryDto => ({
   htmlUrl: r.html_url,
 });
 
-const toWorkflow = (w: Workflow): WorkflowDto => ({
+export const toWorkflow = (w: Workflow): WorkflowDto => ({
   id: Number(w.id),
   name: w.name,
   path: w.path,

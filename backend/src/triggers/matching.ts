@@ -1,6 +1,7 @@
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { GithubEvent, WorkflowRunEvent } from './eventFacts.js';
 import { compilePattern } from './pattern.js';
 
 /** A pipeline config as Gate serves it (front50's JSON); only the fields matching reads. */
@@ -15,33 +16,7 @@ export interface PipelineConfig {
 export const WORKFLOW_RUN_TRIGGER = 'githubWorkflowRun';
 export const DEPLOYMENT_TRIGGER = 'githubDeployment';
 
-export interface WorkflowRunEvent {
-  kind: 'workflow_run';
-  repository: string;
-  /** `.github/workflows/deploy.yml` */
-  workflowPath: string;
-  workflowName: string;
-  branch: string | null;
-  conclusion: string | null;
-  sha: string;
-  runId: number;
-  runNumber: number;
-  htmlUrl: string;
-}
-
-export interface DeploymentEvent {
-  kind: 'deployment';
-  repository: string;
-  /** The repository's page, on github.com or a GitHub Enterprise Server. */
-  repositoryUrl: string;
-  deploymentId: number;
-  environment: string;
-  ref: string;
-  sha: string;
-  task: string;
-}
-
-export type GithubEvent = WorkflowRunEvent | DeploymentEvent;
+export type { DeploymentEvent, GithubEvent, WorkflowRunEvent } from './eventFacts.js';
 
 export interface Match {
   pipeline: PipelineConfig;

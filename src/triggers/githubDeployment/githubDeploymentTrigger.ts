@@ -2,6 +2,7 @@ import type { ITriggerTypeConfig } from '@spinnaker/core';
 
 import type { GithubDeploymentTrigger } from '../types';
 import { DEPLOYMENT_TRIGGER_KEY } from '../types';
+import { DeploymentManualExecution } from '../manualExecution/DeploymentManualExecution';
 import { createTriggerValidators, deploymentTriggerErrors } from '../validators';
 import { GithubDeploymentExecutionStatus } from './GithubDeploymentExecutionStatus';
 import { GithubDeploymentTriggerConfig } from './GithubDeploymentTriggerConfig';
@@ -18,5 +19,6 @@ export const githubDeploymentTrigger: ITriggerTypeConfig = {
     'ref',
   ]),
   executionTriggerLabel: () => 'GitHub deployment',
+  manualExecutionComponent: DeploymentManualExecution as ITriggerTypeConfig['manualExecutionComponent'],
   executionStatusComponent: GithubDeploymentExecutionStatus,
 };

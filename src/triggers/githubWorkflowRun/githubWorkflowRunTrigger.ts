@@ -2,6 +2,7 @@ import type { ITriggerTypeConfig } from '@spinnaker/core';
 
 import type { GithubWorkflowRunTrigger } from '../types';
 import { WORKFLOW_RUN_TRIGGER_KEY } from '../types';
+import { WorkflowRunManualExecution } from '../manualExecution/WorkflowRunManualExecution';
 import { createTriggerValidators, workflowRunTriggerErrors } from '../validators';
 import { GithubWorkflowRunExecutionStatus } from './GithubWorkflowRunExecutionStatus';
 import { GithubWorkflowRunTriggerConfig } from './GithubWorkflowRunTriggerConfig';
@@ -20,5 +21,6 @@ export const githubWorkflowRunTrigger: ITriggerTypeConfig = {
     'conclusion',
   ]),
   executionTriggerLabel: () => 'GitHub workflow',
+  manualExecutionComponent: WorkflowRunManualExecution as ITriggerTypeConfig['manualExecutionComponent'],
   executionStatusComponent: GithubWorkflowRunExecutionStatus,
 };
