@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import { createApp } from '../backend/src/app.js';
 import { DeploymentStatuses } from '../backend/src/deployments/deploymentStatuses.js';
 import { GithubApp } from '../backend/src/github/githubApp.js';
+import { JobLogCache } from '../backend/src/github/jobLogCache.js';
 import { createLogger } from '../backend/src/logger.js';
 import { createMetrics } from '../backend/src/metrics.js';
 import { Gate } from '../backend/src/spinnaker/gate.js';
@@ -47,6 +48,8 @@ export async function startBackend(options: {
     spinnakerUiUrl: options.spinnakerUiUrl,
   });
   const metrics = createMetrics();
+  // In the sandbox's data directory, which it removes when it stops, as server.ts puts them in LOG_CACHE_DIR.
+  const logs = new JobLogCache(github, { dir: join(options.dataDir, 'logs') });
   const worker = new DeliveryWorker({
     store,
     gate,
@@ -66,6 +69,7 @@ export async function startBackend(options: {
     accessPolicy: options.accessPolicy,
     webhooks: { secret: webhookSecret, onDelivery: () => worker.wake() },
     statuses,
+    logs,
     stage: options.runLookupMs ? { lookupTimeoutMs: options.runLookupMs, lookupIntervalMs: 250 } : undefined,
   });
   worker.start();
@@ -78,6 +82,7 @@ export async function startBackend(options: {
       await worker.stop();
       await statuses.stop();
       await store.close();
+      await logs.close();
     },
   };
 }
