@@ -3,7 +3,7 @@
  * HTTP) → the real backend (backend/src/server.ts in its own process, its log cache on disk) → a proxy that buffers
  * each answer whole and passes only Content-Type, as Gate's does (e2e/gateProxy.ts) → clients reading ranges as the
  * viewer does (src/logs/rangedLog.ts). Options: `--lines 1000000` (the completed log), `--running-mb 50`,
- * `--viewers 50`, `--polls 3`.
+ * `--viewers 50`, `--viewer-mb 16` (how much of the log each of them reads), `--polls 3`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,7 @@ export async function endToEnd(root: string): Promise<void> {
   const lines = option('lines', 1_000_000);
   const runningBytes = option('running-mb', 50) * 1e6;
   const viewers = option('viewers', 50);
+  const viewerBytes = option('viewer-mb', 16) * 1e6;
   const polls = option('polls', 3);
   const dir = mkdtempSync(join(tmpdir(), 'log-bench-e2e-'));
   const downloads = new Map<string, number>();
@@ -86,7 +87,7 @@ export async function endToEnd(root: string): Promise<void> {
     return { range: parseLogRange(new TextDecoder().decode(body)), bytes: body.length };
   };
   /** A viewer opening the log: ms to its first lines parsed, then (if `whole`) ms to every byte read. */
-  const view = async (jobId: number, whole: boolean) => {
+  const view = async (jobId: number, whole: boolean, upTo = Infinity) => {
     const started = performance.now();
     const log = new RangedLog();
     const first = log.add((await read(jobId, 0, log.nextLength)).range);
@@ -95,49 +96,51 @@ export async function endToEnd(root: string): Promise<void> {
     let { offset, size } = first;
     let ranges = 1;
     // The rest is only counted, not parsed: 50 parsed copies of a 124 MB log would not fit in this process.
-    while (whole && offset < size) {
+    while (whole && offset < Math.min(size, upTo)) {
       const { range } = await read(jobId, offset, 2 * 1024 * 1024);
       ({ end: offset, size } = range);
       ranges++;
     }
-    return { firstLines, whole: performance.now() - started, ranges, size };
+    return { firstLines, whole: performance.now() - started, ranges, size, read: offset };
   };
 
   try {
     // Warm-up: the backend loads its modules and mints a token on a small read.
     await fetch(`${gate.url}/proxies/github/repos/octo-org/hello-world/branches`);
-    const rows: string[][] = [];
     console.log(`End to end: ${lines.toLocaleString('en')} lines (${mb(Buffer.byteLength(completedLog))})\n`);
+    console.log('| measure | result |\n| --- | --- |');
+    const report = (what: string, result: string) => console.log(`| ${what} | ${result} |`);
 
     const cold = await view(single, false);
     const warm: number[] = [];
     for (let i = 0; i < 5; i++) warm.push((await view(single, false)).firstLines);
     const whole = await view(single, true);
-    rows.push(['first lines, cache cold (includes the one GitHub download)', ms(cold.firstLines)]);
-    rows.push(['first lines, log on the backend (median of 5 viewers)', ms(median(warm))]);
-    rows.push([`whole log, ${whole.ranges} ranges, log on the backend`, ms(whole.whole)]);
-    rows.push(['GitHub downloads for these 7 viewers', String(totalDownloads())]);
+    report('first lines, cache cold (includes the one GitHub download)', ms(cold.firstLines));
+    report('first lines, log on the backend (median of 5 viewers)', ms(median(warm)));
+    report(`whole log, ${whole.ranges} ranges, log on the backend`, ms(whole.whole));
+    report('GitHub downloads for these 7 viewers', String(totalDownloads()));
 
     const before = totalDownloads();
     const baseline = backend.rss();
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, backend.rss())), 20);
     const crowdStarted = performance.now();
-    const seen = await Promise.all(Array.from({ length: viewers }, () => view(crowd, true)));
+    const seen = await Promise.all(Array.from({ length: viewers }, () => view(crowd, true, viewerBytes)));
     const crowdMs = performance.now() - crowdStarted;
     clearInterval(sampler);
     peak = Math.max(peak, backend.rss());
     const firsts = seen.map((entry) => entry.firstLines);
-    rows.push([
+    report(
       `${viewers} viewers at once, cache cold: first lines (median / max)`,
       `${ms(median(firsts))} / ${ms(Math.max(...firsts))}`,
-    ]);
-    rows.push([`${viewers} viewers at once: every byte read by all`, ms(crowdMs)]);
-    rows.push([`${viewers} viewers: GitHub downloads`, String(totalDownloads() - before)]);
-    rows.push([
+    );
+    const crowdBytes = seen.reduce((sum, entry) => sum + entry.read, 0);
+    report(`${viewers} viewers at once: ${mb(crowdBytes)} read in all`, ms(crowdMs));
+    report(`${viewers} viewers: GitHub downloads`, String(totalDownloads() - before));
+    report(
       `${viewers} viewers: backend RSS growth (before → peak)`,
       `${mb(peak - baseline)} (${mb(baseline)} → ${mb(peak)})`,
-    ]);
+    );
 
     // Live tail: a viewer that has the whole running log asks only from its last offset.
     const tail = new RangedLog();
@@ -152,14 +155,12 @@ export async function endToEnd(root: string): Promise<void> {
       const downloadsBefore = totalDownloads();
       const { range, bytes } = await read(runningJob, tail.offset, tail.nextLength);
       tail.add(range);
-      rows.push([
+      report(
         `live-tail poll ${poll} of a ${mb(Buffer.byteLength(runningLog))} running log`,
         `${bytes} bytes through the proxy: ${range.end - range.start} new (${Buffer.byteLength(added)} appended) + ${bytes - (range.end - range.start)} header; ${totalDownloads() - downloadsBefore} GitHub download`,
-      ]);
+      );
     }
 
-    console.log('| measure | result |\n| --- | --- |');
-    for (const [what, result] of rows) console.log(`| ${what} | ${result} |`);
     console.log(`\nLargest answer through the proxy: ${mb(Math.max(...gate.sent))}`);
   } catch (error) {
     console.error(`The backend said:\n${backend.errors()}`);

@@ -27,7 +27,15 @@ export class LogRequestError extends Error {
   }
 }
 
-/** The backend as Gate proxies it for the signed-in user. */
+/**
+ * The backend as Gate proxies it for the signed-in user.
+ *
+ * Why the log reads use fetch and not Deck's REST (src/api/client.ts): REST's $http client takes any non-empty answer
+ * that is not JSON or YAML for Gate's login page. It calls `AuthenticationInitializer.reauthenticateUser()` and
+ * rejects with "API response was neither JSON nor zero-length html or text" (spinnaker/deck
+ * packages/core/src/api/ApiService.ts, AngularJSHttpClient). A log range is text/plain, and it cannot be JSON: Gate's
+ * proxy parses any answer that starts with `{` or `[`. fetch also lets react-query cancel a range nobody waits for.
+ */
 export function backendUrl(path: string): string {
   return `${SETTINGS.gateUrl}/proxies/github${path}`;
 }
