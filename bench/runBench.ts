@@ -1,7 +1,8 @@
 /**
  * `npm run bench:logs`: renders the same synthetic job logs with three log viewers in headless Chromium and prints
  * how long each takes to show the first lines, find every match of a term and scroll to the end, and its JS heap.
- * Options: `--sizes 10000,100000` `--viewers ours,melloware` `--repeat 3`.
+ * Options: `--sizes 10000,100000` `--viewers ours,melloware` `--repeat 3`. `--e2e` measures the whole path instead
+ * (bench/endToEnd.ts).
  */
 import { build } from 'esbuild';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -210,4 +211,5 @@ async function main() {
   }
 }
 
-await main();
+if (process.argv.includes('--e2e')) await (await import('./endToEnd')).endToEnd(root);
+else await main();

@@ -6,6 +6,7 @@ import { createApp } from '../backend/src/app.js';
 import { CheckRuns } from '../backend/src/checks/checkRuns.js';
 import { DeploymentStatuses } from '../backend/src/deployments/deploymentStatuses.js';
 import { GithubApp } from '../backend/src/github/githubApp.js';
+import { JobLogCache } from '../backend/src/github/jobLogCache.js';
 import { createLogger } from '../backend/src/logger.js';
 import { createMetrics } from '../backend/src/metrics.js';
 import { Gate } from '../backend/src/spinnaker/gate.js';
@@ -55,6 +56,8 @@ export async function startBackend(options: {
     spinnakerUiUrl: options.spinnakerUiUrl,
   });
   const metrics = createMetrics();
+  // In the sandbox's data directory, which it removes when it stops, as server.ts puts them in LOG_CACHE_DIR.
+  const logs = new JobLogCache(github, { dir: join(options.dataDir, 'logs') });
   const worker = new DeliveryWorker({
     store,
     gate,
@@ -76,6 +79,7 @@ export async function startBackend(options: {
     webhooks: { secret: webhookSecret, onDelivery: () => worker.wake() },
     statuses,
     checkRuns,
+    logs,
     stage: options.runLookupMs ? { lookupTimeoutMs: options.runLookupMs, lookupIntervalMs: 250 } : undefined,
   });
   worker.start();
@@ -90,6 +94,7 @@ export async function startBackend(options: {
       await statuses.stop();
       await checkRuns.stop();
       await store.close();
+      await logs.close();
     },
   };
 }

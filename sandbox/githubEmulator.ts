@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { getResponse } from 'msw';
 
 import { LOG_HOST } from '../backend/emulators/github/logs.js';
-import { GithubSimulator } from '../backend/emulators/github/simulator.js';
+import { GithubSimulator, type RecordedRequest } from '../backend/emulators/github/simulator.js';
 import { close, listen, sendFetchResponse, toFetchRequest } from './http.js';
 
 const REPOSITORY_DISPATCH = /^\/repos\/[^/]+\/[^/]+\/dispatches$/;
@@ -22,7 +22,11 @@ export interface GithubEmulator {
  * URLs are rewritten to this server, so the backend follows GitHub's 302 to the emulator.
  */
 export async function startGithubEmulator(
-  options: { repositoryDispatchDelayMs?: number } = {},
+  options: {
+    repositoryDispatchDelayMs?: number;
+    /** Told of each request the simulator recorded (the log benchmark counts log downloads with it). */
+    onRequest?: (request: RecordedRequest) => void;
+  } = {},
 ): Promise<GithubEmulator> {
   const server = createServer();
   const url = await listen(server, 0);
@@ -55,7 +59,7 @@ export async function startGithubEmulator(
         await sendFetchResponse(res, response);
       }
       // The simulator records every request for tests; a sandbox that runs for hours must not keep them.
-      sim.requests.splice(0);
+      for (const recorded of sim.requests.splice(0)) options.onRequest?.(recorded);
     })().catch((error: unknown) => {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
     });

@@ -10,6 +10,7 @@ const sandbox = await startSandbox({
   orcaRetryMs: numberFrom('SANDBOX_ORCA_RETRY_MS'),
   runLookupMs: numberFrom('SANDBOX_RUN_LOOKUP_MS'),
   repositoryDispatchDelayMs: numberFrom('SANDBOX_DISPATCH_DELAY_MS'),
+  largeLogLines: numberFrom('SANDBOX_LARGE_LOG_LINES'),
 }).catch((error: unknown) => {
   process.stderr.write(`The sandbox could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

@@ -16,6 +16,7 @@ export function sandboxRouter(deps: {
   gate: GateSimulator;
   orca: SandboxOrca;
   sampleExecutionId: string;
+  largeLogExecutionId?: string;
   deliver: (event: string, payload: unknown) => Promise<{ status: number; body: unknown }>;
 }): Router {
   const { github, gate, orca } = deps;
@@ -26,6 +27,7 @@ export function sandboxRouter(deps: {
     res.json({
       application: APPLICATION,
       sampleExecutionId: deps.sampleExecutionId,
+      largeLogExecutionId: deps.largeLogExecutionId,
       pipeline: { ...workflowRun, triggers },
     });
   });

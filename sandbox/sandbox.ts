@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { syntheticLog } from '../bench/syntheticLog.js';
 import { startBackend } from './backend.js';
 import { buildDeck } from './buildDeck.js';
 import { buildPage } from './buildPage.js';
 import { finishPipelines } from './deployments.js';
 import { APPLICATION, startGateEmulator } from './gateEmulator.js';
-import { startGithubEmulator } from './githubEmulator.js';
+import { startGithubEmulator, type GithubEmulator } from './githubEmulator.js';
 import { close, listen } from './http.js';
 import { DEPLOY_OUTPUT, LiveRuns } from './liveRuns.js';
 import { ORCA_RETRY, SandboxOrca } from './orca.js';
@@ -38,6 +39,8 @@ export interface SandboxOptions {
   runLookupMs?: number;
   /** How long the emulated GitHub takes to start the runs of a repository_dispatch event (3 s). */
   repositoryDispatchDelayMs?: number;
+  /** Lines of the log of a completed, failed run with one job, shown at `/sandbox/?execution=<largeLogExecutionId>`. */
+  largeLogLines?: number;
 }
 
 /** What the seeded in-progress run prints while the sandbox runs: about four minutes of a rollout. */
@@ -131,6 +134,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     'Sample pipeline',
   );
 
+  const largeLog = options.largeLogLines ? monitorLargeLog(github.sim, orca, url, options.largeLogLines) : undefined;
+
   const app = express();
   app.disable('x-powered-by');
   // Deck at /, as Deck's own nginx serves it, with its plugin manifest empty as Deck ships it.
@@ -148,6 +153,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       gate: gate.sim,
       orca,
       sampleExecutionId: sample.id,
+      largeLogExecutionId: largeLog?.id,
       deliver: (event, payload) => deliver(url, backend.webhookSecret, event, payload),
     }),
   );
@@ -172,4 +178,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A completed run whose one job failed after writing `lines` lines (bench/syntheticLog.ts), and its execution. */
+function monitorLargeLog(github: GithubEmulator['sim'], orca: SandboxOrca, url: string, lines: number) {
+  const run = github.addRun({
+    owner: 'octo-org',
+    repo: 'hello-world',
+    workflow: 'ci.yml',
+    status: 'completed',
+    conclusion: 'failure',
+    displayTitle: `${lines} lines of log`,
+    jobs: [{ name: 'build', log: syntheticLog(lines) }],
+  });
+  const stage = { name: 'Large log', repository: 'octo-org/hello-world', workflow: 'ci.yml', ref: 'main' };
+  const body = {
+    owner: 'octo-org',
+    repo: 'hello-world',
+    runId: Number(run.id),
+    statusUrl: `${url}/stage/runs/octo-org/hello-world/${run.id}`,
+  };
+  return orca.monitor({ ...stage, dispatchType: 'workflow_dispatch', waitForCompletion: true }, body, 'Large log');
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { LogRangeDto } from '../src/contract.js';
 import { JobLogCache, type JobLogCacheOptions } from '../src/github/jobLogCache.js';
 import { useGithubSimulator } from './support/githubServer.js';
@@ -136,6 +136,32 @@ describe('job logs on disk', () => {
     expect(downloads()).toBe(1);
   });
 
+  it("serves a completed log's first range while the rest is still downloading, and the rest once it has arrived", async () => {
+    const log = bigLog(50_000);
+    const bytes = Buffer.from(log);
+    sim.setJobLog(jobs.successBuild, log);
+    const release = sim.holdJobLog(jobs.successBuild, 100_000);
+    const { app } = backend();
+
+    try {
+      let first: (LogRangeDto & { text: string }) | undefined;
+      void request(app)
+        .get(`${REPO}/jobs/${jobs.successBuild}/logs?start=0&length=65536`)
+        .then((res) => (first = ranged(res)));
+      await vi.waitFor(() => expect(first).toBeDefined(), { timeout: 5_000, interval: 20 });
+      expect(first).toMatchObject({ start: 0, size: bytes.length, complete: true });
+      expect(first!.end).toBeGreaterThan(65_000);
+      expect(first!.text).toBe(bytes.subarray(0, first!.end).toString());
+    } finally {
+      release();
+    }
+    const rest = ranged(await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=65536`).expect(200));
+
+    expect(rest).toMatchObject({ start: 65_536, size: bytes.length, complete: true });
+    expect(rest.text).toBe(bytes.subarray(65_536, rest.end).toString());
+    expect(downloads()).toBe(1);
+  });
+
   it("reads a running job's log again at most once per interval, and serves only the bytes after the client's offset", async () => {
     const { app, clock } = backend({ refreshMs: 5_000 });
     const job = jobs.inProgressDeploy;
@@ -182,6 +208,8 @@ describe('job logs on disk', () => {
 
     await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=0`).expect(200);
     await request(app).get(`${REPO}/jobs/${jobs.successTest}/logs?start=0`).expect(200);
+    // A range is answered as soon as its bytes are on disk; the eviction follows once the download has ended.
+    await vi.waitFor(() => expect(files()).toBe(1), { timeout: 5_000, interval: 10 });
     const afterTwo = files();
     await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=0`).expect(200);
     const downloadsWithinLimits = downloads();

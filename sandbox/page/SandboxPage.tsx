@@ -22,7 +22,10 @@ function Panel({ title, id, children }: { title: string; id: string; children: R
 
 /** The sandbox: the plugin's stage editor, trigger editors and execution details, wired to the emulators. */
 export function SandboxPage({ state }: { state: SandboxState }) {
-  const [executionId, setExecutionId] = React.useState(state.sampleExecutionId);
+  // `?execution=<id>` opens another execution than the sample (test/e2e/largeLog.test.ts).
+  const [executionId, setExecutionId] = React.useState(
+    () => new URLSearchParams(window.location.search).get('execution') ?? state.sampleExecutionId,
+  );
   const [runError, setRunError] = React.useState<string>();
   const run = (stage: IStage) =>
     runStage(stage as unknown as Record<string, unknown>).then(

@@ -2,6 +2,8 @@
 export interface SandboxState {
   application: string;
   sampleExecutionId: string;
+  /** With SANDBOX_LARGE_LOG_LINES: the execution of a run with a log that long. */
+  largeLogExecutionId?: string;
   pipeline: { id: string; name: string; application: string; triggers: Array<Record<string, unknown>> };
 }
 

@@ -1,6 +1,7 @@
 import { SETTINGS } from '@spinnaker/core';
 
-import type { ErrorBody, JobDto, LogRangeDto } from '../api/types';
+import type { ErrorBody, JobDto } from '../api/types';
+import { parseLogRange, type LogRange } from './logRange';
 import type { RunRef } from './types';
 
 /** A non-2xx answer from the backend, with its status and the backend's own message. */
@@ -26,7 +27,15 @@ export class LogRequestError extends Error {
   }
 }
 
-/** The backend as Gate proxies it for the signed-in user. */
+/**
+ * The backend as Gate proxies it for the signed-in user.
+ *
+ * Why the log reads use fetch and not Deck's REST (src/api/client.ts): REST's $http client takes any non-empty answer
+ * that is not JSON or YAML for Gate's login page. It calls `AuthenticationInitializer.reauthenticateUser()` and
+ * rejects with "API response was neither JSON nor zero-length html or text" (spinnaker/deck
+ * packages/core/src/api/ApiService.ts, AngularJSHttpClient). A log range is text/plain, and it cannot be JSON: Gate's
+ * proxy parses any answer that starts with `{` or `[`. fetch also lets react-query cancel a range nobody waits for.
+ */
 export function backendUrl(path: string): string {
   return `${SETTINGS.gateUrl}/proxies/github${path}`;
 }
@@ -44,38 +53,6 @@ async function get(path: string, what: string, signal?: AbortSignal): Promise<Re
 export async function fetchRunJobs(run: RunRef, signal?: AbortSignal): Promise<JobDto[]> {
   const response = await get(`${repoPath(run)}/runs/${run.runId}/jobs`, `the jobs of run ${run.runId}`, signal);
   return ((await response.json()) as { items: JobDto[] }).items;
-}
-
-/** A range of a job's log as the backend serves it, with what it knows of the whole log. */
-export interface LogRange extends LogRangeDto {
-  text: string;
-}
-
-/** Reads the `#log start=… end=… size=… complete=…` first line of a ranged answer (backend/src/contract.ts). */
-export function parseLogRange(body: string): LogRange {
-  const newline = body.indexOf('\n');
-  if (!body.startsWith('#log ') || newline < 0) {
-    throw new Error("The backend's answer is not a log range: is it older than the plugin?");
-  }
-  const fields = new Map(
-    body
-      .slice(0, newline)
-      .split(' ')
-      .slice(1)
-      .map((field) => [field.slice(0, field.indexOf('=')), field.slice(field.indexOf('=') + 1)] as const),
-  );
-  const count = (name: string) => {
-    const value = Number(fields.get(name));
-    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`The backend's log range has no valid ${name}.`);
-    return value;
-  };
-  return {
-    start: count('start'),
-    end: count('end'),
-    size: count('size'),
-    complete: fields.get('complete') === 'true',
-    text: body.slice(newline + 1),
-  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { LogRange } from './logsClient';
+import type { LogRange } from './logRange';
 import { LogModel } from './parse';
 
 /** Bytes of the first range: a few hundred lines, enough for the first screen, quick through Gate. */

@@ -86,6 +86,7 @@ export class GithubSimulator {
   private readonly basePath: string;
   private readonly eventListeners = new Set<(event: SimulatedEvent) => void>();
   private readonly artifactUrls = new Map<string, { artifactId: number; expiresAt: number }>();
+  private readonly heldLogs = new Map<number, { bytes: number; released: Promise<void> }>();
 
   constructor({ apiUrl = API }: { apiUrl?: string } = {}) {
     this.watchWorld();
@@ -139,6 +140,16 @@ export class GithubSimulator {
 
   setJobLog(jobId: number, text: string): void {
     this.world.setJobLog(jobId, text);
+  }
+
+  /**
+   * The log host sends the first `bytes` of the job's log, then waits for `release()` to send the rest, as a large log
+   * arrives over time.
+   */
+  holdJobLog(jobId: number, bytes: number): () => void {
+    let release = () => {};
+    this.heldLogs.set(jobId, { bytes, released: new Promise<void>((resolve) => (release = resolve)) });
+    return release;
   }
 
   /** The id of the last artifact uploaded under `name`. */
@@ -236,6 +247,7 @@ export class GithubSimulator {
     this.minted = 0;
     this.rateLimits.clear();
     this.artifactUrls.clear();
+    this.heldLogs.clear();
   }
 
   private async serveApi(request: Request): Promise<Response> {
@@ -405,7 +417,25 @@ export class GithubSimulator {
     if ('refused' in verified)
       return reply(403, verified.refused === 'expired' ? 'The signed URL has expired.' : 'The signature is not valid.');
     const log = this.world.jobs.get(verified.jobId)?.log;
-    return log === undefined ? reply(404, 'Not Found') : reply(200, log);
+    if (log === undefined) return reply(404, 'Not Found');
+    const bytes = new TextEncoder().encode(log);
+    const held = this.heldLogs.get(verified.jobId);
+    record.status = 200;
+    const body = held
+      ? new ReadableStream<Uint8Array>({
+          async start(controller) {
+            controller.enqueue(bytes.subarray(0, held.bytes));
+            await held.released;
+            controller.enqueue(bytes.subarray(held.bytes));
+            controller.close();
+          },
+        })
+      : bytes;
+    // The log host (Azure blob storage) says the length.
+    return new HttpResponse(body, {
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(bytes.length) },
+    });
   }
 
   private signArtifactUrl(artifactId: number): string {

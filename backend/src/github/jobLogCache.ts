@@ -1,8 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { systemClock, type Clock } from '../clock.js';
@@ -43,6 +42,18 @@ interface Entry {
   usedAt: number;
 }
 
+/**
+ * A completed job's log while it downloads, when GitHub said its length: ranges already on disk are served before the
+ * download ends, so the first lines of a large log do not wait for its last.
+ */
+interface Growing {
+  path: string;
+  size: number;
+  complete: boolean;
+  written: number;
+  waiters: Array<{ bytes: number; resolve(): void }>;
+}
+
 /** The part of a job's log a client asked for, with what is known of the whole. */
 export interface LogSlice {
   start: number;
@@ -68,7 +79,7 @@ export class RangeNotSatisfiableError extends HttpError {
  */
 export class JobLogCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly downloads = new Map<string, Promise<Entry>>();
+  private readonly downloads = new Map<string, { done: Promise<Entry>; started: Promise<Growing | undefined> }>();
   private readonly options: Required<JobLogCacheOptions>;
   private directory?: Promise<string>;
   private total = 0;
@@ -87,17 +98,17 @@ export class JobLogCache {
     { start = 0, length = Infinity }: { start?: number; length?: number } = {},
   ): Promise<LogSlice> {
     for (let attempt = 0; ; attempt++) {
-      const entry = await this.entry(job);
+      const source = await this.source(job, start, length);
       let handle: FileHandle;
       try {
-        handle = await open(entry.path, 'r');
+        handle = await open(source.path, 'r');
       } catch (error) {
         // Evicted between the lookup and the open: download it again, once.
         if ((error as NodeJS.ErrnoException).code === 'ENOENT' && attempt === 0) continue;
         throw error;
       }
       try {
-        return await slice(handle, entry, start, length, job);
+        return await slice(handle, source, start, length, job);
       } catch (error) {
         await handle.close();
         throw error;
@@ -114,41 +125,82 @@ export class JobLogCache {
     if (directory) await rm(await directory, { recursive: true, force: true });
   }
 
-  private entry(job: JobRef): Promise<Entry> {
+  /**
+   * Where to read the range from: the log on disk when it is fresh, else the download that brings it, as soon as that
+   * has written the bytes asked for (one past them, to see whether the last character is whole).
+   */
+  private async source(job: JobRef, start: number, length: number): Promise<Pick<Entry, 'path' | 'size' | 'complete'>> {
     const key = `${job.owner.toLowerCase()}/${job.repo.toLowerCase()}/${job.jobId}`;
     const now = this.options.clock.now().getTime();
     const cached = this.entries.get(key);
     const fresh = cached && now - cached.fetchedAt < (cached.complete ? this.options.maxAgeMs : this.options.refreshMs);
     if (cached && fresh) {
       cached.usedAt = now;
-      return Promise.resolve(cached);
+      return cached;
     }
     let download = this.downloads.get(key);
     if (!download) {
-      download = this.download(key, job).finally(() => this.downloads.delete(key));
+      let started: (growing: Growing | undefined) => void = () => {};
+      const begun = new Promise<Growing | undefined>((resolve) => (started = resolve));
+      const done = this.download(key, job, started).finally(() => {
+        started(undefined);
+        this.downloads.delete(key);
+      });
+      download = { done, started: begun };
       this.downloads.set(key, download);
     }
-    return download;
+    const growing = await download.started;
+    if (!growing || start > growing.size) return download.done;
+    const needed = Math.min(growing.size, start + length + 1);
+    if (growing.written < needed) {
+      await Promise.race([
+        new Promise<void>((resolve) => growing.waiters.push({ bytes: needed, resolve })),
+        download.done,
+      ]);
+    }
+    return growing.written >= needed ? growing : download.done;
   }
 
-  private async download(key: string, job: JobRef): Promise<Entry> {
+  private async download(key: string, job: JobRef, started: (growing: Growing | undefined) => void): Promise<Entry> {
     const complete = await jobCompleted(this.github, job);
     const log = await openJobLog(this.github, job);
     const directory = await this.ensureDirectory();
     const path = join(directory, `job-${job.jobId}-${++this.count}.log`);
-    let size = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        size += chunk.length;
-        done(null, chunk);
+    const growing: Growing = { path, size: log.contentLength ?? 0, complete, written: 0, waiters: [] };
+    const file = await open(path, 'w');
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await file.close();
+    };
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        file
+          .write(chunk)
+          .then(({ bytesWritten }) => {
+            if (bytesWritten !== chunk.length) throw new Error(`wrote ${bytesWritten} of ${chunk.length} bytes`);
+            growing.written += chunk.length;
+            for (const waiter of growing.waiters) if (waiter.bytes <= growing.written) waiter.resolve();
+            growing.waiters = growing.waiters.filter((waiter) => waiter.bytes > growing.written);
+            done();
+          })
+          .catch(done);
+      },
+      final(done) {
+        close().then(() => done(), done);
       },
     });
+    // A running job's log is served whole, as read at one moment; a completed one as it arrives.
+    if (complete && log.contentLength !== undefined) started(growing);
     try {
-      await pipeline(Readable.fromWeb(log.body as WebReadableStream), counter, createWriteStream(path));
+      await pipeline(Readable.fromWeb(log.body as WebReadableStream), sink);
     } catch (error) {
+      await close().catch(() => undefined);
       await rm(path, { force: true });
       throw error;
     }
+    const size = growing.written;
     const now = this.options.clock.now().getTime();
     const entry: Entry = { key, path, size, complete, fetchedAt: now, usedAt: now };
     const previous = this.entries.get(key);
@@ -185,7 +237,13 @@ export class JobLogCache {
 
 const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80;
 
-async function slice(handle: FileHandle, entry: Entry, start: number, length: number, job: JobRef): Promise<LogSlice> {
+async function slice(
+  handle: FileHandle,
+  entry: Pick<Entry, 'size' | 'complete'>,
+  start: number,
+  length: number,
+  job: JobRef,
+): Promise<LogSlice> {
   const { size, complete } = entry;
   if (start > size) {
     throw new RangeNotSatisfiableError(

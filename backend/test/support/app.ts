@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createApp, type AppDeps } from '../../src/app.js';
 import { DeploymentStatuses } from '../../src/deployments/deploymentStatuses.js';
 import type { GithubApp } from '../../src/github/githubApp.js';
-import type { JobLogCache } from '../../src/github/jobLogCache.js';
+import { JobLogCache } from '../../src/github/jobLogCache.js';
 import { createMetrics } from '../../src/metrics.js';
 import { Gate } from '../../src/spinnaker/gate.js';
 import type { AccessPolicy } from '../../src/stage/accessPolicy.js';
@@ -29,6 +29,24 @@ export function useTempStore(): { readonly store: Store } {
       return holder.store;
     },
   };
+}
+
+/**
+ * Log caches of apps built without their own, in a directory of the test file's own: closed and removed after the file,
+ * so that no test leaves `job-logs-*` directories in the system's temporary directory.
+ */
+const defaultLogs: { dir?: string; caches: JobLogCache[] } = { caches: [] };
+afterAll(async () => {
+  await Promise.all(defaultLogs.caches.splice(0).map((cache) => cache.close()));
+  if (defaultLogs.dir) rmSync(defaultLogs.dir, { recursive: true, force: true });
+  defaultLogs.dir = undefined;
+});
+
+function defaultLogCache(github: GithubApp): JobLogCache {
+  defaultLogs.dir ??= mkdtempSync(join(tmpdir(), 'spinnaker-github-test-logs-'));
+  const cache = new JobLogCache(github, { dir: defaultLogs.dir });
+  defaultLogs.caches.push(cache);
+  return cache;
 }
 
 /** The backend's Express app wired to the simulated GitHub and a real store, as server.ts wires it. */
@@ -74,7 +92,7 @@ export function appFor(
     stage,
     webhooks,
     statuses: deploymentStatuses,
-    logs: logs?.(github),
+    logs: (logs ?? defaultLogCache)(github),
     ...deps,
   });
 }
