@@ -20,6 +20,18 @@ async function choose(scope: Locator, option: string): Promise<void> {
   await scope.page().locator('.Select-option').filter({ hasText: option }).first().click();
 }
 
+/**
+ * How far the text of a log line reaches past the right edge of its log's visible area, in pixels (negative: it
+ * ends inside).
+ */
+const overflowOf = (log: Locator, text: string) =>
+  log.locator('.ghlv-row', { hasText: text }).evaluate((row) => {
+    const scroller = row.closest('.ghlv-scroller') as HTMLElement;
+    const range = document.createRange();
+    range.selectNodeContents(row.querySelector('.ghlv-text') as HTMLElement);
+    return range.getBoundingClientRect().right - scroller.getBoundingClientRect().right;
+  });
+
 // One operator's path through real Deck, in order: each test starts where the previous one left the page.
 describe("an operator's GitHub Workflow stage in the sandbox's real Deck", () => {
   let browser: Browser | undefined;
@@ -107,6 +119,33 @@ describe("an operator's GitHub Workflow stage in the sandbox's real Deck", () =>
     const log = page.getByRole('region', { name: 'Log of smoke' });
     await log.getByText(LONG_ERROR).waitFor();
     await expect.poll(() => log.locator('.ghlv-selected').textContent()).toContain(LONG_ERROR);
+  });
+
+  it("opens the job's log at full width, where the long error line fits, with search", async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const inPane = page.getByRole('region', { name: 'Log of smoke' });
+    // In the execution details pane the error line runs past the log's right edge.
+    expect(await overflowOf(inPane, LONG_ERROR)).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Full width' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Log of smoke, full width' });
+    const log = dialog.getByRole('region', { name: 'Log of smoke' });
+    await log.getByText(LONG_ERROR).waitFor();
+    expect((await log.boundingBox())!.width).toBeGreaterThan(1300);
+    expect(await overflowOf(log, LONG_ERROR)).toBeLessThan(0);
+    // Above Deck's navigation: the point at the log's left edge is the log's, not Deck's side bar.
+    const box = (await log.boundingBox())!;
+    expect(
+      await page.evaluate(({ x, y }) => Boolean(document.elementFromPoint(x, y)?.closest('.ghfw')), {
+        x: box.x + 20,
+        y: box.y + box.height / 2,
+      }),
+    ).toBe(true);
+
+    await dialog.getByRole('searchbox', { name: 'Search log' }).fill('answered 503');
+    await dialog.getByText('1 of 1').waitFor();
+    await dialog.getByRole('button', { name: 'Close full width' }).click();
+    await dialog.waitFor({ state: 'detached' });
   });
 
   it('restarts the failed stage from its summary and shows it RUNNING, then SUCCEEDED', async (context) => {
