@@ -1,12 +1,23 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 
-import { hasChromium, launchChromium } from '../browser/chromium';
+import { hasChromium, launchChromium, root } from '../browser/chromium';
 import { startSandboxProcess, type RunningSandbox } from './sandboxProcess';
 
 const SKIP_REASON = '/usr/bin/chromium is missing: install it with `apt-get install -y chromium` (.ci/run does)';
 const PIPELINE = '7f3c1f9e-3d1b-4c63-9a34-1c2d5e0a0003';
 const PIPELINE_NAME = 'Deploy with GitHub';
 const LONG_ERROR = 'GET /health answered 503 Service Unavailable after 3 attempts';
+
+const IMAGES = join(root, 'docs/images');
+
+/** docs/images are refreshed by `npm run docs:screenshots` only, not by every test run. */
+async function shoot(page: Page, name: string): Promise<void> {
+  if (!process.env.DOCS_SCREENSHOTS) return;
+  mkdirSync(IMAGES, { recursive: true });
+  await page.screenshot({ path: join(IMAGES, name) });
+}
 
 /** A field of one of Deck's React forms (stage or trigger) by its label. */
 const field = (scope: Locator, label: string) =>
@@ -78,6 +89,7 @@ describe("an operator's GitHub Workflow stage in the sandbox's real Deck", () =>
     const target = field(form, 'target').locator('input');
     await expect.poll(() => field(form, 'target').textContent()).toContain('Input target is required.');
     await target.fill('https://hello-world.example.com');
+    await shoot(page, 'deck-stage-editor.png');
     await page.getByRole('button', { name: 'Save Changes' }).click();
     await page.getByText('In sync with server').waitFor();
 
@@ -119,6 +131,8 @@ describe("an operator's GitHub Workflow stage in the sandbox's real Deck", () =>
     const log = page.getByRole('region', { name: 'Log of smoke' });
     await log.getByText(LONG_ERROR).waitFor();
     await expect.poll(() => log.locator('.ghlv-selected').textContent()).toContain(LONG_ERROR);
+    await log.scrollIntoViewIfNeeded();
+    await shoot(page, 'deck-logs.png');
   });
 
   it("opens the job's log at full width, where the long error line fits, with search", async (context) => {
@@ -144,6 +158,7 @@ describe("an operator's GitHub Workflow stage in the sandbox's real Deck", () =>
 
     await dialog.getByRole('searchbox', { name: 'Search log' }).fill('answered 503');
     await dialog.getByText('1 of 1').waitFor();
+    await shoot(page, 'deck-full-width-log.png');
     await dialog.getByRole('button', { name: 'Close full width' }).click();
     await dialog.waitFor({ state: 'detached' });
   });
