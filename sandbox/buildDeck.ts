@@ -1,5 +1,16 @@
 import { build, type Plugin } from 'esbuild';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { coreBundleOptions, nodeModule } from './coreBundle.js';
 
@@ -17,12 +28,23 @@ const oneRouter = (modules: (path: string) => string): Plugin => ({
   },
 });
 
-/**
- * Deck's application from the published @spinnaker/core (sandbox/deck/app.ts), bundled by esbuild into `outdir`
- * with its stylesheets and fonts, beside our index.html, Deck-like settings and the jQuery + jQuery UI that Deck's
- * index.html loads from a CDN. `settingsLocal` is written as settings-local.js (gateUrl and the like).
- */
-export async function buildDeck(root: string, outdir: string, settingsLocal: Record<string, unknown>): Promise<void> {
+/** What Deck's build reads: the installed packages (the lockfile) and the shell's own sources. */
+function deckInputsKey(root: string): string {
+  const hash = createHash('sha256');
+  const deckDir = join(root, 'sandbox/deck');
+  const inputs = [
+    join(root, 'package-lock.json'),
+    join(root, 'sandbox/buildDeck.ts'),
+    join(root, 'sandbox/coreBundle.ts'),
+    ...readdirSync(deckDir)
+      .sort()
+      .map((name) => join(deckDir, name)),
+  ];
+  for (const input of inputs) hash.update(input).update(readFileSync(input));
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function bundleDeck(root: string, outdir: string): Promise<void> {
   const modules = (path: string) => nodeModule(root, path);
   mkdirSync(join(outdir, 'vendor'), { recursive: true });
   await build(
@@ -37,6 +59,35 @@ export async function buildDeck(root: string, outdir: string, settingsLocal: Rec
   copyFileSync(modules('jquery-ui-dist/jquery-ui.min.js'), join(outdir, 'vendor/jquery-ui.min.js'));
   copyFileSync(join(root, 'sandbox/deck/index.html'), join(outdir, 'index.html'));
   copyFileSync(join(root, 'sandbox/deck/settings.js'), join(outdir, 'settings.js'));
+}
+
+/**
+ * Deck's application from the published @spinnaker/core (sandbox/deck/app.ts), bundled by esbuild into `outdir`
+ * with its stylesheets and fonts, beside our index.html, Deck-like settings and the jQuery + jQuery UI that Deck's
+ * index.html loads from a CDN. `settingsLocal` is written as settings-local.js (gateUrl and the like).
+ *
+ * The bundle is kept in node_modules/.cache, keyed on the lockfile and the shell's sources, so that only the first
+ * start after `npm ci` or a change to sandbox/deck pays for esbuild (about 12 s on a busy machine).
+ */
+export async function buildDeck(root: string, outdir: string, settingsLocal: Record<string, unknown>): Promise<void> {
+  const cacheRoot = nodeModule(root, '.cache/spinnaker-github-sandbox');
+  const cached = join(cacheRoot, `deck-${deckInputsKey(root)}`);
+  if (!existsSync(join(cached, 'app.js'))) {
+    // Built aside and renamed into place: a sandbox starting at the same time never copies a half-written bundle.
+    const building = `${cached}.${process.pid}.tmp`;
+    await bundleDeck(root, building);
+    for (const old of existsSync(cacheRoot) ? readdirSync(cacheRoot) : []) {
+      if (old.startsWith('deck-') && !old.endsWith('.tmp'))
+        rmSync(join(cacheRoot, old), { recursive: true, force: true });
+    }
+    try {
+      renameSync(building, cached);
+    } catch {
+      // Another sandbox put the same bundle there first.
+      rmSync(building, { recursive: true, force: true });
+    }
+  }
+  cpSync(cached, outdir, { recursive: true });
   writeFileSync(
     join(outdir, 'settings-local.js'),
     `Object.assign(window.spinnakerSettings, ${JSON.stringify(settingsLocal, null, 2)});\n`,

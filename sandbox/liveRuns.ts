@@ -24,6 +24,16 @@ export const DEPLOY_OUTPUT = [
 
 const COMPLETE_JOB = ['Cleaning up orphan processes'];
 
+/** What the first smoke test of a sandbox prints: a flaky check that fails once, so that Restart has a failed stage. */
+export const FLAKY_SMOKE_OUTPUT = [
+  '##[group]Run ./scripts/smoke.sh',
+  './scripts/smoke.sh "$TARGET"',
+  '##[endgroup]',
+  'GET https://hello-world.example.com/health',
+  '##[error]GET /health answered 503 Service Unavailable after 3 attempts (the new replicas were not ready yet): {"status":"starting","replicas":{"ready":1,"desired":2},"checks":{"database":"ok","cache":"warming"}}',
+  '##[error]Process completed with exit code 1.',
+];
+
 export interface LiveRunsOptions {
   /** Pause between two log lines. */
   lineMs?: number;
@@ -35,10 +45,11 @@ export interface LiveRunsOptions {
 
 /**
  * Makes the simulated GitHub move as GitHub does: a queued run (one the backend dispatched) starts, its jobs' logs
- * grow line by line, and it completes with success about 20 seconds later.
+ * grow line by line, and it completes with success about 20 seconds later. The first run of smoke.yml fails.
  */
 export class LiveRuns {
   private readonly animated = new Set<number>();
+  private smokeFailed = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -72,10 +83,12 @@ export class LiveRuns {
     await sleep(this.options.queuedMs ?? 2_000);
     if (this.stopped || this.sim.runs.get(runId)?.run.status !== 'queued') return;
     this.sim.setRunStatus(runId, 'in_progress');
-    await this.play(runId, DEPLOY_OUTPUT, this.options.lineMs ?? 1_100);
+    const flaky = !this.smokeFailed && this.sim.runs.get(runId)?.run.path.endsWith('/smoke.yml');
+    if (flaky) this.smokeFailed = true;
+    await this.play(runId, flaky ? FLAKY_SMOKE_OUTPUT : DEPLOY_OUTPUT, this.options.lineMs ?? 1_100, flaky);
   }
 
-  private async play(runId: number, lines: string[], lineMs: number): Promise<void> {
+  private async play(runId: number, lines: string[], lineMs: number, fails = false): Promise<void> {
     const state = this.sim.runs.get(runId);
     if (!state) return;
     const append = (line: string) => {
@@ -95,7 +108,7 @@ export class LiveRuns {
     if (this.stopped || state.run.status === 'completed') return;
     COMPLETE_JOB.forEach(append);
     const logs = new Map(state.jobIds.map((jobId) => [jobId, this.sim.jobs.get(jobId)?.log]));
-    this.sim.setRunStatus(runId, 'completed', 'success');
+    this.sim.setRunStatus(runId, 'completed', fails ? 'failure' : 'success');
     // setRunStatus writes the simulator's own log of the finished job; keep the one that streamed.
     for (const [jobId, log] of logs) if (log !== undefined) this.sim.setJobLog(jobId, log);
     this.options.onCompleted?.(runId);

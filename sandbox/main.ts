@@ -33,6 +33,8 @@ What to try in Deck:
   - Configure "Deploy with GitHub": its GitHub Workflow stage reads repositories, workflows and inputs through
     Gate's proxy; Add stage lists one GitHub Workflow. Save Changes, then Start Manual Execution: the run goes
     queued, in progress, completed in about 20 seconds.
+  - Pick smoke.yml instead: the sandbox's first smoke test fails, as a flaky check does. Open the stage's Logs
+    (Full width gives a long line the whole window), then Actions > Restart GitHub Workflow: the next run passes.
   - Automated Triggers: "GitHub workflow finished" and "GitHub deployment created" are offered although Deck's
     stock settings list only Deck's own trigger types.
   - Tools page: send a signed workflow_run webhook and see "Deploy after CI" start in Deck's executions; create a

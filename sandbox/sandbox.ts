@@ -77,7 +77,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }),
     buildPage(ROOT, pageDir),
   ]);
-  await buildDeck(ROOT, deckDir, { gateUrl: gate.url, checkForUpdates: false });
+  // Deck reads executions every pollSchedule (30 s in its settings); the sandbox's runs last seconds.
+  await buildDeck(ROOT, deckDir, { gateUrl: gate.url, checkForUpdates: false, pollSchedule: 3_000 });
   const backend = await startBackend({
     github: { appId: github.sim.app.id, privateKey: github.sim.app.privateKey, apiUrl: github.url },
     gateUrl: gate.url,

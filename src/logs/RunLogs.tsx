@@ -5,6 +5,7 @@ import { ExternalLink } from '../components/ExternalLink';
 import type { PollOptions } from './backoff';
 import { DEFAULT_POLL } from './backoff';
 import { formatDuration, isFailed, statusLook } from './format';
+import { FullWidthLogButton } from './FullWidthLog';
 import { JobLog } from './JobLog';
 import { useRunJobs } from './logQueries';
 import { injectStyles } from './styles';
@@ -87,6 +88,7 @@ export function RunLogs({ owner, repo, runId, poll, height }: RunLogsProps) {
               <div className="ghrl-job-body">
                 <Steps job={job} now={now} />
                 {job.htmlUrl && <ExternalLink href={job.htmlUrl}>Open on GitHub</ExternalLink>}
+                <FullWidthLogButton owner={owner} repo={repo} job={job} poll={polling} />
                 <JobLog owner={owner} repo={repo} job={job} poll={polling} height={height} />
               </div>
             )}
