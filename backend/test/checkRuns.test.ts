@@ -304,6 +304,65 @@ describe('restarts and failures', () => {
     expect(checkRequests()).toEqual(['checks/create 201', 'checks/list-for-ref 200', 'checks/update 200']);
   });
 
+  it('gives a restarted execution a new check run, which the commit then shows, as GitHub keeps a completed one', async () => {
+    const { execution, sha } = await ciRunCompletes();
+    await backend.checkRuns.drain();
+    await orca(execution.id, 'TERMINAL', ['SUCCEEDED', 'TERMINAL'], 'orca:pipeline:failed');
+    await backend.checkRuns.drain();
+
+    // Deck's Restart on the failed stage: Orca runs the execution again and Echo forwards the stage's start.
+    delete gate.executions.get(execution.id)?.endTime;
+    await orca(execution.id, 'RUNNING', ['SUCCEEDED', 'RUNNING'], 'orca:stage:starting');
+    await backend.checkRuns.drain();
+
+    const [failed, rerun] = checkRunsOn(sha);
+    expect(checkRunsOn(sha)).toHaveLength(2);
+    expect(failed).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(rerun).toMatchObject({
+      name: failed?.name,
+      status: 'in_progress',
+      external_id: execution.id,
+      details_url: detailsUrl(execution.id),
+      output: { title: 'Pipeline running: 1 of 2 stages done' },
+    });
+
+    await orca(execution.id, 'SUCCEEDED', ['SUCCEEDED', 'SUCCEEDED']);
+    await backend.checkRuns.drain();
+    expect(checkRunsOn(sha).map((run) => run.conclusion)).toEqual(['failure', 'success']);
+    expect(checkRequests()).toEqual([
+      'checks/create 201',
+      'checks/update 200',
+      'checks/create 201',
+      'checks/update 200',
+    ]);
+
+    // A late event of the ended execution reads Gate again and costs GitHub nothing.
+    await orca(execution.id, 'SUCCEEDED', [], 'orca:pipeline:complete');
+    await backend.checkRuns.drain();
+    expect(checkRequests()).toHaveLength(4);
+  });
+
+  it('finds the check run a restart created when the process stopped before storing it, not the completed one', async () => {
+    const { execution, sha } = await ciRunCompletes();
+    await backend.checkRuns.drain();
+    await orca(execution.id, 'TERMINAL', ['SUCCEEDED', 'TERMINAL'], 'orca:pipeline:failed');
+    await backend.checkRuns.drain();
+    delete gate.executions.get(execution.id)?.endTime;
+    await orca(execution.id, 'RUNNING', ['SUCCEEDED', 'RUNNING'], 'orca:stage:starting');
+    await backend.checkRuns.drain();
+    // GitHub created the new one, then the process stopped before storing its id.
+    await store.db.updateTable('check_runs').set({ check_run_id: null, check_run_completed: 1 }).execute();
+    clock.advance(LEASE_MS + FIRST_POLL_MS);
+    backend = replica();
+    await orca(execution.id, 'SUCCEEDED', ['SUCCEEDED', 'SUCCEEDED']);
+    await backend.checkRuns.drain();
+
+    expect(checkRunsOn(sha).map((run) => `${run.status} ${run.conclusion}`)).toEqual([
+      'completed failure',
+      'completed success',
+    ]);
+  });
+
   it('retries when GitHub answers 5xx, and creates the check run once', async () => {
     // Octokit retries a 5xx three times itself; the fifth failure reaches the worker, which tries again later.
     github.failNext({ method: 'POST', path: '/repos/{owner}/{repo}/check-runs', times: 5 }, { status: 502 });

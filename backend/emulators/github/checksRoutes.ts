@@ -34,10 +34,16 @@ interface CheckRunFields {
 
 /**
  * What GitHub does with the fields of a create or an update: a conclusion completes the run, `completed` needs a
- * conclusion (422), `stale` is GitHub's alone (422), and the output's title and summary replace the old ones.
+ * conclusion (422), `stale` is GitHub's alone (422), and the output's title and summary replace the old ones. A
+ * completed check run keeps its status and conclusion for good ("Once a check run transitions from the in_progress
+ * state to completed, it's not possible to modify its status nor its conclusion further", GitHub staff in
+ * github.com/orgs/community/discussions/24761); the update is answered, the run stays as it was.
  */
 function apply(ctx: RouteContext, checkRun: CheckRun, fields: CheckRunFields): void {
   const refuse = (message: string) => new Answer(error(422, message, ctx.operation.docsUrl));
+  if (checkRun.status === 'completed') {
+    fields = { ...fields, status: undefined, conclusion: undefined, completed_at: undefined, started_at: undefined };
+  }
   if (fields.conclusion === 'stale') throw refuse('Invalid conclusion: stale can only be set by GitHub');
   if (fields.status === 'completed' && !fields.conclusion && !checkRun.conclusion) {
     throw refuse('Validation Failed: conclusion is required when status is completed');

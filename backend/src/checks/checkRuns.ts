@@ -143,6 +143,11 @@ export class CheckRuns {
       return;
     }
     const ended = body.status === 'completed';
+    if (ended && link.checkRunCompleted && link.checkRunId !== null) {
+      // An event of an ended execution whose check run is completed: only a run again (a restart) needs a new one.
+      await settleCheckRun(store.db, link, { done: true }, this.clock.now());
+      return;
+    }
     const hash = digest(body);
     if (hash !== link.sent || link.checkRunId === null) {
       const sent = await this.send(link, body, hash, log);
@@ -170,9 +175,11 @@ export class CheckRuns {
     const route = { owner: link.owner, repo: link.repo };
     try {
       const client = await github.forRepo(link.owner, link.repo);
-      let checkRunId = link.checkRunId;
+      // GitHub keeps a completed check run's status and conclusion for good: a restarted execution gets a new check
+      // run with the same name, which GitHub (and branch protection) then shows for the commit.
+      let checkRunId = link.checkRunCompleted ? null : link.checkRunId;
       // An earlier attempt may have created it before the process stopped: look before creating again.
-      if (checkRunId === null && link.attempts > 0) checkRunId = await this.find(client, link, body.name);
+      if (link.checkRunId === null && link.attempts > 0) checkRunId = await this.find(client, link, body.name);
       if (checkRunId === null) {
         if (!body.name) {
           // Deleted from Spinnaker before its check run was ever created: nothing to show.
@@ -196,7 +203,7 @@ export class CheckRuns {
         });
         log.info({ checkRun: checkRunId, status: body.status, conclusion: body.conclusion }, 'check run updated');
       }
-      await recordCheckRunSent(store.db, link, { checkRunId, digest: hash });
+      await recordCheckRunSent(store.db, link, { checkRunId, digest: hash, completed: body.status === 'completed' });
       return true;
     } catch (error) {
       const status = (error as { status?: number }).status;
@@ -222,7 +229,10 @@ export class CheckRuns {
     }
   }
 
-  /** The check run an earlier attempt created for this execution on the commit, found by its external id. */
+  /**
+   * The check run an earlier attempt created for this execution on the commit, found by its external id; when it
+   * was to replace a completed one, only a check run still open is that attempt's.
+   */
   private async find(client: GithubOctokit, link: CheckRunLink, name: string | undefined): Promise<number | null> {
     const runs = await client.paginate('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
       owner: link.owner,
@@ -232,7 +242,9 @@ export class CheckRuns {
       filter: 'all',
       per_page: 100,
     });
-    const found = runs.find((run) => run.external_id === link.executionId);
+    const found = runs.find(
+      (run) => run.external_id === link.executionId && !(link.checkRunCompleted && run.status === 'completed'),
+    );
     return found ? Number(found.id) : null;
   }
 }

@@ -10,6 +10,8 @@ export interface CheckRunLink {
   repo: string;
   headSha: string;
   checkRunId: number | null;
+  /** Whether GitHub shows the check run completed (or showed the one a new check run is replacing). */
+  checkRunCompleted: boolean;
   state: CheckRunState;
   sent: string | null;
   attempts: number;
@@ -29,6 +31,7 @@ const toLink = (row: Row): CheckRunLink => ({
   repo: row.repo,
   headSha: row.head_sha,
   checkRunId: row.check_run_id === null ? null : Number(row.check_run_id),
+  checkRunCompleted: Number(row.check_run_completed) === 1,
   state: row.state,
   sent: row.sent,
   attempts: Number(row.attempts),
@@ -102,10 +105,19 @@ export async function checkRunsOfExecution(db: Kysely<Database>, executionId: st
 /**
  * Wants the execution's followed check runs read again now, so that an Echo event is reported without waiting for
  * the poll. A row no worker holds comes due at once; a leased row keeps its lease (its due time is the lease's
- * proof) and only `poll_at` moves, which its worker reads before scheduling the next poll (`pollWanted`).
+ * proof) and only `poll_at` moves, which its worker reads before scheduling the next poll (`pollWanted`). A check
+ * run already completed is followed again too: the event may be a restart of the execution (Deck's Restart stage),
+ * which then gets a new check run; a late event of an ended execution costs one Gate read and nothing on GitHub.
  */
 export async function nudgeCheckRuns(db: Kysely<Database>, executionId: string, now: Date): Promise<number> {
   const at = now.getTime();
+  const ended = await db
+    .updateTable('check_runs')
+    .set({ state: 'following', next_check_at: at, poll_at: at, checks: 0, failures: 0, last_error: null })
+    .where('execution_id', '=', executionId)
+    .where('state', '=', 'done')
+    .where('check_run_completed', '=', 1)
+    .executeTakeFirst();
   const idle = await db
     .updateTable('check_runs')
     .set({ next_check_at: at, poll_at: at })
@@ -120,7 +132,7 @@ export async function nudgeCheckRuns(db: Kysely<Database>, executionId: string, 
     .where('state', '=', 'following')
     .whereRef('next_check_at', '<>', 'poll_at')
     .executeTakeFirst();
-  return Number(idle.numUpdatedRows) + Number(leased.numUpdatedRows);
+  return Number(ended.numUpdatedRows) + Number(idle.numUpdatedRows) + Number(leased.numUpdatedRows);
 }
 
 /** Whether an event asked for a fresh read since the row was claimed: answers the time it wanted it. */
@@ -147,12 +159,14 @@ export async function renewCheckRunLease(db: Kysely<Database>, link: CheckRunLin
 
 /**
  * Counts a create request before it is sent, keeping the lease: after a crash between GitHub's answer and
- * `recordCheckRunSent`, the next attempt looks for the check run by its external id before creating one.
+ * `recordCheckRunSent`, the next attempt looks for the check run by its external id before creating one. A create
+ * that replaces a completed check run forgets the old id and keeps `check_run_completed`, which tells that look-up
+ * to pass over completed check runs.
  */
 export async function noteCheckRunCreate(db: Kysely<Database>, link: CheckRunLink): Promise<void> {
   await db
     .updateTable('check_runs')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), check_run_id: null }))
     .where(whereKeyOf(link))
     .execute();
 }
@@ -161,11 +175,17 @@ export async function noteCheckRunCreate(db: Kysely<Database>, link: CheckRunLin
 export async function recordCheckRunSent(
   db: Kysely<Database>,
   link: CheckRunLink,
-  sent: { checkRunId: number; digest: string },
+  sent: { checkRunId: number; digest: string; completed: boolean },
 ): Promise<void> {
   await db
     .updateTable('check_runs')
-    .set({ check_run_id: sent.checkRunId, sent: sent.digest, failures: 0, last_error: null })
+    .set({
+      check_run_id: sent.checkRunId,
+      check_run_completed: sent.completed ? 1 : 0,
+      sent: sent.digest,
+      failures: 0,
+      last_error: null,
+    })
     .where(whereKeyOf(link))
     .where('state', '=', 'following')
     .execute();

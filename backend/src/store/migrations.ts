@@ -228,6 +228,7 @@ const checkRuns: Migration = {
       .addColumn('owner', 'text', (col) => col.notNull())
       .addColumn('repo', 'text', (col) => col.notNull())
       .addColumn('check_run_id', 'bigint')
+      .addColumn('check_run_completed', 'integer', (col) => col.notNull().defaultTo(0))
       .addColumn('state', 'text', (col) => col.notNull().defaultTo('following'))
       .addColumn('sent', 'text')
       .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))

@@ -150,6 +150,11 @@ export interface CheckRunsTable {
   repo: string;
   /** GitHub's id, once created; until then a retry first looks for it by `external_id`. */
   check_run_id: number | null;
+  /**
+   * 1 once GitHub shows the check run completed: GitHub then refuses to change its status or conclusion, so a
+   * restarted execution gets a new check run (checkRuns.ts).
+   */
+  check_run_completed: Generated<number>;
   state: CheckRunState;
   /** A digest of the last body GitHub accepted, so an unchanged execution costs no request. */
   sent: string | null;
