@@ -3,14 +3,15 @@ import { startSandbox } from './sandbox.js';
 const port = Number(process.env.PORT ?? 8086);
 const numberFrom = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 // sandbox/start.mjs builds the plugin while the sandbox starts, and says over IPC when build/dist holds it.
-const pluginBundle = process.env.SANDBOX_PLUGIN_PENDING
-  ? new Promise<void>((resolve, reject) => {
-      process.on('message', (message: { pluginBundle?: string }) => {
-        if (message.pluginBundle === 'ready') resolve();
-      });
-      process.once('disconnect', () => reject(new Error('npm start stopped before the plugin was built')));
-    })
-  : undefined;
+const pluginBundle =
+  process.env.SANDBOX_PLUGIN_PENDING && process.send
+    ? new Promise<void>((resolve, reject) => {
+        process.on('message', (message: { pluginBundle?: string }) => {
+          if (message.pluginBundle === 'ready') resolve();
+        });
+        process.once('disconnect', () => reject(new Error('npm start stopped before the plugin was built')));
+      })
+    : undefined;
 let pluginBuilt = !pluginBundle;
 void pluginBundle?.then(() => (pluginBuilt = true)).catch(() => undefined);
 // Timings the e2e tests shorten (test/e2e/sandbox.test.ts); unset, they are GitHub's, Orca's and the backend's own.
