@@ -1,7 +1,8 @@
-// `npm run bench:start [-- cold|warm ...]`: seconds from `npm start` (the sandbox) to a usable real Deck in
+// `npm run bench:start [-- cold|rebuild|warm ...]`: seconds from `npm start` (the sandbox) to a usable real Deck in
 // Chromium: the executions view of application hello lists "Deploy with GitHub", and Deck fetched the plugin from
 // Gate's plugin endpoint. "cold" first removes build/dist and the sandbox's build cache (node_modules/.cache/
-// spinnaker-github-sandbox), as after `npm ci` on a clean clone; "warm" keeps them. Default: cold, then warm.
+// spinnaker-github-sandbox), as after `npm ci` on a clean clone; "rebuild" removes build/dist only, as after an edit
+// of the plugin; "warm" keeps both. Default: cold, then warm.
 // Prints the load average (uptime) with every figure. Needs /usr/bin/chromium (CHROMIUM=… for another).
 import { spawn, execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -13,8 +14,8 @@ import { chromium } from 'playwright-core';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TIMEOUT_MS = 180_000;
 const kinds = process.argv.slice(2).length ? process.argv.slice(2) : ['cold', 'warm'];
-if (kinds.some((kind) => kind !== 'cold' && kind !== 'warm')) {
-  process.stderr.write('usage: npm run bench:start -- [cold|warm ...]\n');
+if (kinds.some((kind) => !['cold', 'rebuild', 'warm'].includes(kind))) {
+  process.stderr.write('usage: npm run bench:start -- [cold|rebuild|warm ...]\n');
   process.exit(2);
 }
 
@@ -35,8 +36,8 @@ function freePort() {
 }
 
 async function measure(browser, kind) {
+  if (kind !== 'warm') rmSync(join(root, 'build/dist'), { recursive: true, force: true });
   if (kind === 'cold') {
-    rmSync(join(root, 'build/dist'), { recursive: true, force: true });
     rmSync(join(root, 'node_modules/.cache/spinnaker-github-sandbox'), { recursive: true, force: true });
   }
   const port = await freePort();
