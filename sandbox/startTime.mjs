@@ -1,6 +1,6 @@
 // `npm run bench:start [-- cold|rebuild|warm ...]`: seconds from `npm start` (the sandbox) to a usable real Deck in
 // Chromium: the executions view of application hello lists "Deploy with GitHub", and Deck fetched the plugin from
-// Gate's plugin endpoint. "cold" first removes build/dist and the sandbox's build cache (node_modules/.cache/
+// Gate's plugin endpoint; then when the tools page (/sandbox/) answers. "cold" first removes build/dist and the sandbox's build cache (node_modules/.cache/
 // spinnaker-github-sandbox), as after `npm ci` on a clean clone; "rebuild" removes build/dist only, as after an edit
 // of the plugin; "warm" keeps both. Default: cold, then warm.
 // Prints the load average (uptime) with every figure. Needs /usr/bin/chromium (CHROMIUM=… for another).
@@ -84,6 +84,10 @@ async function measure(browser, kind) {
     marks.deck = at();
     marks.plugin = await plugin;
     marks.usable = Math.max(marks.deck, marks.plugin);
+    // The tools page is built in the background; waiting for it also leaves its cache filled for a warm run.
+    const tools = await fetch(new URL('/sandbox/', url), { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    if (!tools.ok) throw new Error(`/sandbox/ answered ${tools.status}: ${await tools.text()}`);
+    marks.tools = at();
   } finally {
     await page.close();
     process.kill(-npm.pid, 'SIGTERM');
@@ -92,7 +96,7 @@ async function measure(browser, kind) {
   const built = marks.built === undefined ? 'skipped' : `${seconds(marks.built)} s`;
   process.stdout.write(
     `${kind}: usable Deck ${seconds(marks.usable)} s (URL printed ${seconds(marks.url)} s, plugin built ${built}, ` +
-      `plugin loaded ${seconds(marks.plugin)} s); load average before ${loadBefore}, after ${load()}\n`,
+      `plugin loaded ${seconds(marks.plugin)} s, tools page ${seconds(marks.tools)} s); load average before ${loadBefore}, after ${load()}\n`,
   );
 }
 
