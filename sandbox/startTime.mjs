@@ -1,8 +1,8 @@
 // `npm run bench:start [-- cold|rebuild|warm ...]`: seconds from `npm start` (the sandbox) to a usable real Deck in
 // Chromium: the executions view of application hello lists "Deploy with GitHub", and Deck fetched the plugin from
-// Gate's plugin endpoint; then when the tools page (/sandbox/) answers. "cold" first removes build/dist and the sandbox's build cache (node_modules/.cache/
-// spinnaker-github-sandbox), as after `npm ci` on a clean clone; "rebuild" removes build/dist only, as after an edit
-// of the plugin; "warm" keeps both. Default: cold, then warm.
+// Gate's plugin endpoint; then until the tools page (/sandbox/) answers. "cold" first removes build/dist and the
+// sandbox's build cache (node_modules/.cache/spinnaker-github-sandbox), as after `npm ci` on a clean clone;
+// "rebuild" removes build/dist only, as after an edit of the plugin; "warm" keeps both. Default: cold, then warm.
 // Prints the load average (uptime) with every figure. Needs /usr/bin/chromium (CHROMIUM=… for another).
 import { spawn, execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
