@@ -33,9 +33,12 @@ const globals = Object.fromEntries(
   SHARED_LIBRARIES.map((name) => [name, `spinnaker.plugins.sharedLibraries.${name.replace(/[^\w]/g, '_')}`]),
 );
 
+// `npm start` builds into a directory of its own and renames the files into build/dist (sandbox/pluginBundle.mjs).
+const outDir = process.env.PLUGIN_OUT_DIR || 'build/dist';
+
 export default {
   input: 'src/index.ts',
-  output: { dir: 'build/dist', format: 'es', sourcemap: true },
+  output: { dir: outDir, format: 'es', sourcemap: true },
   external: SHARED_LIBRARIES,
   onwarn(warning, warn) {
     // react-query's 'use client' directives mean nothing in a plain ES module.
@@ -48,6 +51,7 @@ export default {
     // engine for the preview and the matching, one rule for repository names. So are eventFacts.ts and spel.ts: one
     // builder of a trigger's facts for webhook deliveries and manual starts.
     typescript({
+      outDir,
       include: [
         'src/**/*',
         'backend/src/triggers/pattern.ts',

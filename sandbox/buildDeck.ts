@@ -1,17 +1,7 @@
 import { build, type Plugin } from 'esbuild';
-import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cachedBuild, filesOf } from './buildCache.js';
 import { coreBundleOptions, nodeModule } from './coreBundle.js';
 
 /**
@@ -27,22 +17,6 @@ const oneRouter = (modules: (path: string) => string): Plugin => ({
     }));
   },
 });
-
-/** What Deck's build reads: the installed packages (the lockfile) and the shell's own sources. */
-function deckInputsKey(root: string): string {
-  const hash = createHash('sha256');
-  const deckDir = join(root, 'sandbox/deck');
-  const inputs = [
-    join(root, 'package-lock.json'),
-    join(root, 'sandbox/buildDeck.ts'),
-    join(root, 'sandbox/coreBundle.ts'),
-    ...readdirSync(deckDir)
-      .sort()
-      .map((name) => join(deckDir, name)),
-  ];
-  for (const input of inputs) hash.update(input).update(readFileSync(input));
-  return hash.digest('hex').slice(0, 16);
-}
 
 async function bundleDeck(root: string, outdir: string): Promise<void> {
   const modules = (path: string) => nodeModule(root, path);
@@ -70,23 +44,14 @@ async function bundleDeck(root: string, outdir: string): Promise<void> {
  * start after `npm ci` or a change to sandbox/deck pays for esbuild (about 12 s on a busy machine).
  */
 export async function buildDeck(root: string, outdir: string, settingsLocal: Record<string, unknown>): Promise<void> {
-  const cacheRoot = nodeModule(root, '.cache/spinnaker-github-sandbox');
-  const cached = join(cacheRoot, `deck-${deckInputsKey(root)}`);
-  if (!existsSync(join(cached, 'app.js'))) {
-    // Built aside and renamed into place: a sandbox starting at the same time never copies a half-written bundle.
-    const building = `${cached}.${process.pid}.tmp`;
-    await bundleDeck(root, building);
-    for (const old of existsSync(cacheRoot) ? readdirSync(cacheRoot) : []) {
-      if (old.startsWith('deck-') && !old.endsWith('.tmp'))
-        rmSync(join(cacheRoot, old), { recursive: true, force: true });
-    }
-    try {
-      renameSync(building, cached);
-    } catch {
-      // Another sandbox put the same bundle there first.
-      rmSync(building, { recursive: true, force: true });
-    }
-  }
+  // What Deck's build reads: the installed packages (the lockfile) and the shell's own sources.
+  const inputs = [
+    join(root, 'package-lock.json'),
+    join(root, 'sandbox/buildDeck.ts'),
+    join(root, 'sandbox/coreBundle.ts'),
+    ...filesOf(join(root, 'sandbox/deck')),
+  ];
+  const cached = await cachedBuild(root, { name: 'deck', inputs, complete: 'app.js' }, (dir) => bundleDeck(root, dir));
   cpSync(cached, outdir, { recursive: true });
   writeFileSync(
     join(outdir, 'settings-local.js'),

@@ -1,6 +1,7 @@
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cachedBuild, filesOf } from './buildCache.js';
 import { coreBundleOptions } from './coreBundle.js';
 
 /**
@@ -8,7 +9,7 @@ import { coreBundleOptions } from './coreBundle.js';
  * (core imports bootstrap, font-awesome and @spinnaker/styleguide; esbuild writes them and their fonts next to
  * page.js).
  */
-export async function buildPage(root: string, outdir: string): Promise<void> {
+async function bundlePage(root: string, outdir: string): Promise<void> {
   await build(coreBundleOptions(root, { entry: { page: join(root, 'sandbox/page/main.tsx') }, outdir }));
   writeFileSync(
     join(outdir, 'index.html'),
@@ -26,4 +27,20 @@ export async function buildPage(root: string, outdir: string): Promise<void> {
 </html>
 `,
   );
+}
+
+/**
+ * The sandbox page's bundle, cached in node_modules/.cache like Deck's (sandbox/buildDeck.ts), keyed on the lockfile
+ * and the page's sources; the page loads the plugin from /plugin at run time, so the plugin is not among them.
+ * Resolves to the cached directory.
+ */
+export function buildPage(root: string): Promise<string> {
+  const inputs = [
+    join(root, 'package-lock.json'),
+    join(root, 'sandbox/buildPage.ts'),
+    join(root, 'sandbox/coreBundle.ts'),
+    join(root, 'test/fixtures/version.json'),
+    ...filesOf(join(root, 'sandbox/page')),
+  ];
+  return cachedBuild(root, { name: 'page', inputs, complete: 'index.html' }, (dir) => bundlePage(root, dir));
 }

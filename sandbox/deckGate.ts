@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import type { GateSimulator } from '../backend/emulators/spinnaker/gateSimulator.js';
 import { APPLICATION } from './gateEmulator.js';
 import type { SandboxOrca } from './orca.js';
+import { whenReady } from './whenReady.js';
 
 interface PreconfiguredWebhook {
   type: string;
@@ -61,7 +62,8 @@ export interface DeckGateDeps {
   orca: () => SandboxOrca | undefined;
   /** Where Gate's proxy `github` forwards /proxies/github/** (config/gate-local.yml): the backend's /api. */
   backendUrl: () => string | undefined;
-  plugin: { id: string; version: string; bundleDir: string };
+  /** `ready` resolves once bundleDir holds the bundle (`npm start` builds it while the sandbox starts). */
+  plugin: { id: string; version: string; bundleDir: string; ready?: Promise<unknown> };
 }
 
 /** The part of Gate that Deck's own screens call, for the application `hello`, in front of the simulated Gate. */
@@ -118,7 +120,11 @@ export function deckGate(deps: DeckGateDeps): Router {
   router.get('/plugins/deck/plugin-manifest.json', (_req, res) =>
     res.json([{ id: plugin.id, version: plugin.version }]),
   );
-  router.use(`/plugins/deck/${plugin.id}/${plugin.version}`, express.static(plugin.bundleDir));
+  router.use(
+    `/plugins/deck/${plugin.id}/${plugin.version}`,
+    whenReady(plugin.ready ?? Promise.resolve(), 'The plugin bundle'),
+    express.static(plugin.bundleDir),
+  );
 
   router.get('/applications', (_req, res) => res.json([{ ...application.attributes }]));
   router.get(`/applications/${APPLICATION}`, (_req, res) => res.json(application));

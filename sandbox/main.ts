@@ -2,6 +2,18 @@ import { startSandbox } from './sandbox.js';
 
 const port = Number(process.env.PORT ?? 8086);
 const numberFrom = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+// sandbox/start.mjs builds the plugin while the sandbox starts, and says over IPC when build/dist holds it.
+const pluginBundle =
+  process.env.SANDBOX_PLUGIN_PENDING && process.send
+    ? new Promise<void>((resolve, reject) => {
+        process.on('message', (message: { pluginBundle?: string }) => {
+          if (message.pluginBundle === 'ready') resolve();
+        });
+        process.once('disconnect', () => reject(new Error('npm start stopped before the plugin was built')));
+      })
+    : undefined;
+let pluginBuilt = !pluginBundle;
+void pluginBundle?.then(() => (pluginBuilt = true)).catch(() => undefined);
 // Timings the e2e tests shorten (test/e2e/sandbox.test.ts); unset, they are GitHub's, Orca's and the backend's own.
 const sandbox = await startSandbox({
   port,
@@ -11,6 +23,7 @@ const sandbox = await startSandbox({
   runLookupMs: numberFrom('SANDBOX_RUN_LOOKUP_MS'),
   repositoryDispatchDelayMs: numberFrom('SANDBOX_DISPATCH_DELAY_MS'),
   largeLogLines: numberFrom('SANDBOX_LARGE_LOG_LINES'),
+  pluginBundle,
 }).catch((error: unknown) => {
   process.stderr.write(`The sandbox could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
@@ -21,7 +34,7 @@ process.stdout.write(`
 GitHub for Spinnaker: sandbox (no GitHub App configured, nothing leaves this machine)
 
   Open ${url}/#/applications/hello/executions  (Deck, from @spinnaker/core 0.29.1; the plugin loads through Gate)
-
+${pluginBuilt ? '' : '                 (the plugin is still building: Deck waits for it)\n'}
   backend        ${url}  (the real backend: /api, /stage, /webhooks, /health)
   GitHub         ${sandbox.githubUrl}  (emulator: octo-org/hello-world, workflows ci.yml, deploy.yml, smoke.yml, release.yml)
   Gate           ${sandbox.gateUrl}  (emulator: application hello, three pipelines with GitHub triggers)

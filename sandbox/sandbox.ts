@@ -1,5 +1,5 @@
 import express from 'express';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +16,7 @@ import { close, listen } from './http.js';
 import { DEPLOY_OUTPUT, LiveRuns } from './liveRuns.js';
 import { ORCA_RETRY, SandboxOrca } from './orca.js';
 import { sandboxRouter } from './routes.js';
+import { whenReady } from './whenReady.js';
 import { deliver, workflowRunPayload } from './webhooks.js';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -41,6 +42,11 @@ export interface SandboxOptions {
   repositoryDispatchDelayMs?: number;
   /** Lines of the log of a completed, failed run with one job, shown at `/sandbox/?execution=<largeLogExecutionId>`. */
   largeLogLines?: number;
+  /**
+   * Resolves once build/dist holds the plugin: `npm start` builds it while the sandbox starts, and Gate's plugin
+   * endpoint waits for it. Unset, build/dist must hold it already.
+   */
+  pluginBundle?: Promise<void>;
 }
 
 /** What the seeded in-progress run prints while the sandbox runs: about four minutes of a rollout. */
@@ -55,7 +61,9 @@ const SAMPLE_OUTPUT = [
  * plugin as Deck does. Everything listens on 127.0.0.1.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  if (!existsSync(join(BUNDLE, 'index.js'))) throw new Error('build/dist/index.js is missing: run npm run build');
+  if (!options.pluginBundle && !existsSync(join(BUNDLE, 'index.js')))
+    throw new Error('build/dist/index.js is missing: run npm run build');
+  const pluginBundle = options.pluginBundle ?? Promise.resolve();
   const dataDir = mkdtempSync(join(tmpdir(), 'spinnaker-github-sandbox-'));
   const pageDir = join(dataDir, 'page');
   const deckDir = join(dataDir, 'deck');
@@ -73,12 +81,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       root: ROOT,
       orca: () => orca,
       backendUrl: () => url,
-      plugin: { id, version, bundleDir: BUNDLE },
+      plugin: { id, version, bundleDir: BUNDLE, ready: pluginBundle },
     }),
-    buildPage(ROOT, pageDir),
   ]);
   // Deck reads executions every pollSchedule (30 s in its settings); the sandbox's runs last seconds.
   await buildDeck(ROOT, deckDir, { gateUrl: gate.url, checkForUpdates: false, pollSchedule: 3_000 });
+  // The tools page is built in the background, once Deck and the plugin are, so that it never slows Deck's start;
+  // its routes wait for it.
+  let closed = false;
+  const page = pluginBundle
+    .catch(() => undefined)
+    .then(() => buildPage(ROOT))
+    .then((cached) => void (closed || cpSync(cached, pageDir, { recursive: true })));
+  page.catch((error: unknown) =>
+    process.stderr.write(`The sandbox tools page did not build: ${error instanceof Error ? error.message : error}\n`),
+  );
   const backend = await startBackend({
     github: { appId: github.sim.app.id, privateKey: github.sim.app.privateKey, apiUrl: github.url },
     gateUrl: gate.url,
@@ -143,10 +160,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   app.get('/', (_req, res) => res.sendFile(join(deckDir, 'index.html')));
   app.get('/plugin-manifest.json', (_req, res) => res.json([]));
   app.use('/deck', express.static(deckDir));
-  app.get('/sandbox/', (_req, res) => res.sendFile(join(pageDir, 'index.html')));
+  const pageReady = whenReady(page, 'The sandbox tools page');
+  app.get('/sandbox/', pageReady, (_req, res) => res.sendFile(join(pageDir, 'index.html')));
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
-  app.use('/sandbox/assets', express.static(pageDir));
-  app.use('/plugin', express.static(BUNDLE));
+  app.use('/sandbox/assets', pageReady, express.static(pageDir));
+  app.use('/plugin', whenReady(pluginBundle, 'The plugin bundle'), express.static(BUNDLE));
   app.use(
     '/sandbox',
     sandboxRouter({
@@ -171,6 +189,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     githubUrl: github.url,
     gateUrl: gate.url,
     close: async () => {
+      closed = true;
       live.stop();
       stopPipelines();
       await close(server);
