@@ -72,6 +72,7 @@ function DeploymentChoice({ command, updateCommand }: ITriggerTemplateComponentP
       chosen={chosen}
       pick={pick}
       fields={startFields(chosen, event.data)}
+      payloadLoading={event.isInitialLoading}
       payloadError={previewError(`the deployment event of deployment ${chosen?.id} in ${repository}`, event.error)}
       empty={`None of ${source} matches this trigger: the pipeline starts without a deployment.`}
       updateCommand={updateCommand}

@@ -10,6 +10,9 @@ const READ_ONLY: Pick<IFormInputValidation, 'revalidate' | 'addValidator' | 'rem
   removeValidator: () => {},
 };
 
+/** Shown while the chosen event loads; a test waits for it to go. */
+export const LOADING_EVENT = 'Loading the event GitHub delivered…';
+
 export interface EventOption {
   id: number;
   label: string;
@@ -43,6 +46,8 @@ export interface EventChoiceProps {
   pick: (id: number) => void;
   /** startFields of the chosen event. */
   fields: Record<string, unknown>;
+  /** While the chosen event itself loads, a start carries its facts only. */
+  payloadLoading: boolean;
   /** Why the chosen event itself could not be loaded: the start then carries its facts only. */
   payloadError?: string;
   empty: string;
@@ -56,7 +61,8 @@ export interface EventChoiceProps {
  * Deck's default `{ buildNumber: '' }`; nothing chosen sends nothing.
  */
 export function EventChoice(props: EventChoiceProps) {
-  const { label, help, hint, isLoading, error, options, chosen, pick, fields, payloadError, updateCommand } = props;
+  const { label, help, hint, isLoading, error, options, chosen, pick, fields, payloadLoading, payloadError } = props;
+  const { updateCommand } = props;
   const serialized = JSON.stringify(fields);
 
   React.useEffect(() => {
@@ -74,18 +80,21 @@ export function EventChoice(props: EventChoiceProps) {
   ) : options && !options.length ? (
     <p className="form-control-static">{props.empty}</p>
   ) : chosen ? (
-    <select
-      className="form-control input-sm"
-      aria-label={label}
-      value={chosen.id}
-      onChange={(event) => pick(Number(event.target.value))}
-    >
-      {options?.map((option) => (
-        <option key={option.id} value={option.id}>
-          {option.label}
-        </option>
-      ))}
-    </select>
+    <>
+      <select
+        className="form-control input-sm"
+        aria-label={label}
+        value={chosen.id}
+        onChange={(event) => pick(Number(event.target.value))}
+      >
+        {options?.map((option) => (
+          <option key={option.id} value={option.id}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {payloadLoading && <p className="help-block">{LOADING_EVENT}</p>}
+    </>
   ) : null;
   const message = error ?? payloadError;
   return React.createElement(layout, {

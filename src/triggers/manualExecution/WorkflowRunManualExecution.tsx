@@ -76,6 +76,7 @@ function WorkflowRunChoice({ command, updateCommand }: ITriggerTemplateComponent
       chosen={chosen}
       pick={pick}
       fields={startFields(chosen, event.data)}
+      payloadLoading={event.isInitialLoading}
       payloadError={previewError(`the workflow_run event of run ${chosen?.id} in ${repository}`, event.error)}
       empty={`None of ${source} matches this trigger: the pipeline starts without a workflow run.`}
       updateCommand={updateCommand}
