@@ -1,5 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 
+import { ECHO_TRIGGER_FIELDS } from '../../backend/emulators/spinnaker/echoTrigger';
+import { LOADING_EVENT } from '../../src/triggers/manualExecution/manualLabels';
 import { hasChromium, launchChromium } from '../browser/chromium';
 import { startSandboxProcess, type RunningSandbox } from './sandboxProcess';
 
@@ -7,6 +9,8 @@ const SKIP_REASON = '/usr/bin/chromium is missing: install it with `apt-get inst
 const PIPELINE = 'Deploy after CI';
 
 type Trigger = Record<string, unknown>;
+type Payload = Record<string, unknown>;
+const ECHO_FIELDS = new Set<string>(Object.values(ECHO_TRIGGER_FIELDS).flat());
 
 /** The trigger the backend sent Gate when GitHub delivered the `workflow_run` event of the sandbox's CI run. */
 async function triggerFromWebhook(url: string): Promise<Trigger> {
@@ -50,24 +54,64 @@ describe("manual execution from a GitHub event in the sandbox's real Deck", () =
     const run = dialog.getByRole('combobox', { name: 'Workflow run' });
     await run.selectOption(String(webhook.workflowRunId));
 
+    await dialog.getByText(LOADING_EVENT).waitFor({ state: 'detached' });
     const [request] = await Promise.all([
       page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/pipelines/v2/hello/')),
       dialog.getByRole('button', { name: 'Run' }).click(),
     ]);
+    const { ref } = (await (await request.response())!.json()) as { ref: string };
 
     // What Gate's /pipelines/v2 received: the webhook's trigger, but for what Deck sets on every manual start (type,
     // dryRun, and user: Deck's name for a visitor when Gate has no login) and what only a delivery has (its id, the
-    // correlation id built from it, the event itself).
+    // correlation id built from it); the event as payload is rebuilt from GitHub's API.
     const manual = request.postDataJSON() as Trigger;
     expect(decodeURIComponent(request.url())).toMatch(new RegExp(`/pipelines/v2/hello/${PIPELINE}$`));
     const { type, eventId, correlationId, payload, user: _webhookUser, notifications: _none, ...facts } = webhook;
-    expect({ type, eventId, correlationId, payload }).toEqual({
+    expect({ type, eventId, correlationId }).toEqual({
       type: 'githubWorkflowRun',
       eventId: expect.any(String),
       correlationId: expect.any(String),
-      payload: expect.objectContaining({ action: 'completed' }),
     });
-    expect(manual).toEqual({ ...facts, type: 'manual', dryRun: false, user: '[anonymous]' });
+    const { payload: manualPayload, ...manualFacts } = manual;
+    expect(manualFacts).toEqual({ ...facts, type: 'manual', dryRun: false, user: '[anonymous]' });
     expect(manual).toMatchObject({ workflowRunId: 3001, branch: 'main', conclusion: 'success' });
+
+    // What the Orca stand-in started, after Gate and Echo: only the fields Echo's Trigger model keeps, and the
+    // payload, whose workflow_run, workflow and repository are the webhook's (sender and installation are not).
+    const gate = request.url().replace(/\/pipelines\/v2\/.*$/, '');
+    const started = await fetch(`${gate}${ref}`);
+    const execution = (await started.json()) as { id: string; trigger: Trigger };
+    expect(`/pipelines/${execution.id}`).toBe(ref);
+    // Orca's own defaults, which Deck's execution view reads.
+    const {
+      payload: orcaPayload,
+      artifacts: _a,
+      resolvedExpectedArtifacts: _r,
+      parameters: _p,
+      ...orca
+    } = execution.trigger;
+    const kept = Object.fromEntries(Object.entries(facts).filter(([key]) => ECHO_FIELDS.has(key)));
+    expect(orca).toEqual({
+      ...kept,
+      type: 'manual',
+      dryRun: false,
+      rebake: false,
+      preferred: false,
+      user: '[anonymous]',
+      eventId: expect.any(String),
+      executionId: execution.id,
+    });
+    expect(orca).toMatchObject({ repository: 'octo-org/hello-world', branch: 'main', linkText: 'ci.yml #1' });
+    expect(orca).not.toHaveProperty('sha');
+    expect(orca).not.toHaveProperty('workflowRunId');
+    expect(orcaPayload).toEqual(manualPayload);
+    const delivered = payload as Payload;
+    expect(orcaPayload).toEqual({
+      action: 'completed',
+      workflow_run: delivered.workflow_run,
+      workflow: delivered.workflow,
+      repository: delivered.repository,
+    });
+    expect(orcaPayload).toMatchObject({ workflow_run: { head_sha: webhook.sha, id: 3001, conclusion: 'success' } });
   });
 });

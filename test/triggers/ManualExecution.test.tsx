@@ -15,7 +15,7 @@ import { queryClient } from '../../src/queryClient';
 import { errorResponse, GATE_URL, API } from '../msw/handlers';
 import { server, useMswServer } from '../msw/server';
 import { setUpTriggersPage } from './render';
-import { LOADING_EVENT } from '../../src/triggers/manualExecution/EventChoice';
+import { LOADING_EVENT } from '../../src/triggers/manualExecution/manualLabels';
 
 useMswServer();
 beforeAll(setUpTriggersPage);

@@ -3,15 +3,13 @@ import { HelpField, LayoutContext, Spinner } from '@spinnaker/core';
 import React from 'react';
 
 import { inert } from '../../../backend/src/spel';
+import { LOADING_EVENT } from './manualLabels';
 
 const READ_ONLY: Pick<IFormInputValidation, 'revalidate' | 'addValidator' | 'removeValidator'> = {
   revalidate: () => {},
   addValidator: () => {},
   removeValidator: () => {},
 };
-
-/** Shown while the chosen event loads; a test waits for it to go. */
-export const LOADING_EVENT = 'Loading the event GitHub delivered…';
 
 export interface EventOption {
   id: number;
