@@ -6,7 +6,11 @@ import { http, HttpResponse } from 'msw';
 import { createRequire } from 'node:module';
 import React from 'react';
 
-import { ECHO_TRIGGER_FIELDS, echoManualTrigger } from '../../backend/emulators/spinnaker/echoTrigger';
+import {
+  ECHO_TRIGGER_FIELDS,
+  echoManualTrigger,
+  withoutNullEntries,
+} from '../../backend/emulators/spinnaker/echoTrigger';
 import type { DeploymentDto, RunDto } from '../../backend/src/contract';
 import { toRun, toWorkflow } from '../../backend/src/github/githubReads';
 import { eventOf } from '../../backend/src/triggers/matching';
@@ -43,11 +47,15 @@ const throughEcho = (trigger: object) =>
     eventId: 'gate-event-id',
     executionId: '01GATEEXECUTION',
   });
-/** The webhook path's trigger, minus what only a delivery has, reduced to the fields Echo's model keeps. */
+/**
+ * The webhook path's trigger, minus what only a delivery has, reduced to the fields Echo's model keeps, without null
+ * entries (Orca stores every execution so: withoutNullEntries).
+ */
 const echoKept = (webhook: Record<string, unknown>) =>
   Object.fromEntries(
     Object.entries(webhook).filter(
-      ([key]) => ECHO_FIELDS.has(key) && !['type', 'eventId', 'correlationId', 'payload'].includes(key),
+      ([key, value]) =>
+        value !== null && ECHO_FIELDS.has(key) && !['type', 'eventId', 'correlationId', 'payload'].includes(key),
     ),
   );
 const ADDED_BY_DECK_GATE_ECHO = {
@@ -184,7 +192,7 @@ describe('manual execution of a pipeline with a githubWorkflowRun trigger', () =
     expect(orca).not.toHaveProperty('sha');
     const webhookPayload = payload as typeof delivered;
     for (const part of ['action', 'workflow_run', 'workflow', 'repository'] as const) {
-      expect((orcaPayload as typeof delivered)[part]).toEqual(webhookPayload[part]);
+      expect((orcaPayload as typeof delivered)[part]).toEqual(withoutNullEntries(webhookPayload[part]));
     }
     expect(orcaPayload).toMatchObject({
       workflow_run: { head_sha: webhook.sha, run_number: 163, id: 289782451, conclusion: 'success' },
@@ -328,11 +336,13 @@ describe('manual execution of a pipeline with a githubDeployment trigger', () =>
     const { payload: orcaPayload, ...orcaFields } = throughEcho(trigger);
     expect(orcaFields).toEqual({ ...echoKept(webhook), ...ADDED_BY_DECK_GATE_ECHO, enabled: false });
     expect(orcaFields).not.toHaveProperty('environment');
-    expect(orcaPayload).toEqual({
-      action: 'created',
-      deployment: (payload as typeof deploymentDelivered).deployment,
-      repository: (payload as typeof deploymentDelivered).repository,
-    });
+    expect(orcaPayload).toEqual(
+      withoutNullEntries({
+        action: 'created',
+        deployment: (payload as typeof deploymentDelivered).deployment,
+        repository: (payload as typeof deploymentDelivered).repository,
+      }),
+    );
     expect(orcaPayload).toMatchObject({ deployment: { sha: webhook.sha, environment: 'production', ref: 'master' } });
   });
 });

@@ -117,6 +117,21 @@ const CONVERT: Record<Kind, (field: string, value: unknown) => unknown> = {
       : refuse(field, value, 'List'),
 };
 
+/**
+ * A value as a Jackson mapper with `setSerializationInclusion(NON_NULL)` writes it: since Jackson 2.9 that sets the
+ * content inclusion too, so null map entries go at any depth; null list elements stay. Echo's `EchoObjectMapper`
+ * writes the trigger so, and Orca's `OrcaObjectMapper` stores every execution so, webhook starts included.
+ */
+export function withoutNullEntries<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => withoutNullEntries(item)) as T;
+  if (!isObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, item]) => item !== null && item !== undefined)
+      .map(([key, item]) => [key, withoutNullEntries(item)]),
+  ) as T;
+}
+
 const KIND_OF = new Map<string, Kind>(
   (Object.keys(ECHO_TRIGGER_FIELDS) as Kind[]).flatMap((kind) =>
     ECHO_TRIGGER_FIELDS[kind].map((field): [string, Kind] => [field, kind]),
@@ -126,8 +141,8 @@ const KIND_OF = new Map<string, Kind>(
 /**
  * The trigger Orca receives from Echo for a manual event whose `content.trigger` is `trigger`: read into Echo's
  * model (unknown fields dropped, values converted as Jackson converts them), then written with Echo's
- * `EchoObjectMapper` (`NON_NULL`: null fields left out, primitive booleans always written; maps such as `payload`
- * are kept whole, their null values included). Throws EchoConversionError where Jackson would throw.
+ * `EchoObjectMapper` (`NON_NULL`: null fields and null map entries left out, primitive booleans always written;
+ * maps such as `payload` are otherwise kept whole). Throws EchoConversionError where Jackson would throw.
  */
 export function echoManualTrigger(trigger: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = { enabled: false, preferred: false, rebake: false, dryRun: false };
@@ -137,7 +152,7 @@ export function echoManualTrigger(trigger: Record<string, unknown>): Record<stri
     const converted = value === null || value === undefined ? null : CONVERT[kind](field, value);
     if (kind === 'boolean') kept[field] = converted ?? false;
     else if (converted === null) delete kept[field];
-    else kept[field] = structuredClone(converted);
+    else kept[field] = withoutNullEntries(converted);
   }
   return kept;
 }
