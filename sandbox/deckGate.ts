@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
+import { EchoConversionError, echoManualTrigger } from '../backend/emulators/spinnaker/echoTrigger.js';
 import type { GateSimulator } from '../backend/emulators/spinnaker/gateSimulator.js';
 import { APPLICATION } from './gateEmulator.js';
 import type { SandboxOrca } from './orca.js';
@@ -157,16 +158,27 @@ export function deckGate(deps: DeckGateDeps): Router {
     sim.pipelines = [...sim.pipelines.filter((p) => p.id !== pipeline.id), pipeline];
     res.json({});
   });
-  // A manual start (PipelineConfigService.triggerPipeline): Orca starts the execution, Gate answers its ref.
-  router.post('/pipelines/v2/:application/:name', express.json(), (req, res) => {
+  // A manual start (PipelineConfigService.triggerPipeline): Gate adds `eventId` and `executionId` to the body and
+  // posts it to Echo as a `manual` event (PipelineService.triggerViaEcho); Echo reads it into its Trigger model,
+  // losing every field the model lacks, and starts the pipeline in Orca under that execution id. Gate answers
+  // before Echo has done so, and Echo only logs a trigger it cannot read.
+  router.post('/pipelines/v2/:application/:name', express.json({ limit: '5mb' }), (req, res) => {
     const pipeline = sim.pipelines.find((p) => p.application === req.params.application && p.name === req.params.name);
     const orca = deps.orca();
     if (!pipeline || !orca) {
       res.status(404).json({ status: 404, error: 'Not Found', message: `No pipeline ${req.params.name}` });
       return;
     }
-    const execution = orca.runPipeline(pipeline as never, { ...(req.body as object), type: 'manual' });
-    res.status(202).json({ ref: `/pipelines/${execution.id}` });
+    const eventId = crypto.randomUUID();
+    const executionId = `01SANDBOX${crypto.randomUUID().replace(/-/g, '').slice(0, 17).toUpperCase()}`;
+    const body = { ...(req.body as Record<string, unknown>), eventId, executionId };
+    try {
+      orca.runPipeline(pipeline as never, echoManualTrigger(body), executionId);
+    } catch (error) {
+      if (!(error instanceof EchoConversionError)) throw error;
+      console.warn(`Echo (simulated) failed processing manual event ${eventId}: ${error.message}`);
+    }
+    res.status(202).json({ eventId, ref: `/pipelines/${executionId}` });
   });
   router.get('/pipelines/:id', (req, res, next) => {
     const found = findExecution(req.params.id);

@@ -1,5 +1,6 @@
 import type { GateSimulator } from '../backend/emulators/spinnaker/gateSimulator.js';
 import type { GithubSimulator } from '../backend/emulators/github/simulator.js';
+import { asDelivered } from './webhooks.js';
 
 /** The `deployment` `created` delivery GitHub sends, for a new deployment in the GitHub emulator. */
 export function createDeployment(
@@ -11,13 +12,13 @@ export function createDeployment(
   const installation = [...sim.installations.values()].find((i) =>
     i.repositories.some((name) => name.toLowerCase() === `${owner}/${repo}`.toLowerCase()),
   );
-  return {
+  return asDelivered(sim, {
     action: 'created',
     deployment,
     repository: state?.full,
     sender: deployment.creator,
     installation: installation && { id: installation.data.id },
-  };
+  });
 }
 
 /** A repository's deployments, newest first, each with its statuses (newest first), as the page lists them. */

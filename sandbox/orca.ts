@@ -100,9 +100,16 @@ export class SandboxOrca {
   runPipeline(
     pipeline: { id: string; name: string; stages?: Array<Record<string, unknown>> },
     trigger: Record<string, unknown>,
+    /** The id Gate chose for a start through Echo (echo ProvidedExecutionIdPipelinePostProcessor). */
+    executionId?: string,
   ): SandboxExecution {
     const stageConfig = pipeline.stages?.find((stage) => stage.type === 'githubWorkflow') ?? {};
     const execution = this.create(stageConfig, pipeline.name);
+    if (executionId) {
+      this.executions.delete(execution.id);
+      execution.id = executionId;
+      this.executions.set(executionId, execution);
+    }
     const user = String(trigger.user ?? 'anonymous');
     Object.assign(execution, {
       pipelineConfigId: pipeline.id,

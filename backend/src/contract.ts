@@ -193,6 +193,17 @@ export interface DeploymentDto {
 }
 
 /**
+ * `GET /api/repos/:owner/:repo/runs/:runId/event` and `GET /api/repos/:owner/:repo/deployments/:deploymentId/event`:
+ * the `workflow_run` `completed` or `deployment` `created` event GitHub would have delivered, rebuilt from its REST
+ * answers (`workflow_run` and `workflow`, or `deployment`; and `repository`). Unlike every other DTO these are
+ * GitHub's own objects, because a manual start sends them to the pipeline as its `payload` (docs/triggers.md).
+ */
+export interface GithubEventDto {
+  action: 'completed' | 'created';
+  [field: string]: unknown;
+}
+
+/**
  * `GET /api/repos/:owner/:repo/jobs/:jobId/logs?start=N&length=M`: the answer is `text/plain`, its first line
  * `#log start=<first byte> end=<byte after the last> size=<bytes so far> complete=<true|false>`, then the log's bytes
  * `start` to `end`. In the body, not in headers, because Gate's proxy passes on no response header but the content

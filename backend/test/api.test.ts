@@ -265,3 +265,33 @@ describe('recent runs and deployments, for the trigger editors', () => {
     ]);
   });
 });
+
+describe('the event a past run or deployment would have delivered, for manual starts', () => {
+  it("answers a run's workflow_run event: action completed, the run, its workflow and the repository", async () => {
+    const res = await api().get(`${REPO}/runs/${runs.success}/event`).expect(200);
+
+    expect(Object.keys(res.body)).toEqual(['action', 'workflow_run', 'workflow', 'repository']);
+    expect(res.body.action).toBe('completed');
+    expect(res.body.workflow_run).toEqual(JSON.parse(JSON.stringify(sim.runs.get(runs.success)!.run)));
+    expect(res.body.workflow).toMatchObject({ id: workflows.ci, name: 'CI', path: '.github/workflows/ci.yml' });
+    expect(res.body.repository).toMatchObject({ full_name: 'octo-org/hello-world', html_url: expect.any(String) });
+  });
+
+  it("answers a deployment's deployment event: action created, the deployment and the repository", async () => {
+    const { production } = SEED.repos['octo-org/hello-world'].deployments;
+    const res = await api().get(`${REPO}/deployments/${production}/event`).expect(200);
+
+    expect(res.body).toEqual({
+      action: 'created',
+      deployment: expect.objectContaining({ id: production, environment: 'production', ref: 'main' }),
+      repository: expect.objectContaining({ full_name: 'octo-org/hello-world' }),
+    });
+  });
+
+  it('answers 404 for a deployment of another repository', async () => {
+    const other = SEED.repos['octo-org/deploy-service'].deployments.production;
+    const res = await api().get(`${REPO}/deployments/${other}/event`).expect(404);
+
+    expect(res.body.error.message).toBe(`Deployment ${other} does not exist in octo-org/hello-world.`);
+  });
+});

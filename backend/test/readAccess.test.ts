@@ -66,6 +66,16 @@ describe('reads with FIAT_URL set', () => {
     expect(res.body.error.message).toMatch(/^bob@example\.com may not read octo-org\/hello-world/);
   });
 
+  it("refuses the event of a run or deployment of a repository the user may not read (a manual start's payload)", async () => {
+    fiat.addUser('bob@example.com', { hello: ['READ', 'EXECUTE'], checkout: ['WRITE'] });
+    const base = '/api/repos/octo-org/hello-world';
+
+    for (const path of [`runs/${orgRepo.runs.success}/event`, `deployments/${orgRepo.deployments.production}/event`]) {
+      const res = await backend()(`${base}/${path}`, 'bob@example.com');
+      expect(res.status).toBe(403);
+    }
+  });
+
   it('refuses a read that names no user with 401', async () => {
     const res = await backend()('/api/repos').expect(401);
 

@@ -4,6 +4,7 @@ import { ResponseError } from './ResponseError';
 import type {
   BranchDto,
   DeploymentDto,
+  GithubEventDto,
   JobDto,
   ListDto,
   RepositoryDto,
@@ -98,6 +99,26 @@ export async function listDeployments({ owner, repo }: RepoArgs): Promise<Deploy
  */
 export function getRun({ owner, repo, runId }: RunArgs): Promise<RunDto> {
   return get<RunDto>(['repos', owner, repo, 'runs', runId]);
+}
+
+/**
+ * The `workflow_run` event GitHub would have delivered for a completed run, rebuilt from its REST answers.
+ * @throws ResponseError; 404 when the run does not exist
+ */
+export function getWorkflowRunEvent({ owner, repo, runId }: RunArgs): Promise<GithubEventDto> {
+  return get<GithubEventDto>(['repos', owner, repo, 'runs', runId, 'event']);
+}
+
+/**
+ * The `deployment` event GitHub would have delivered for a deployment, rebuilt from its REST answers.
+ * @throws ResponseError; 404 when the deployment does not exist
+ */
+export function getDeploymentEvent({
+  owner,
+  repo,
+  deploymentId,
+}: RepoArgs & { deploymentId: number }): Promise<GithubEventDto> {
+  return get<GithubEventDto>(['repos', owner, repo, 'deployments', deploymentId, 'event']);
 }
 
 /**

@@ -3,8 +3,10 @@ import { useQuery } from '@tanstack/react-query';
 
 import type { RepoArgs, RunArgs } from './client';
 import {
+  getDeploymentEvent,
   getRun,
   getWorkflowInputs,
+  getWorkflowRunEvent,
   listBranches,
   listDeployments,
   listJobs,
@@ -14,7 +16,16 @@ import {
 } from './client';
 import { isLookupValue, parseRepository } from './lookup';
 import type { ResponseError } from './ResponseError';
-import type { BranchDto, DeploymentDto, JobDto, RepositoryDto, RunDto, WorkflowDto, WorkflowInputsDto } from './types';
+import type {
+  BranchDto,
+  DeploymentDto,
+  GithubEventDto,
+  JobDto,
+  RepositoryDto,
+  RunDto,
+  WorkflowDto,
+  WorkflowInputsDto,
+} from './types';
 
 /** How often a run that is not completed is read again while its stage runs. */
 export const LIVE_REFETCH_MS = 5_000;
@@ -42,6 +53,9 @@ export const githubKeys = {
   recentRuns: (repo: RepoArgs | undefined, workflow: string | undefined) =>
     [...githubKeys.all, 'recentRuns', { ...repo, workflow }] as const,
   deployments: (repo: RepoArgs | undefined) => [...githubKeys.all, 'deployments', { ...repo }] as const,
+  runEvent: (run: RunArgs | undefined) => [...githubKeys.all, 'runEvent', { ...run }] as const,
+  deploymentEvent: (repo: RepoArgs | undefined, deploymentId: number | undefined) =>
+    [...githubKeys.all, 'deploymentEvent', { ...repo, deploymentId }] as const,
 };
 
 function required<T>(value: T | undefined): T {
@@ -120,6 +134,31 @@ export function jobsQuery(lookup: RunLookup): UseQueryOptions<JobDto[], Response
   return { queryKey: githubKeys.jobs(run), queryFn: () => listJobs(required(run)), enabled: run !== undefined };
 }
 
+/** The `workflow_run` event a run's webhook delivery would have carried; GitHub's objects do not change. */
+export function workflowRunEventQuery(lookup: RunLookup): UseQueryOptions<GithubEventDto, ResponseError> {
+  const run = runArgs(lookup);
+  return {
+    queryKey: githubKeys.runEvent(run),
+    queryFn: () => getWorkflowRunEvent(required(run)),
+    enabled: run !== undefined,
+    staleTime: 60_000,
+  };
+}
+
+/** The `deployment` event a deployment's webhook delivery would have carried. */
+export function deploymentEventQuery(
+  repository: string | undefined,
+  deploymentId: number | undefined,
+): UseQueryOptions<GithubEventDto, ResponseError> {
+  const repo = parseRepository(repository);
+  return {
+    queryKey: githubKeys.deploymentEvent(repo, deploymentId),
+    queryFn: () => getDeploymentEvent({ ...required(repo), deploymentId: required(deploymentId) }),
+    enabled: repo !== undefined && deploymentId !== undefined,
+    staleTime: 60_000,
+  };
+}
+
 export const useRepositories = () => useQuery(repositoriesQuery());
 
 export const useWorkflows = (repository: string | undefined) => useQuery(workflowsQuery(repository));
@@ -132,6 +171,11 @@ export const useRecentRuns = (repository: string | undefined, workflow: string |
   useQuery(recentRunsQuery(repository, workflow));
 
 export const useDeployments = (repository: string | undefined) => useQuery(deploymentsQuery(repository));
+
+export const useWorkflowRunEvent = (lookup: RunLookup) => useQuery(workflowRunEventQuery(lookup));
+
+export const useDeploymentEvent = (repository: string | undefined, deploymentId: number | undefined) =>
+  useQuery(deploymentEventQuery(repository, deploymentId));
 
 /** A workflow run; with `live`, read again every few seconds until GitHub reports it completed. */
 export const useRun = (lookup: RunLookup, { live = false } = {}) =>

@@ -3,6 +3,7 @@
 export type {
   BranchDto,
   DeploymentDto,
+  GithubEventDto,
   ErrorBody,
   JobDto,
   ListDto,

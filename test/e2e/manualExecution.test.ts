@@ -1,5 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 
+import { ECHO_TRIGGER_FIELDS, withoutNullEntries } from '../../backend/emulators/spinnaker/echoTrigger';
+import { LOADING_EVENT } from '../../src/triggers/manualExecution/manualLabels';
 import { hasChromium, launchChromium } from '../browser/chromium';
 import { startSandboxProcess, type RunningSandbox } from './sandboxProcess';
 
@@ -7,20 +9,26 @@ const SKIP_REASON = '/usr/bin/chromium is missing: install it with `apt-get inst
 const PIPELINE = 'Deploy after CI';
 
 type Trigger = Record<string, unknown>;
+type Payload = Record<string, unknown>;
+const ECHO_FIELDS = new Set<string>(Object.values(ECHO_TRIGGER_FIELDS).flat());
 
-/** The trigger the backend sent Gate when GitHub delivered the `workflow_run` event of the sandbox's CI run. */
-async function triggerFromWebhook(url: string): Promise<Trigger> {
-  const delivery = await fetch(`${url}/sandbox/webhooks/workflow-run`, { method: 'POST' });
+/** The trigger the backend sent Gate when the sandbox's GitHub delivered this event (`workflow-run`, `deployment`). */
+async function triggerFromWebhook(url: string, event: string, type: string): Promise<Trigger> {
+  const delivery = await fetch(`${url}/sandbox/webhooks/${event}`, { method: 'POST' });
   expect(delivery.status).toBe(200);
   // The backend answers GitHub first and starts the pipeline from its queue.
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const executions = (await (await fetch(`${url}/sandbox/gate/executions`)).json()) as Array<{ trigger: Trigger }>;
-    const started = executions.find((execution) => typeof execution.trigger.eventId === 'string');
+    const started = executions.find((e) => e.trigger.type === type && typeof e.trigger.eventId === 'string');
     if (started) return started.trigger;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error('The webhook delivery started no pipeline');
 }
+
+/** The webhook trigger's fields that Echo's model keeps, without null entries, as Orca holds them. */
+const keptByEcho = (facts: Trigger) =>
+  Object.fromEntries(Object.entries(facts).filter(([key, value]) => value !== null && ECHO_FIELDS.has(key)));
 
 describe("manual execution from a GitHub event in the sandbox's real Deck", () => {
   let browser: Browser | undefined;
@@ -40,7 +48,7 @@ describe("manual execution from a GitHub event in the sandbox's real Deck", () =
 
   it('starts a pipeline for a past workflow run with the trigger its webhook delivery gave', async (context) => {
     if (!browser || !sandbox) return context.skip(SKIP_REASON);
-    const webhook = await triggerFromWebhook(sandbox.url);
+    const webhook = await triggerFromWebhook(sandbox.url, 'workflow-run', 'githubWorkflowRun');
 
     await page.goto(`${sandbox.url}/#/applications/hello/executions`);
     const group = page.locator('.execution-group', { has: page.getByText(PIPELINE, { exact: true }) });
@@ -50,24 +58,123 @@ describe("manual execution from a GitHub event in the sandbox's real Deck", () =
     const run = dialog.getByRole('combobox', { name: 'Workflow run' });
     await run.selectOption(String(webhook.workflowRunId));
 
+    await dialog.getByText(LOADING_EVENT).waitFor({ state: 'detached' });
     const [request] = await Promise.all([
       page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/pipelines/v2/hello/')),
       dialog.getByRole('button', { name: 'Run' }).click(),
     ]);
+    const { ref } = (await (await request.response())!.json()) as { ref: string };
 
     // What Gate's /pipelines/v2 received: the webhook's trigger, but for what Deck sets on every manual start (type,
     // dryRun, and user: Deck's name for a visitor when Gate has no login) and what only a delivery has (its id, the
-    // correlation id built from it, the event itself).
+    // correlation id built from it); the event as payload is rebuilt from GitHub's API.
     const manual = request.postDataJSON() as Trigger;
     expect(decodeURIComponent(request.url())).toMatch(new RegExp(`/pipelines/v2/hello/${PIPELINE}$`));
     const { type, eventId, correlationId, payload, user: _webhookUser, notifications: _none, ...facts } = webhook;
-    expect({ type, eventId, correlationId, payload }).toEqual({
+    expect({ type, eventId, correlationId }).toEqual({
       type: 'githubWorkflowRun',
       eventId: expect.any(String),
       correlationId: expect.any(String),
-      payload: expect.objectContaining({ action: 'completed' }),
     });
-    expect(manual).toEqual({ ...facts, type: 'manual', dryRun: false, user: '[anonymous]' });
+    const { payload: manualPayload, ...manualFacts } = manual;
+    expect(manualFacts).toEqual({ ...facts, type: 'manual', dryRun: false, user: '[anonymous]' });
     expect(manual).toMatchObject({ workflowRunId: 3001, branch: 'main', conclusion: 'success' });
+
+    // What the Orca stand-in started, after Gate and Echo: only the fields Echo's Trigger model keeps, and the
+    // payload, whose workflow_run, workflow and repository are the webhook's (sender and installation are not).
+    const gate = request.url().replace(/\/pipelines\/v2\/.*$/, '');
+    const started = await fetch(`${gate}${ref}`);
+    const execution = (await started.json()) as { id: string; trigger: Trigger };
+    expect(`/pipelines/${execution.id}`).toBe(ref);
+    // Orca's own defaults, which Deck's execution view reads.
+    const {
+      payload: orcaPayload,
+      artifacts: _a,
+      resolvedExpectedArtifacts: _r,
+      parameters: _p,
+      ...orca
+    } = execution.trigger;
+    expect(orca).toEqual({
+      ...keptByEcho(facts),
+      type: 'manual',
+      dryRun: false,
+      rebake: false,
+      preferred: false,
+      user: '[anonymous]',
+      eventId: expect.any(String),
+      executionId: execution.id,
+    });
+    expect(orca).toMatchObject({ repository: 'octo-org/hello-world', branch: 'main', linkText: 'ci.yml #1' });
+    expect(orca).not.toHaveProperty('sha');
+    expect(orca).not.toHaveProperty('workflowRunId');
+    // Without null entries, as Echo writes the trigger and as Orca stores every execution (withoutNullEntries).
+    expect(orcaPayload).toEqual(withoutNullEntries(manualPayload));
+    const delivered = payload as Payload;
+    expect(orcaPayload).toEqual(
+      withoutNullEntries({
+        action: 'completed',
+        workflow_run: delivered.workflow_run,
+        workflow: delivered.workflow,
+        repository: delivered.repository,
+      }),
+    );
+    expect(orcaPayload).toMatchObject({ workflow_run: { head_sha: webhook.sha, id: 3001, conclusion: 'success' } });
+  });
+
+  it('starts a pipeline for a past deployment with what its webhook delivery gave, as far as Echo keeps it', async (context) => {
+    if (!browser || !sandbox) return context.skip(SKIP_REASON);
+    const webhook = await triggerFromWebhook(sandbox.url, 'deployment', 'githubDeployment');
+
+    await page.goto(`${sandbox.url}/#/applications/hello/executions`);
+    const name = 'Deploy a GitHub deployment';
+    const group = page.locator('.execution-group', { has: page.getByText(name, { exact: true }) });
+    await group.getByText('Start Manual Execution').click({ timeout: 60_000 });
+    const dialog = page.locator('.manual-execution-dialog');
+    await dialog.getByText('GitHub deployment in octo-org/hello-world to production').waitFor();
+    await dialog.getByRole('combobox', { name: 'Deployment' }).selectOption(String(webhook.deploymentId));
+    await dialog.getByText(LOADING_EVENT).waitFor({ state: 'detached' });
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/pipelines/v2/hello/')),
+      dialog.getByRole('button', { name: 'Run' }).click(),
+    ]);
+    const { ref } = (await (await request.response())!.json()) as { ref: string };
+    const gate = request.url().replace(/\/pipelines\/v2\/.*$/, '');
+    const execution = (await (await fetch(`${gate}${ref}`)).json()) as { id: string; trigger: Trigger };
+
+    const {
+      type: _type,
+      eventId: _eventId,
+      correlationId: _c,
+      payload,
+      user: _u,
+      notifications: _n,
+      ...facts
+    } = webhook;
+    const {
+      payload: orcaPayload,
+      artifacts: _a,
+      resolvedExpectedArtifacts: _r,
+      parameters: _p,
+      ...orca
+    } = execution.trigger;
+    expect(orca).toEqual({
+      ...keptByEcho(facts),
+      type: 'manual',
+      dryRun: false,
+      rebake: false,
+      preferred: false,
+      user: '[anonymous]',
+      eventId: expect.any(String),
+      executionId: execution.id,
+    });
+    expect(orca).not.toHaveProperty('environment');
+    expect(orca).not.toHaveProperty('deploymentId');
+    const delivered = payload as Payload;
+    expect(orcaPayload).toEqual(
+      withoutNullEntries({ action: 'created', deployment: delivered.deployment, repository: delivered.repository }),
+    );
+    expect(orcaPayload).toMatchObject({
+      deployment: { id: webhook.deploymentId, sha: webhook.sha, environment: 'production', ref: 'main' },
+    });
   });
 });

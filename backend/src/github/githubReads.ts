@@ -2,6 +2,7 @@ import type { Endpoints } from '@octokit/types';
 import type {
   BranchDto,
   DeploymentDto,
+  GithubEventDto,
   JobDto,
   RepositoryDto,
   RunDto,
@@ -256,6 +257,54 @@ export class GithubReads {
       creator: d.creator?.login ?? null,
       createdAt: d.created_at,
     }));
+  }
+
+  /** A completed run's `workflow_run` event, rebuilt from the API: the run, its workflow and the repository. */
+  async getWorkflowRunEvent({ owner, repo, runId }: RunRef): Promise<GithubEventDto> {
+    const client = await this.github.forRepo(owner, repo);
+    const { data: run } = await this.attempt(
+      `reading run ${runId} of ${owner}/${repo}`,
+      () => client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner, repo, run_id: runId }),
+      notFoundMessages.run(runId, owner, repo),
+    );
+    const [workflow, repository] = await Promise.all([
+      this.attempt(`reading workflow ${run.workflow_id} of ${owner}/${repo}`, () =>
+        client.request('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}', {
+          owner,
+          repo,
+          workflow_id: run.workflow_id,
+        }),
+      ),
+      this.repository({ owner, repo }),
+    ]);
+    return { action: 'completed', workflow_run: run, workflow: workflow.data, repository };
+  }
+
+  /** A deployment's `deployment` `created` event, rebuilt from the API: the deployment and the repository. */
+  async getDeploymentEvent({ owner, repo, deploymentId }: RepoRef & { deploymentId: number }): Promise<GithubEventDto> {
+    const client = await this.github.forRepo(owner, repo);
+    const [deployment, repository] = await Promise.all([
+      this.attempt(
+        `reading deployment ${deploymentId} of ${owner}/${repo}`,
+        () =>
+          client.request('GET /repos/{owner}/{repo}/deployments/{deployment_id}', {
+            owner,
+            repo,
+            deployment_id: deploymentId,
+          }),
+        notFoundMessages.deployment(deploymentId, owner, repo),
+      ),
+      this.repository({ owner, repo }),
+    ]);
+    return { action: 'created', deployment: deployment.data, repository };
+  }
+
+  private async repository({ owner, repo }: RepoRef) {
+    const client = await this.github.forRepo(owner, repo);
+    const { data } = await this.attempt(`reading ${owner}/${repo}`, () =>
+      client.request('GET /repos/{owner}/{repo}', { owner, repo }),
+    );
+    return data;
   }
 
   async getRun({ owner, repo, runId, revalidate = false }: RunRef): Promise<RunDto> {

@@ -12,4 +12,6 @@ export const notFoundMessages = {
   run: (runId: number | string, owner: string, repo: string) =>
     `Workflow run ${runId} does not exist in ${owner}/${repo}.`,
   job: (jobId: number | string, owner: string, repo: string) => `Job ${jobId} does not exist in ${owner}/${repo}.`,
+  deployment: (deploymentId: number | string, owner: string, repo: string) =>
+    `Deployment ${deploymentId} does not exist in ${owner}/${repo}.`,
 };

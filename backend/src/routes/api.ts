@@ -13,6 +13,7 @@ import { gitRef, numericId, parse, repoParams, workflow } from './validation.js'
 
 const runParams = repoParams.extend({ runId: numericId });
 const jobParams = repoParams.extend({ jobId: numericId });
+const deploymentParams = repoParams.extend({ deploymentId: numericId });
 const inputsParams = repoParams.extend({ workflow });
 const inputsQuery = z.object({ ref: gitRef.optional() });
 const runsQuery = z.object({ workflow: workflow.optional() });
@@ -117,6 +118,15 @@ export function apiRouter({
 
   router.get('/repos/:owner/:repo/runs/:runId', async (req, res) => {
     res.json(await runs.run(parse(runParams, req.params, 'path')));
+  });
+
+  // The event a webhook delivery would have carried, for a manual start from Deck (docs/triggers.md).
+  router.get('/repos/:owner/:repo/runs/:runId/event', async (req, res) => {
+    res.json(await reads.getWorkflowRunEvent(parse(runParams, req.params, 'path')));
+  });
+
+  router.get('/repos/:owner/:repo/deployments/:deploymentId/event', async (req, res) => {
+    res.json(await reads.getDeploymentEvent(parse(deploymentParams, req.params, 'path')));
   });
 
   router.get('/repos/:owner/:repo/runs/:runId/jobs', async (req, res) => {

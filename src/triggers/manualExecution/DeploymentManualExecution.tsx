@@ -5,14 +5,14 @@ import React from 'react';
 
 import { deploymentEventOf, eventFacts } from '../../../backend/src/triggers/eventFacts';
 import { parseRepository } from '../../api/lookup';
-import { useDeployments, useRepositories } from '../../api/queries';
+import { useDeploymentEvent, useDeployments, useRepositories } from '../../api/queries';
 import type { DeploymentDto, RepositoryDto } from '../../api/types';
 import { queryClient } from '../../queryClient';
 import { deploymentFacts, previewDeployment, text } from '../matchPreview';
 import { previewError } from '../PreviewField';
 import type { GithubDeploymentTrigger } from '../types';
 import type { EventOption } from './EventChoice';
-import { EventChoice } from './EventChoice';
+import { EventChoice, startFields, useChosenEvent } from './EventChoice';
 import { deploymentLabel } from './manualLabels';
 
 const HELP =
@@ -52,6 +52,8 @@ function DeploymentChoice({ command, updateCommand }: ITriggerTemplateComponentP
     () => (known && deployments.data ? deploymentOptions(trigger, known, deployments.data) : undefined),
     [known, deployments.data, trigger],
   );
+  const { chosen, pick } = useChosenEvent(options);
+  const event = useDeploymentEvent(repository, chosen?.id);
   const hint = !parseRepository(repository)
     ? 'This trigger names no repository.'
     : repositories.data && !known
@@ -67,6 +69,11 @@ function DeploymentChoice({ command, updateCommand }: ITriggerTemplateComponentP
       isLoading={repositories.isInitialLoading || deployments.isInitialLoading}
       error={previewError('the repositories', repositories.error) ?? previewError(source, deployments.error)}
       options={options}
+      chosen={chosen}
+      pick={pick}
+      fields={startFields(chosen, event.data)}
+      payloadLoading={event.isInitialLoading}
+      payloadError={previewError(`the deployment event of deployment ${chosen?.id} in ${repository}`, event.error)}
       empty={`None of ${source} matches this trigger: the pipeline starts without a deployment.`}
       updateCommand={updateCommand}
     />

@@ -5,7 +5,7 @@ import React from 'react';
 
 import { eventFacts, workflowRunEventOf } from '../../../backend/src/triggers/eventFacts';
 import { parseRepository } from '../../api/lookup';
-import { useRecentRuns, useRepositories, useWorkflows } from '../../api/queries';
+import { useRecentRuns, useRepositories, useWorkflowRunEvent, useWorkflows } from '../../api/queries';
 import type { RunDto, WorkflowDto } from '../../api/types';
 import { queryClient } from '../../queryClient';
 import { isWorkflowFile, workflowFileFor } from '../githubWorkflowRun/resolveWorkflow';
@@ -13,7 +13,7 @@ import { previewWorkflowRun, runFacts, text } from '../matchPreview';
 import { previewError } from '../PreviewField';
 import type { GithubWorkflowRunTrigger } from '../types';
 import type { EventOption } from './EventChoice';
-import { EventChoice } from './EventChoice';
+import { EventChoice, startFields, useChosenEvent } from './EventChoice';
 import { workflowRunLabel } from './manualLabels';
 
 const HELP =
@@ -59,7 +59,10 @@ function WorkflowRunChoice({ command, updateCommand }: ITriggerTemplateComponent
     () => runs.data && workflowRunOptions(trigger, eventRepository, runs.data, workflows.data),
     [runs.data, trigger, eventRepository, workflows.data],
   );
-  const hint = !parseRepository(repository) || !wanted ? 'This trigger names no repository and workflow.' : undefined;
+  const { chosen, pick } = useChosenEvent(options);
+  const repo = parseRepository(repository);
+  const event = useWorkflowRunEvent({ ...repo, runId: chosen?.id });
+  const hint = !repo || !wanted ? 'This trigger names no repository and workflow.' : undefined;
   const source = file ? `the recent runs of ${file} in ${repository}` : `the recent runs of ${repository}`;
 
   return (
@@ -70,6 +73,11 @@ function WorkflowRunChoice({ command, updateCommand }: ITriggerTemplateComponent
       isLoading={!settled || runs.isInitialLoading}
       error={previewError(source, runs.error)}
       options={options}
+      chosen={chosen}
+      pick={pick}
+      fields={startFields(chosen, event.data)}
+      payloadLoading={event.isInitialLoading}
+      payloadError={previewError(`the workflow_run event of run ${chosen?.id} in ${repository}`, event.error)}
       empty={`None of ${source} matches this trigger: the pipeline starts without a workflow run.`}
       updateCommand={updateCommand}
     />
