@@ -105,3 +105,69 @@ export function logUrlSigner(secret: string, serviceId: string): LogUrlSigner {
     },
   };
 }
+
+/** Characters of the log encoded at a time: the log host sends a large log in pieces, never as one buffer. */
+const CHUNK_CHARS = 256 * 1024;
+
+/** The end of the piece of `text` from `from`, never between the two halves of a surrogate pair. */
+function pieceEnd(text: string, from: number): number {
+  const end = Math.min(text.length, from + CHUNK_CHARS);
+  const last = text.charCodeAt(end - 1);
+  return end < text.length && last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
+}
+
+/** The log's size in bytes of UTF-8, counted without encoding it. */
+export function logByteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/**
+ * Bytes `start` to `end` (exclusive) of `text` in UTF-8, encoded a piece at a time as the reader pulls them, as a blob
+ * host sends a large blob: the first bytes leave before the last are read. With `hold`, the bytes past `hold.bytes`
+ * wait for `hold.released`.
+ */
+export function logStream(
+  text: string,
+  { start, end, hold }: { start: number; end: number; hold?: { bytes: number; released: Promise<void> } },
+): ReadableStream<Uint8Array> {
+  let index = 0;
+  let position = 0;
+  // Skip the pieces before `start` by their length alone.
+  while (index < text.length) {
+    const next = pieceEnd(text, index);
+    const bytes = logByteLength(text.slice(index, next));
+    if (position + bytes > start) break;
+    position += bytes;
+    index = next;
+  }
+  let sent = start;
+  const send = async (controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array) => {
+    if (hold && sent < hold.bytes && sent + bytes.length > hold.bytes) {
+      const before = hold.bytes - sent;
+      controller.enqueue(bytes.subarray(0, before));
+      sent += before;
+      await hold.released;
+      bytes = bytes.subarray(before);
+    }
+    if (bytes.length) controller.enqueue(bytes);
+    sent += bytes.length;
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (sent >= end || index >= text.length) {
+          controller.close();
+          return;
+        }
+        const next = pieceEnd(text, index);
+        const piece = Buffer.from(text.slice(index, next), 'utf8');
+        const from = Math.max(0, start - position);
+        const to = Math.min(piece.length, end - position);
+        position += piece.length;
+        index = next;
+        if (to > from) await send(controller, new Uint8Array(piece.buffer, piece.byteOffset + from, to - from));
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

@@ -7,7 +7,7 @@ import { appKeyPair, looksLikeJwt, parseAuthorization, verifyAppJwt } from './au
 import { API } from './entities.js';
 import { eventFor, type SimulatedEvent } from './events.js';
 import { faultResponse, pathMatches, takeFault, type Fault, type FaultMatch, type PendingFault } from './faults.js';
-import { LOG_HOST, logUrlSigner } from './logs.js';
+import { LOG_HOST, logByteLength, logStream, logUrlSigner } from './logs.js';
 import { validateRequest, validateResponse, type MatchedOperation } from './openapi.js';
 import { deploymentRoutes, repoRoutes } from './repoRoutes.js';
 import {
@@ -49,6 +49,8 @@ export interface RecordedRequest {
   caller?: string;
   /** When it arrived (epoch ms). */
   at: number;
+  /** The log host: the bytes of log its answer carries (the whole log, or the range asked for). */
+  bytes?: number;
 }
 
 const ROUTES: Record<string, Route> = {
@@ -87,6 +89,7 @@ export class GithubSimulator {
   private readonly eventListeners = new Set<(event: SimulatedEvent) => void>();
   private readonly artifactUrls = new Map<string, { artifactId: number; expiresAt: number }>();
   private readonly heldLogs = new Map<number, { bytes: number; released: Promise<void> }>();
+  private readonly logSizes = new Map<number, { text: string; size: number }>();
 
   constructor({ apiUrl = API }: { apiUrl?: string } = {}) {
     this.watchWorld();
@@ -248,6 +251,7 @@ export class GithubSimulator {
     this.rateLimits.clear();
     this.artifactUrls.clear();
     this.heldLogs.clear();
+    this.logSizes.clear();
   }
 
   private async serveApi(request: Request): Promise<Response> {
@@ -418,24 +422,39 @@ export class GithubSimulator {
       return reply(403, verified.refused === 'expired' ? 'The signed URL has expired.' : 'The signature is not valid.');
     const log = this.world.jobs.get(verified.jobId)?.log;
     if (log === undefined) return reply(404, 'Not Found');
-    const bytes = new TextEncoder().encode(log);
-    const held = this.heldLogs.get(verified.jobId);
-    record.status = 200;
-    const body = held
-      ? new ReadableStream<Uint8Array>({
-          async start(controller) {
-            controller.enqueue(bytes.subarray(0, held.bytes));
-            await held.released;
-            controller.enqueue(bytes.subarray(held.bytes));
-            controller.close();
-          },
-        })
-      : bytes;
-    // The log host (Azure blob storage) says the length.
-    return new HttpResponse(body, {
-      status: 200,
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(bytes.length) },
-    });
+    const size = this.logSize(verified.jobId, log);
+    // Azure blob storage honours `Range: bytes=N-` and `bytes=N-M` (x-ms-range first): 206 with Content-Range, or 416
+    // when N is not below the size (https://learn.microsoft.com/rest/api/storageservices/specifying-the-range-header-for-blob-service-operations).
+    const asked = /^bytes=(\d+)-(\d*)$/.exec(request.headers.get('x-ms-range') ?? request.headers.get('range') ?? '');
+    const start = asked ? Number(asked[1]) : 0;
+    const end = asked?.[2] ? Math.min(size, Number(asked[2]) + 1) : size;
+    if (asked && (start >= size || end <= start)) {
+      record.status = 416;
+      return new HttpResponse('InvalidRange', {
+        status: 416,
+        headers: { 'content-type': 'application/xml', 'content-range': `bytes */${size}` },
+      });
+    }
+    record.status = asked ? 206 : 200;
+    record.bytes = end - start;
+    // The log host (Azure blob storage) says the length, and sends the bytes as it reads them.
+    const headers: Record<string, string> = {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': String(end - start),
+      'accept-ranges': 'bytes',
+    };
+    if (asked) headers['content-range'] = `bytes ${start}-${end - 1}/${size}`;
+    const body = logStream(log, { start, end, hold: this.heldLogs.get(verified.jobId) });
+    return new HttpResponse(body, { status: record.status, headers });
+  }
+
+  /** The byte length of a job's log, counted once per text (a large log is long to count). */
+  private logSize(jobId: number, text: string): number {
+    const known = this.logSizes.get(jobId);
+    if (known?.text === text) return known.size;
+    const size = logByteLength(text);
+    this.logSizes.set(jobId, { text, size });
+    return size;
   }
 
   private signArtifactUrl(artifactId: number): string {
