@@ -7,7 +7,7 @@ import { appKeyPair, looksLikeJwt, parseAuthorization, verifyAppJwt } from './au
 import { API } from './entities.js';
 import { eventFor, type SimulatedEvent } from './events.js';
 import { faultResponse, pathMatches, takeFault, type Fault, type FaultMatch, type PendingFault } from './faults.js';
-import { LOG_HOST, logByteLength, logStream, logUrlSigner } from './logs.js';
+import { indexLog, LOG_HOST, logStream, logUrlSigner, type LogIndex } from './logs.js';
 import { validateRequest, validateResponse, type MatchedOperation } from './openapi.js';
 import { deploymentRoutes, repoRoutes } from './repoRoutes.js';
 import {
@@ -89,7 +89,7 @@ export class GithubSimulator {
   private readonly eventListeners = new Set<(event: SimulatedEvent) => void>();
   private readonly artifactUrls = new Map<string, { artifactId: number; expiresAt: number }>();
   private readonly heldLogs = new Map<number, { bytes: number; released: Promise<void> }>();
-  private readonly logSizes = new Map<number, { text: string; size: number }>();
+  private readonly logIndexes = new Map<number, LogIndex>();
 
   constructor({ apiUrl = API }: { apiUrl?: string } = {}) {
     this.watchWorld();
@@ -134,15 +134,22 @@ export class GithubSimulator {
   }
 
   addRun(options: AddRunOptions): WorkflowRun {
-    return this.world.addRun(options);
+    const run = this.world.addRun(options);
+    for (const jobId of this.world.runs.get(Number(run.id))?.jobIds ?? []) {
+      const log = this.world.jobs.get(jobId)?.log;
+      if (log !== undefined) this.logIndex(jobId, log);
+    }
+    return run;
   }
 
   setRunStatus(runId: number, status: RunStatus, conclusion: RunConclusion = null): void {
     this.world.setRunStatus(runId, status, conclusion);
   }
 
+  /** The log host measures the log now, as a blob host knows a blob's size before anyone reads it. */
   setJobLog(jobId: number, text: string): void {
     this.world.setJobLog(jobId, text);
+    this.logIndex(jobId, text);
   }
 
   /**
@@ -251,7 +258,7 @@ export class GithubSimulator {
     this.rateLimits.clear();
     this.artifactUrls.clear();
     this.heldLogs.clear();
-    this.logSizes.clear();
+    this.logIndexes.clear();
   }
 
   private async serveApi(request: Request): Promise<Response> {
@@ -422,7 +429,8 @@ export class GithubSimulator {
       return reply(403, verified.refused === 'expired' ? 'The signed URL has expired.' : 'The signature is not valid.');
     const log = this.world.jobs.get(verified.jobId)?.log;
     if (log === undefined) return reply(404, 'Not Found');
-    const size = this.logSize(verified.jobId, log);
+    const index = this.logIndex(verified.jobId, log);
+    const size = index.size;
     // Azure blob storage honours `Range: bytes=N-` and `bytes=N-M` (x-ms-range first): 206 with Content-Range, or 416
     // when N is not below the size (https://learn.microsoft.com/rest/api/storageservices/specifying-the-range-header-for-blob-service-operations).
     const asked = /^bytes=(\d+)-(\d*)$/.exec(request.headers.get('x-ms-range') ?? request.headers.get('range') ?? '');
@@ -444,17 +452,17 @@ export class GithubSimulator {
       'accept-ranges': 'bytes',
     };
     if (asked) headers['content-range'] = `bytes ${start}-${end - 1}/${size}`;
-    const body = logStream(log, { start, end, hold: this.heldLogs.get(verified.jobId) });
+    const body = logStream(index, { start, end, hold: this.heldLogs.get(verified.jobId) });
     return new HttpResponse(body, { status: record.status, headers });
   }
 
-  /** The byte length of a job's log, counted once per text (a large log is long to count). */
-  private logSize(jobId: number, text: string): number {
-    const known = this.logSizes.get(jobId);
-    if (known?.text === text) return known.size;
-    const size = logByteLength(text);
-    this.logSizes.set(jobId, { text, size });
-    return size;
+  /** The log host's measure of a job's log, taken once per text. */
+  private logIndex(jobId: number, text: string): LogIndex {
+    const known = this.logIndexes.get(jobId);
+    if (known?.text === text) return known;
+    const index = indexLog(text);
+    this.logIndexes.set(jobId, index);
+    return index;
   }
 
   private signArtifactUrl(artifactId: number): string {
