@@ -51,6 +51,9 @@ export async function startGithubEmulator(
         ? new Request(`${LOG_HOST}${pathname.slice(LOG_PATH.length)}${search}`, received)
         : received;
       const response = (await getResponse(sim.handlers, request)) ?? new Response('Not Found', { status: 404 });
+      // The simulator records every request for tests; a sandbox that runs for hours must not keep them. (Told before
+      // a streamed answer has left: the record is whole once the answer has begun.)
+      for (const recorded of sim.requests.splice(0)) options.onRequest?.(recorded);
       const location = response.headers.get('location');
       if (location?.startsWith(LOG_HOST)) {
         const headers = new Headers(response.headers);
@@ -62,8 +65,6 @@ export async function startGithubEmulator(
       } else {
         await sendFetchResponse(res, response);
       }
-      // The simulator records every request for tests; a sandbox that runs for hours must not keep them.
-      for (const recorded of sim.requests.splice(0)) options.onRequest?.(recorded);
     })().catch((error: unknown) => {
       // A streamed answer that fails half-way is cut short, as a broken connection would be.
       if (res.headersSent) res.destroy();
