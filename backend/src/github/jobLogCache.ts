@@ -2,7 +2,6 @@ import { mkdir, mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { systemClock, type Clock } from '../clock.js';
 import { HttpError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
@@ -178,8 +177,10 @@ export class JobLogCache {
     const file = await open(path, 'w');
     // A running job's log is served whole, as read at one moment; a completed one as it arrives.
     if (complete && log.contentLength !== undefined) started(growing);
+    const reader = log.body.getReader();
     try {
-      for await (const chunk of bodyOf(log)) {
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        const chunk = next.value;
         await writeAll(file, chunk, growing.written);
         growing.written += chunk.length;
         for (const waiter of growing.waiters) if (waiter.bytes <= growing.written) waiter.resolve();
@@ -187,6 +188,7 @@ export class JobLogCache {
       }
       await file.close();
     } catch (error) {
+      stop(reader);
       await file.close().catch(() => undefined);
       await rm(path, { force: true });
       throw error;
@@ -273,8 +275,6 @@ export class JobLogCache {
 
 /** Stops reading a body without waiting (msw's cancel of a mocked body never settles). */
 const stop = (reader: ReadableStreamDefaultReader<Uint8Array>) => void reader.cancel().catch(() => undefined);
-
-const bodyOf = (log: JobLog) => log.body as WebReadableStream<Uint8Array>;
 
 async function writeAll(file: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
   for (let done = 0; done < chunk.length;) {
