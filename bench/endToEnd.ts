@@ -35,9 +35,12 @@ export async function endToEnd(root: string): Promise<void> {
   const polls = option('polls', 3);
   const dir = mkdtempSync(join(tmpdir(), 'log-bench-e2e-'));
   const downloads = new Map<string, number>();
+  let logBytes = 0;
   const github = await startGithubEmulator({
     onRequest: (request) => {
-      if (request.host === 'logs') downloads.set(request.path, (downloads.get(request.path) ?? 0) + 1);
+      if (request.host !== 'logs') return;
+      downloads.set(request.path, (downloads.get(request.path) ?? 0) + 1);
+      logBytes += request.bytes ?? 0;
     },
   });
   const totalDownloads = () => [...downloads.values()].reduce((sum, count) => sum + count, 0);
@@ -153,11 +156,14 @@ export async function endToEnd(root: string): Promise<void> {
       sim.setJobLog(runningJob, text);
       await sleep(REFRESH_MS + 100);
       const downloadsBefore = totalDownloads();
+      const githubBefore = logBytes;
+      const pollStarted = performance.now();
       const { range, bytes } = await read(runningJob, tail.offset, tail.nextLength);
+      const pollMs = performance.now() - pollStarted;
       tail.add(range);
       report(
         `live-tail poll ${poll} of a ${mb(Buffer.byteLength(runningLog))} running log`,
-        `${bytes} bytes through the proxy: ${range.end - range.start} new (${Buffer.byteLength(added)} appended) + ${bytes - (range.end - range.start)} header; ${totalDownloads() - downloadsBefore} GitHub download`,
+        `${bytes} bytes through the proxy: ${range.end - range.start} new (${Buffer.byteLength(added)} appended) + ${bytes - (range.end - range.start)} header; ${totalDownloads() - downloadsBefore} GitHub download of ${logBytes - githubBefore} bytes; ${ms(pollMs)}`,
       );
     }
 

@@ -3,7 +3,7 @@ import { getResponse } from 'msw';
 
 import { LOG_HOST } from '../backend/emulators/github/logs.js';
 import { GithubSimulator, type RecordedRequest } from '../backend/emulators/github/simulator.js';
-import { close, listen, sendFetchResponse, toFetchRequest } from './http.js';
+import { close, listen, sendFetchResponse, streamFetchResponse, toFetchRequest } from './http.js';
 
 const REPOSITORY_DISPATCH = /^\/repos\/[^/]+\/[^/]+\/dispatches$/;
 
@@ -46,22 +46,29 @@ export async function startGithubEmulator(
         await sendFetchResponse(res, new Response(null, { status: 204 }));
         return;
       }
-      const request = pathname.startsWith(`${LOG_PATH}/`)
+      const logHost = pathname.startsWith(`${LOG_PATH}/`);
+      const request = logHost
         ? new Request(`${LOG_HOST}${pathname.slice(LOG_PATH.length)}${search}`, received)
         : received;
       const response = (await getResponse(sim.handlers, request)) ?? new Response('Not Found', { status: 404 });
+      // The simulator records every request for tests; a sandbox that runs for hours must not keep them. (Told before
+      // a streamed answer has left: the record is whole once the answer has begun.)
+      for (const recorded of sim.requests.splice(0)) options.onRequest?.(recorded);
       const location = response.headers.get('location');
       if (location?.startsWith(LOG_HOST)) {
         const headers = new Headers(response.headers);
         headers.set('location', `${url}${LOG_PATH}${location.slice(LOG_HOST.length)}`);
         await sendFetchResponse(res, new Response(null, { status: response.status, headers }));
+      } else if (logHost) {
+        // The log host's answer leaves as it is read, so the first lines of a large log arrive before its last.
+        await streamFetchResponse(res, response);
       } else {
         await sendFetchResponse(res, response);
       }
-      // The simulator records every request for tests; a sandbox that runs for hours must not keep them.
-      for (const recorded of sim.requests.splice(0)) options.onRequest?.(recorded);
     })().catch((error: unknown) => {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+      // A streamed answer that fails half-way is cut short, as a broken connection would be.
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
     });
   });
   // GitHub's hourly rate limit resets; the simulator's only resets with reset(), which would also drop the world.

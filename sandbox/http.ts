@@ -1,5 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 /** The request node:http received, as a fetch `Request` with an absolute URL on `origin`. */
 export async function toFetchRequest(req: IncomingMessage, origin: string): Promise<Request> {
@@ -24,6 +27,23 @@ export async function sendFetchResponse(res: ServerResponse, response: Response)
   const body = Buffer.from(await response.arrayBuffer());
   res.writeHead(response.status, { ...headers, 'content-length': String(body.length) });
   res.end(body);
+}
+
+/**
+ * Writes a fetch `Response` to node:http's response as its body arrives, with the length it says (a blob host's
+ * answer: the first bytes leave before the last are read).
+ */
+export async function streamFetchResponse(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (name !== 'transfer-encoding') headers[name] = value;
+  });
+  res.writeHead(response.status, headers);
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), res);
 }
 
 /** Listens on loopback; port 0 picks a free one. Resolves with the server's origin. */

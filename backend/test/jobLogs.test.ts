@@ -184,6 +184,52 @@ describe('job logs on disk', () => {
     expect(downloads()).toBe(2);
   });
 
+  it("asks GitHub's log host only for the bytes a running job's log added since the last download", async () => {
+    const { app, clock } = backend({ refreshMs: 1_000 });
+    const job = jobs.inProgressDeploy;
+    const before = bigLog(2_000);
+    const added = '2024-01-01T00:00:01.0000000Z one more line ✓\n';
+    const size = Buffer.byteLength(before);
+    sim.setJobLog(job, before);
+    await request(app).get(`${REPO}/jobs/${job}/logs?start=0`).expect(200);
+    sim.setJobLog(job, before + added);
+    clock.advance(1_000);
+
+    const tail = ranged(await request(app).get(`${REPO}/jobs/${job}/logs?start=${size}`).expect(200));
+    const whole = await request(app).get(`${REPO}/jobs/${job}/logs`).expect(200);
+
+    expect(tail).toMatchObject({ start: size, size: size + Buffer.byteLength(added), complete: false, text: added });
+    expect(whole.text).toBe(before + added);
+    // The refresh asks from the last byte it has (the host's check that the log still starts the same) onwards.
+    expect(sim.requests.filter((r) => r.host === 'logs').map((r) => [r.status, r.headers.range, r.bytes])).toEqual([
+      [200, undefined, size],
+      [206, `bytes=${size - 1}-`, 1 + Buffer.byteLength(added)],
+    ]);
+  });
+
+  it("downloads a running job's log whole again when GitHub's copy no longer starts with the bytes on disk", async () => {
+    const { app, clock } = backend({ refreshMs: 1_000 });
+    const job = jobs.inProgressDeploy;
+    sim.setJobLog(job, 'first attempt, a long line\n');
+    await request(app).get(`${REPO}/jobs/${job}/logs?start=0`).expect(200);
+    sim.setJobLog(job, 'rerun\n');
+    clock.advance(1_000);
+    const shorter = ranged(await request(app).get(`${REPO}/jobs/${job}/logs?start=0`).expect(200));
+    sim.setJobLog(job, 'rerun, now longer than it was\n');
+    clock.advance(1_000);
+    const changed = ranged(await request(app).get(`${REPO}/jobs/${job}/logs?start=0`).expect(200));
+
+    expect(shorter).toMatchObject({ start: 0, end: 6, text: 'rerun\n' });
+    expect(changed).toMatchObject({ start: 0, text: 'rerun, now longer than it was\n' });
+    expect(sim.requests.filter((r) => r.host === 'logs').map((r) => [r.status, r.headers.range])).toEqual([
+      [200, undefined],
+      [416, 'bytes=26-'],
+      [200, undefined],
+      [206, 'bytes=5-'],
+      [200, undefined],
+    ]);
+  });
+
   it('downloads a log again once the job has completed, and then no more', async () => {
     const { app, clock } = backend({ refreshMs: 1_000 });
     const job = jobs.inProgressDeploy;

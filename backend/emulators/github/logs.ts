@@ -105,3 +105,76 @@ export function logUrlSigner(secret: string, serviceId: string): LogUrlSigner {
     },
   };
 }
+
+/** Characters of the log encoded at a time: the log host sends a large log in pieces, never as one buffer. */
+const CHUNK_CHARS = 256 * 1024;
+
+/** A log as its host knows it: its size in bytes, and where each piece of it starts, in characters and in bytes. */
+export interface LogIndex {
+  text: string;
+  size: number;
+  pieces: Array<{ from: number; to: number; at: number }>;
+}
+
+/**
+ * Measures `text` piece by piece, without encoding it. Done when a log is set, as a blob host knows a blob's size
+ * before anyone reads it: measuring a 124 MB log takes a second or more.
+ */
+export function indexLog(text: string): LogIndex {
+  const pieces: LogIndex['pieces'] = [];
+  let at = 0;
+  for (let from = 0; from < text.length;) {
+    let to = Math.min(text.length, from + CHUNK_CHARS);
+    // Never between the two halves of a surrogate pair.
+    const last = text.charCodeAt(to - 1);
+    if (to < text.length && last >= 0xd800 && last <= 0xdbff) to--;
+    pieces.push({ from, to, at });
+    at += Buffer.byteLength(text.slice(from, to), 'utf8');
+    from = to;
+  }
+  return { text, size: at, pieces };
+}
+
+/**
+ * Bytes `start` to `end` (exclusive) of the log in UTF-8, encoded a piece at a time as the reader pulls them, as a blob
+ * host sends a large blob: the first bytes leave before the last are read. With `hold`, the bytes past `hold.bytes`
+ * wait for `hold.released`.
+ */
+export function logStream(
+  { text, pieces }: LogIndex,
+  { start, end, hold }: { start: number; end: number; hold?: { bytes: number; released: Promise<void> } },
+): ReadableStream<Uint8Array> {
+  // The first piece that holds byte `start`.
+  let index = Math.max(
+    0,
+    pieces.findIndex((_, i) => (pieces[i + 1]?.at ?? Infinity) > start),
+  );
+  let sent = start;
+  const send = async (controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array) => {
+    if (hold && sent < hold.bytes && sent + bytes.length > hold.bytes) {
+      const before = hold.bytes - sent;
+      controller.enqueue(bytes.subarray(0, before));
+      sent += before;
+      await hold.released;
+      bytes = bytes.subarray(before);
+    }
+    if (bytes.length) controller.enqueue(bytes);
+    sent += bytes.length;
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const piece = pieces[index++];
+        if (sent >= end || !piece) {
+          controller.close();
+          return;
+        }
+        const bytes = Buffer.from(text.slice(piece.from, piece.to), 'utf8');
+        const from = Math.max(0, start - piece.at);
+        const to = Math.min(bytes.length, end - piece.at);
+        if (to > from) await send(controller, new Uint8Array(bytes.buffer, bytes.byteOffset + from, to - from));
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

@@ -7,7 +7,7 @@ import { appKeyPair, looksLikeJwt, parseAuthorization, verifyAppJwt } from './au
 import { API } from './entities.js';
 import { eventFor, type SimulatedEvent } from './events.js';
 import { faultResponse, pathMatches, takeFault, type Fault, type FaultMatch, type PendingFault } from './faults.js';
-import { LOG_HOST, logUrlSigner } from './logs.js';
+import { indexLog, LOG_HOST, logStream, logUrlSigner, type LogIndex } from './logs.js';
 import { validateRequest, validateResponse, type MatchedOperation } from './openapi.js';
 import { deploymentRoutes, repoRoutes } from './repoRoutes.js';
 import {
@@ -49,6 +49,8 @@ export interface RecordedRequest {
   caller?: string;
   /** When it arrived (epoch ms). */
   at: number;
+  /** The log host: the bytes of log its answer carries (the whole log, or the range asked for). */
+  bytes?: number;
 }
 
 const ROUTES: Record<string, Route> = {
@@ -87,6 +89,7 @@ export class GithubSimulator {
   private readonly eventListeners = new Set<(event: SimulatedEvent) => void>();
   private readonly artifactUrls = new Map<string, { artifactId: number; expiresAt: number }>();
   private readonly heldLogs = new Map<number, { bytes: number; released: Promise<void> }>();
+  private readonly logIndexes = new Map<number, LogIndex>();
 
   constructor({ apiUrl = API }: { apiUrl?: string } = {}) {
     this.watchWorld();
@@ -131,15 +134,22 @@ export class GithubSimulator {
   }
 
   addRun(options: AddRunOptions): WorkflowRun {
-    return this.world.addRun(options);
+    const run = this.world.addRun(options);
+    for (const jobId of this.world.runs.get(Number(run.id))?.jobIds ?? []) {
+      const log = this.world.jobs.get(jobId)?.log;
+      if (log !== undefined) this.logIndex(jobId, log);
+    }
+    return run;
   }
 
   setRunStatus(runId: number, status: RunStatus, conclusion: RunConclusion = null): void {
     this.world.setRunStatus(runId, status, conclusion);
   }
 
+  /** The log host measures the log now, as a blob host knows a blob's size before anyone reads it. */
   setJobLog(jobId: number, text: string): void {
     this.world.setJobLog(jobId, text);
+    this.logIndex(jobId, text);
   }
 
   /**
@@ -248,6 +258,7 @@ export class GithubSimulator {
     this.rateLimits.clear();
     this.artifactUrls.clear();
     this.heldLogs.clear();
+    this.logIndexes.clear();
   }
 
   private async serveApi(request: Request): Promise<Response> {
@@ -418,24 +429,40 @@ export class GithubSimulator {
       return reply(403, verified.refused === 'expired' ? 'The signed URL has expired.' : 'The signature is not valid.');
     const log = this.world.jobs.get(verified.jobId)?.log;
     if (log === undefined) return reply(404, 'Not Found');
-    const bytes = new TextEncoder().encode(log);
-    const held = this.heldLogs.get(verified.jobId);
-    record.status = 200;
-    const body = held
-      ? new ReadableStream<Uint8Array>({
-          async start(controller) {
-            controller.enqueue(bytes.subarray(0, held.bytes));
-            await held.released;
-            controller.enqueue(bytes.subarray(held.bytes));
-            controller.close();
-          },
-        })
-      : bytes;
-    // The log host (Azure blob storage) says the length.
-    return new HttpResponse(body, {
-      status: 200,
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(bytes.length) },
-    });
+    const index = this.logIndex(verified.jobId, log);
+    const size = index.size;
+    // Azure blob storage honours `Range: bytes=N-` and `bytes=N-M` (x-ms-range first): 206 with Content-Range, or 416
+    // when N is not below the size (https://learn.microsoft.com/rest/api/storageservices/specifying-the-range-header-for-blob-service-operations).
+    const asked = /^bytes=(\d+)-(\d*)$/.exec(request.headers.get('x-ms-range') ?? request.headers.get('range') ?? '');
+    const start = asked ? Number(asked[1]) : 0;
+    const end = asked?.[2] ? Math.min(size, Number(asked[2]) + 1) : size;
+    if (asked && (start >= size || end <= start)) {
+      record.status = 416;
+      return new HttpResponse('InvalidRange', {
+        status: 416,
+        headers: { 'content-type': 'application/xml', 'content-range': `bytes */${size}` },
+      });
+    }
+    record.status = asked ? 206 : 200;
+    record.bytes = end - start;
+    // The log host (Azure blob storage) says the length, and sends the bytes as it reads them.
+    const headers: Record<string, string> = {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': String(end - start),
+      'accept-ranges': 'bytes',
+    };
+    if (asked) headers['content-range'] = `bytes ${start}-${end - 1}/${size}`;
+    const body = logStream(index, { start, end, hold: this.heldLogs.get(verified.jobId) });
+    return new HttpResponse(body, { status: record.status, headers });
+  }
+
+  /** The log host's measure of a job's log, taken once per text. */
+  private logIndex(jobId: number, text: string): LogIndex {
+    const known = this.logIndexes.get(jobId);
+    if (known?.text === text) return known;
+    const index = indexLog(text);
+    this.logIndexes.set(jobId, index);
+    return index;
   }
 
   private signArtifactUrl(artifactId: number): string {

@@ -1,13 +1,11 @@
 import { mkdir, mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { systemClock, type Clock } from '../clock.js';
 import { HttpError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
-import { jobCompleted, openJobLog } from './jobLogs.js';
+import { discard, jobCompleted, openJobLog, type JobLog } from './jobLogs.js';
 
 export interface JobRef {
   owner: string;
@@ -163,50 +161,90 @@ export class JobLogCache {
 
   private async download(key: string, job: JobRef, started: (growing: Growing | undefined) => void): Promise<Entry> {
     const complete = await jobCompleted(this.github, job);
-    const log = await openJobLog(this.github, job);
+    const previous = this.entries.get(key);
+    // A running job's log only grows: ask for the bytes after those on disk, from the last one, which must not have
+    // changed (asking from the end itself would get 416 from the host when nothing was added).
+    const from = previous && !previous.complete && !complete && previous.size > 0 ? previous.size - 1 : undefined;
+    let log = await openJobLog(this.github, job, { from });
+    if (previous && from !== undefined && log.range) {
+      const appended = await this.append(previous, log);
+      if (appended) return appended;
+      log = await openJobLog(this.github, job);
+    }
     const directory = await this.ensureDirectory();
     const path = join(directory, `job-${job.jobId}-${++this.count}.log`);
     const growing: Growing = { path, size: log.contentLength ?? 0, complete, written: 0, waiters: [] };
     const file = await open(path, 'w');
-    let closed = false;
-    const close = async () => {
-      if (closed) return;
-      closed = true;
-      await file.close();
-    };
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        file
-          .write(chunk)
-          .then(({ bytesWritten }) => {
-            if (bytesWritten !== chunk.length) throw new Error(`wrote ${bytesWritten} of ${chunk.length} bytes`);
-            growing.written += chunk.length;
-            for (const waiter of growing.waiters) if (waiter.bytes <= growing.written) waiter.resolve();
-            growing.waiters = growing.waiters.filter((waiter) => waiter.bytes > growing.written);
-            done();
-          })
-          .catch(done);
-      },
-      final(done) {
-        close().then(() => done(), done);
-      },
-    });
     // A running job's log is served whole, as read at one moment; a completed one as it arrives.
     if (complete && log.contentLength !== undefined) started(growing);
+    const reader = log.body.getReader();
     try {
-      await pipeline(Readable.fromWeb(log.body as WebReadableStream), sink);
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        const chunk = next.value;
+        await writeAll(file, chunk, growing.written);
+        growing.written += chunk.length;
+        for (const waiter of growing.waiters) if (waiter.bytes <= growing.written) waiter.resolve();
+        growing.waiters = growing.waiters.filter((waiter) => waiter.bytes > growing.written);
+      }
+      await file.close();
     } catch (error) {
-      await close().catch(() => undefined);
+      stop(reader);
+      await file.close().catch(() => undefined);
       await rm(path, { force: true });
       throw error;
     }
     const size = growing.written;
     const now = this.options.clock.now().getTime();
     const entry: Entry = { key, path, size, complete, fetchedAt: now, usedAt: now };
-    const previous = this.entries.get(key);
-    if (previous) await this.remove(previous);
+    const current = this.entries.get(key);
+    if (current) await this.remove(current);
     this.entries.set(key, entry);
     this.total += size;
+    await this.evict(entry);
+    return entry;
+  }
+
+  /**
+   * Appends the part the log host sent (from the last byte on disk) to the file of `entry`. Answers undefined, having
+   * written nothing the entry counts, when the log no longer starts with what is on disk: it is then downloaded whole.
+   */
+  private async append(entry: Entry, log: JobLog): Promise<Entry | undefined> {
+    const file = await open(entry.path, 'r+').catch(() => undefined);
+    if (!file || log.range!.size < entry.size) {
+      discard(log.body);
+      await file?.close();
+      return undefined;
+    }
+    const reader = log.body.getReader();
+    let checked = false;
+    let added = 0;
+    try {
+      const last = Buffer.alloc(1);
+      await file.read(last, 0, 1, entry.size - 1);
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        let chunk = next.value;
+        if (!checked && chunk.length) {
+          checked = true;
+          if (chunk[0] !== last[0]) {
+            stop(reader);
+            return undefined;
+          }
+          chunk = chunk.subarray(1);
+        }
+        await writeAll(file, chunk, entry.size + added);
+        added += chunk.length;
+      }
+    } catch (error) {
+      stop(reader);
+      throw error;
+    } finally {
+      await file.close();
+    }
+    // Evicted while the bytes arrived: its file is gone, so download the log whole.
+    if (!checked || this.entries.get(entry.key) !== entry) return undefined;
+    entry.size += added;
+    this.total += added;
+    entry.fetchedAt = this.options.clock.now().getTime();
     await this.evict(entry);
     return entry;
   }
@@ -232,6 +270,16 @@ export class JobLogCache {
     const { dir } = this.options;
     this.directory ??= mkdir(dir, { recursive: true }).then(() => mkdtemp(join(dir, 'job-logs-')));
     return this.directory;
+  }
+}
+
+/** Stops reading a body without waiting (msw's cancel of a mocked body never settles). */
+const stop = (reader: ReadableStreamDefaultReader<Uint8Array>) => void reader.cancel().catch(() => undefined);
+
+async function writeAll(file: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < chunk.length;) {
+    const { bytesWritten } = await file.write(chunk, done, chunk.length - done, position + done);
+    done += bytesWritten;
   }
 }
 

@@ -7,17 +7,26 @@ import { REVALIDATE } from './readCache.js';
 export interface JobLog {
   body: ReadableStream<Uint8Array>;
   contentLength?: number;
+  /** Set when the log host answered `from` with a part: where the body starts, and the size of the whole log. */
+  range?: { start: number; size: number };
 }
+
+const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
 
 /**
  * A job's plain-text log as a stream. GitHub answers with a 302 to a pre-signed URL that expires
  * after a minute (https://docs.github.com/rest/actions/workflow-jobs#download-job-logs-for-a-workflow-run);
  * we follow it ourselves so the installation token is never sent to the log host, and we hand the
  * body on as it arrives instead of buffering logs that can be hundreds of megabytes.
+ *
+ * With `from`, only the bytes from there are asked for (`Range: bytes=from-`, which the log host, Azure blob storage,
+ * answers with 206 and `Content-Range`). A host that answers 416 (the log is now shorter) or another part is asked again
+ * for the whole log, and a whole answer (200) is handed on as such: `range` is then unset.
  */
 export async function openJobLog(
   github: GithubApp,
   { owner, repo, jobId }: { owner: string; repo: string; jobId: number },
+  { from }: { from?: number } = {},
 ): Promise<JobLog> {
   const client = await github.forRepo(owner, repo);
   let location: string | undefined;
@@ -38,11 +47,12 @@ export async function openJobLog(
   }
   if (!location) throw new UpstreamError(`GitHub did not say where to download the log of job ${jobId}.`);
 
-  let response: Response;
-  try {
-    response = await fetch(location);
-  } catch (error) {
-    throw new UpstreamError(`The log host for job ${jobId} could not be reached.`, { cause: error });
+  let response = await fetchLog(location, jobId, from);
+  let parts = CONTENT_RANGE.exec(response.headers.get('content-range') ?? '');
+  if (from !== undefined && (response.status === 416 || (response.status === 206 && Number(parts?.[1]) !== from))) {
+    discard(response.body);
+    response = await fetchLog(location, jobId);
+    parts = null;
   }
   if (response.status === 404 || response.status === 410) {
     throw new GoneError(`The log of job ${jobId} in ${owner}/${repo} has expired or was deleted.`);
@@ -51,7 +61,22 @@ export async function openJobLog(
     throw new UpstreamError(`The log host answered ${response.status} for job ${jobId}.`);
   }
   const length = Number(response.headers.get('content-length'));
-  return { body: response.body, contentLength: Number.isFinite(length) && length > 0 ? length : undefined };
+  const contentLength = Number.isFinite(length) && length > 0 ? length : undefined;
+  if (response.status !== 206 || !parts) return { body: response.body, contentLength };
+  return { body: response.body, contentLength, range: { start: Number(parts[1]), size: Number(parts[3]) } };
+}
+
+/** Drops a body not read: the connection is closed without waiting (msw's cancel of a mocked body never settles). */
+export function discard(body: ReadableStream<Uint8Array> | null): void {
+  body?.cancel().catch(() => undefined);
+}
+
+async function fetchLog(location: string, jobId: number, from?: number): Promise<Response> {
+  try {
+    return await fetch(location, from === undefined ? {} : { headers: { range: `bytes=${from}-` } });
+  } catch (error) {
+    throw new UpstreamError(`The log host for job ${jobId} could not be reached.`, { cause: error });
+  }
 }
 
 /**
