@@ -51,3 +51,29 @@ export class WorkLoop {
     await this.running;
   }
 }
+
+/** A worker whose due work a WorkLoop drains in the background: start, wake and stop are the loop's. */
+export abstract class LoopWorker {
+  private readonly loop: WorkLoop;
+
+  protected constructor(loop: ConstructorParameters<typeof WorkLoop>[1]) {
+    this.loop = new WorkLoop(() => this.drain(), loop);
+  }
+
+  /** Handles the work that was due when it was called, then returns. For tests and the loop. */
+  abstract drain(): Promise<void>;
+
+  start(): void {
+    this.loop.start();
+  }
+
+  /** Does due work now (coalesced with a run already going). */
+  wake(): void {
+    this.loop.wake();
+  }
+
+  /** Stops waking and waits for a run in progress. */
+  async stop(): Promise<void> {
+    await this.loop.stop();
+  }
+}

@@ -18,7 +18,7 @@ import {
   type CheckRunLink,
   type Store,
 } from '../store/index.js';
-import { WorkLoop } from '../workLoop.js';
+import { LoopWorker } from '../workLoop.js';
 import { checkRunBody, goneBody, type CheckRunBody } from './checkRunOutput.js';
 
 export interface CheckRunsOptions {
@@ -61,17 +61,16 @@ const PERMANENT = new Set([403, 404, 422]);
  * (workQueue.ts); a create is counted before it is sent, so that after a crash the next attempt looks for the
  * check run by its `external_id` (the execution id) before creating one.
  */
-export class CheckRuns {
-  private readonly loop: WorkLoop;
+export class CheckRuns extends LoopWorker {
   private readonly clock: Clock;
 
   constructor(private readonly options: CheckRunsOptions) {
-    this.clock = options.clock ?? systemClock;
-    this.loop = new WorkLoop(() => this.drain(), {
+    super({
       intervalMs: options.tickMs ?? 1000,
       onError: (error) => options.logger.error({ err: error }, 'check run work failed'),
       stopped: true,
     });
+    this.clock = options.clock ?? systemClock;
   }
 
   /** A pipeline our trigger started: followed when its trigger asked for a check run. */
@@ -95,18 +94,6 @@ export class CheckRuns {
     const followed = await nudgeCheckRuns(this.options.store.db, executionId, this.clock.now());
     if (followed) this.wake();
     return followed > 0;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  wake(): void {
-    this.loop.wake();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
   }
 
   /** Handles every check run that was due when it was called (`drainDue` in workQueue.ts). For tests and the loop. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { later, systemClock, type Clock } from '../clock.js';
-import { WorkLoop } from '../workLoop.js';
+import { LoopWorker } from '../workLoop.js';
 import type { GithubApp } from '../github/githubApp.js';
 import { REVALIDATE } from '../github/readCache.js';
 import type { Execution, Gate } from '../spinnaker/gate.js';
@@ -117,17 +117,16 @@ function environmentUrlOf(execution: Execution | undefined, name: string | null)
  * back from Gate, so a forged event changes nothing) and, when events are missed, by polling Gate with backoff.
  * Every status is stored before it is sent, sent at most once, and retried when GitHub fails.
  */
-export class DeploymentStatuses {
-  private readonly loop: WorkLoop;
+export class DeploymentStatuses extends LoopWorker {
   private readonly clock: Clock;
 
   constructor(private readonly options: DeploymentStatusesOptions) {
-    this.clock = options.clock ?? systemClock;
-    this.loop = new WorkLoop(() => this.drain(), {
+    super({
       intervalMs: options.tickMs ?? 1000,
       onError: (error) => options.logger.error({ err: error }, 'deployment status work failed'),
       stopped: true,
     });
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Called when a pipeline was started for a deployment. */
@@ -180,19 +179,6 @@ export class DeploymentStatuses {
     await this.check(link);
     this.wake();
     return true;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Does due work now (coalesced with a run already going). */
-  wake(): void {
-    this.loop.wake();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
   }
 
   /**

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import type { Execution, Gate } from '../spinnaker/gate.js';
 import { endDispatchWatch, unpolledDispatches, type Dispatch, type Store } from '../store/index.js';
-import { WorkLoop } from '../workLoop.js';
+import { LoopWorker } from '../workLoop.js';
 import { stageOfKey } from './dispatchKey.js';
 import type { StageRuns } from './stageRuns.js';
 
@@ -27,25 +27,16 @@ const MOVED_ON = new Set(['SUCCEEDED', 'TERMINAL', 'FAILED_CONTINUE', 'SKIPPED',
  * (SPINNAKER-FACTS.md). So the backend reads in Gate the execution of each dispatch Orca has not polled yet, and
  * cancels the run it dispatched when that stage was cancelled (docs/orca.md, "Cancelling").
  */
-export class DispatchWatch {
-  private readonly loop: WorkLoop;
+export class DispatchWatch extends LoopWorker {
   private readonly clock: Clock;
 
   constructor(private readonly options: DispatchWatchOptions) {
-    this.clock = options.clock ?? systemClock;
-    this.loop = new WorkLoop(() => this.drain(), {
+    super({
       intervalMs: options.intervalMs ?? 15_000,
       onError: (err) => options.logger.warn({ err }, 'checking unpolled dispatches in Gate failed; will try again'),
       stopped: true,
     });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
+    this.clock = options.clock ?? systemClock;
   }
 
   /** One pass over the dispatches Orca has not polled yet. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { later, systemClock, type Clock } from '../clock.js';
-import { WorkLoop } from '../workLoop.js';
+import { LoopWorker } from '../workLoop.js';
 import { GateError, type Gate } from '../spinnaker/gate.js';
 import {
   backoff,
@@ -53,18 +53,17 @@ export interface DeliveryWorkerOptions {
  * (delivery, pipeline) pairs, and starts each pipeline through Gate at most once. Failed starts are retried with
  * backoff, then kept as failed (GET /api/pipeline-starts?status=failed, metric github_pipeline_starts_failed).
  */
-export class DeliveryWorker {
-  private readonly loop: WorkLoop;
+export class DeliveryWorker extends LoopWorker {
   private readonly starts: Counter<'result'> | undefined;
   private readonly clock: Clock;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
-    this.clock = options.clock ?? systemClock;
-    this.loop = new WorkLoop(() => this.drain(), {
+    super({
       intervalMs: options.pollMs ?? 1000,
       onError: (error) => options.logger.error({ err: error }, 'processing webhook deliveries failed'),
       stopped: false,
     });
+    this.clock = options.clock ?? systemClock;
     const { registry, store } = options;
     if (registry) {
       this.starts = new Counter({
@@ -82,19 +81,6 @@ export class DeliveryWorker {
         },
       });
     }
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Does due work now (coalesced with a run already going). */
-  wake(): void {
-    this.loop.wake();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
   }
 
   /** Handles every delivery that was due when it was called, then returns (`drainDue` in workQueue.ts). */
