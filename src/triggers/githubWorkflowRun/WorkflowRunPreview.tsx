@@ -1,15 +1,14 @@
 import React from 'react';
 
 import { parseRepository } from '../../api/lookup';
-import { useRecentRuns, useRepositories, useWorkflows } from '../../api/queries';
 import type { RunDto } from '../../api/types';
 import { ExternalLink } from '../../components/ExternalLink';
 import type { MatchPreview } from '../matchPreview';
-import { previewWorkflowRun, runFacts, text } from '../matchPreview';
+import { previewWorkflowRun, runFacts } from '../matchPreview';
 import { MatchResult, matchCount } from '../MatchResult';
 import { PreviewField, previewError } from '../PreviewField';
 import type { GithubWorkflowRunTrigger } from '../types';
-import { isWorkflowFile, workflowFileFor } from './resolveWorkflow';
+import { useTriggerRuns } from './useTriggerRuns';
 
 const HELP =
   "The repository's most recent runs of the workflow, and whether each would have started this pipeline when it " +
@@ -57,17 +56,7 @@ export function WorkflowRunPreviewView({ runs, previews }: WorkflowRunPreviewVie
 
 /** The preview of a `githubWorkflowRun` trigger against the repository's recent runs of its workflow. */
 export function WorkflowRunPreview({ trigger }: { trigger: GithubWorkflowRunTrigger }) {
-  const repository = text(trigger.repository);
-  const wanted = text(trigger.workflow);
-  const repositories = useRepositories();
-  const workflows = useWorkflows(repository);
-  // A workflow name needs the workflow list to find its file; a file name does not.
-  const settled = isWorkflowFile(wanted) || !workflows.isInitialLoading;
-  const file = workflowFileFor(wanted, workflows.data);
-  const runs = useRecentRuns(wanted && settled ? repository : undefined, file);
-
-  const eventRepository =
-    repositories.data?.find((repo) => repo.fullName.toLowerCase() === repository.toLowerCase())?.fullName ?? repository;
+  const { repository, wanted, settled, runs, eventRepository, source } = useTriggerRuns(trigger);
   const previews = React.useMemo(
     () => (runs.data ?? []).map((run) => previewWorkflowRun(trigger, runFacts(eventRepository, run))),
     [runs.data, trigger, eventRepository],
@@ -78,7 +67,6 @@ export function WorkflowRunPreview({ trigger }: { trigger: GithubWorkflowRunTrig
     : !wanted
       ? 'Choose a workflow to see which of its recent runs would start this pipeline.'
       : undefined;
-  const source = file ? `the recent runs of ${file} in ${repository}` : `the recent runs of ${repository}`;
 
   return (
     <PreviewField

@@ -5,11 +5,11 @@ import React from 'react';
 
 import { eventFacts, workflowRunEventOf } from '../../../backend/src/triggers/eventFacts';
 import { parseRepository } from '../../api/lookup';
-import { useRecentRuns, useRepositories, useWorkflowRunEvent, useWorkflows } from '../../api/queries';
+import { useWorkflowRunEvent } from '../../api/queries';
 import type { RunDto, WorkflowDto } from '../../api/types';
 import { queryClient } from '../../queryClient';
-import { isWorkflowFile, workflowFileFor } from '../githubWorkflowRun/resolveWorkflow';
-import { previewWorkflowRun, runFacts, text } from '../matchPreview';
+import { useTriggerRuns } from '../githubWorkflowRun/useTriggerRuns';
+import { previewWorkflowRun, runFacts } from '../matchPreview';
 import { previewError } from '../PreviewField';
 import type { GithubWorkflowRunTrigger } from '../types';
 import type { EventOption } from './EventChoice';
@@ -44,17 +44,7 @@ export function workflowRunOptions(
 
 function WorkflowRunChoice({ command, updateCommand }: ITriggerTemplateComponentProps<GithubWorkflowRunTrigger>) {
   const trigger = command.trigger;
-  const repository = text(trigger.repository);
-  const wanted = text(trigger.workflow);
-  const repositories = useRepositories();
-  const workflows = useWorkflows(repository);
-  const settled = isWorkflowFile(wanted) || !workflows.isInitialLoading;
-  const file = workflowFileFor(wanted, workflows.data);
-  const runs = useRecentRuns(wanted && settled ? repository : undefined, file);
-
-  // The event names the repository as GitHub spells it; the trigger may differ in case.
-  const eventRepository =
-    repositories.data?.find((repo) => repo.fullName.toLowerCase() === repository.toLowerCase())?.fullName ?? repository;
+  const { repository, wanted, workflows, settled, runs, eventRepository, source } = useTriggerRuns(trigger);
   const options = React.useMemo(
     () => runs.data && workflowRunOptions(trigger, eventRepository, runs.data, workflows.data),
     [runs.data, trigger, eventRepository, workflows.data],
@@ -63,7 +53,6 @@ function WorkflowRunChoice({ command, updateCommand }: ITriggerTemplateComponent
   const repo = parseRepository(repository);
   const event = useWorkflowRunEvent({ ...repo, runId: chosen?.id });
   const hint = !repo || !wanted ? 'This trigger names no repository and workflow.' : undefined;
-  const source = file ? `the recent runs of ${file} in ${repository}` : `the recent runs of ${repository}`;
 
   return (
     <EventChoice
