@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { later, systemClock, type Clock } from '../clock.js';
-import type { GithubApp } from '../github/githubApp.js';
 import type { GithubOctokit } from '../github/octokit.js';
-import type { Gate } from '../spinnaker/gate.js';
+import type { ExecutionReporterOptions } from '../deployments/deploymentStatuses.js';
 import {
   backoff,
   claimDueCheckRuns,
@@ -16,30 +15,13 @@ import {
   renewCheckRunLease,
   settleCheckRun,
   type CheckRunLink,
-  type Store,
 } from '../store/index.js';
 import { LoopWorker } from '../workLoop.js';
 import { checkRunBody, goneBody, type CheckRunBody } from './checkRunOutput.js';
 
-export interface CheckRunsOptions {
-  store: Store;
-  github: GithubApp;
-  gate: Gate;
-  logger: Logger;
-  /** Where poll, retry and lease times come from; tests move theirs forward instead of waiting. */
-  clock?: Clock;
-  /** SPINNAKER_UI_URL: Deck's base URL, for the check run's `details_url`. */
-  spinnakerUiUrl: string;
-  /** Read the execution again this long after a read when no Echo event came, backing off to `maxPollMs`. */
-  firstPollMs?: number;
-  maxPollMs?: number;
-  /** Retry delay after GitHub failed; doubles up to `maxRetryMs`, given up after `maxFailures` in a row. */
-  retryBaseMs?: number;
-  maxRetryMs?: number;
+export interface CheckRunsOptions extends ExecutionReporterOptions {
+  /** GitHub failures in a row after which a check run is given up. */
   maxFailures?: number;
-  tickMs?: number;
-  /** How long a claimed check run is this replica's alone; longer than a Gate read and a GitHub request take. */
-  leaseMs?: number;
 }
 
 /** The trigger or stage field that asks for a check run (docs/triggers.md, docs/stage.md). */

@@ -24,7 +24,8 @@ import {
 } from '../store/index.js';
 import type { DeploymentState, LinkState } from '../store/schema.js';
 
-export interface DeploymentStatusesOptions {
+/** What a worker that shows Spinnaker executions on GitHub needs: deployment statuses here, check runs in checkRuns.ts. */
+export interface ExecutionReporterOptions {
   store: Store;
   github: GithubApp;
   gate: Gate;
@@ -33,17 +34,20 @@ export interface DeploymentStatusesOptions {
   clock?: Clock;
   /** SPINNAKER_UI_URL: Deck's base URL, for the links written to GitHub. */
   spinnakerUiUrl: string;
-  /** Poll an execution this long after it started when no Echo event came, then back off to `maxPollMs`. */
+  /** Read an execution this long after it started when no Echo event came, then back off to `maxPollMs`. */
   firstPollMs?: number;
   maxPollMs?: number;
-  /** Retry delay of a status GitHub did not accept; doubles up to `maxRetryMs`. */
+  /** Retry delay of a write GitHub did not accept; doubles up to `maxRetryMs`. */
   retryBaseMs?: number;
   maxRetryMs?: number;
-  maxAttempts?: number;
   /** How often the worker looks for due work when nothing wakes it. */
   tickMs?: number;
-  /** How long a claimed check or status is this replica's alone; longer than a GitHub or Gate request can take. */
+  /** How long a claimed row is this replica's alone; longer than a GitHub or Gate request can take. */
   leaseMs?: number;
+}
+
+export interface DeploymentStatusesOptions extends ExecutionReporterOptions {
+  maxAttempts?: number;
 }
 
 /** Orca's execution statuses (orca ExecutionStatus) as a link's end state; undefined while it goes on. */
