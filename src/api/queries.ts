@@ -161,6 +161,16 @@ export function deploymentEventQuery(
 
 export const useRepositories = () => useQuery(repositoriesQuery());
 
+/**
+ * The repositories the GitHub App can see, and among them `repository` whatever its case: GitHub's names are
+ * case-insensitive, and events and links use the repository as GitHub spells it.
+ */
+export function useKnownRepository(repository: string) {
+  const repositories = useRepositories();
+  const known = repositories.data?.find((repo) => repo.fullName.toLowerCase() === repository.toLowerCase());
+  return { repositories, known };
+}
+
 export const useWorkflows = (repository: string | undefined) => useQuery(workflowsQuery(repository));
 
 export const useWorkflowInputs = (args: WorkflowInputsArgs) => useQuery(workflowInputsQuery(args));

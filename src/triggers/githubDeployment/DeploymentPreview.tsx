@@ -2,7 +2,7 @@ import { relativeTime, timestamp } from '@spinnaker/core';
 import React from 'react';
 
 import { parseRepository } from '../../api/lookup';
-import { useDeployments, useRepositories } from '../../api/queries';
+import { useDeployments, useKnownRepository } from '../../api/queries';
 import type { DeploymentDto } from '../../api/types';
 import { ExternalLink } from '../../components/ExternalLink';
 import { commitUrl, shortSha } from '../githubLinks';
@@ -65,10 +65,9 @@ export function DeploymentPreviewView({ deployments, previews, repositoryUrl }: 
 /** The preview of a `githubDeployment` trigger against the repository's recent deployments. */
 export function DeploymentPreview({ trigger }: { trigger: GithubDeploymentTrigger }) {
   const repository = text(trigger.repository);
-  const repositories = useRepositories();
+  const { known } = useKnownRepository(repository);
   const deployments = useDeployments(repository);
 
-  const known = repositories.data?.find((repo) => repo.fullName.toLowerCase() === repository.toLowerCase());
   const eventRepository = known?.fullName ?? repository;
   const previews = React.useMemo(
     () =>

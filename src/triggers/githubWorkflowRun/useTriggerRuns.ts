@@ -1,4 +1,4 @@
-import { useRecentRuns, useRepositories, useWorkflows } from '../../api/queries';
+import { useKnownRepository, useRecentRuns, useWorkflows } from '../../api/queries';
 import { text } from '../matchPreview';
 import type { GithubWorkflowRunTrigger } from '../types';
 import { isWorkflowFile, workflowFileFor } from './resolveWorkflow';
@@ -10,15 +10,14 @@ import { isWorkflowFile, workflowFileFor } from './resolveWorkflow';
 export function useTriggerRuns(trigger: GithubWorkflowRunTrigger) {
   const repository = text(trigger.repository);
   const wanted = text(trigger.workflow);
-  const repositories = useRepositories();
+  const { known } = useKnownRepository(repository);
   const workflows = useWorkflows(repository);
   // A workflow name needs the workflow list to find its file; a file name does not.
   const settled = isWorkflowFile(wanted) || !workflows.isInitialLoading;
   const file = workflowFileFor(wanted, workflows.data);
   const runs = useRecentRuns(wanted && settled ? repository : undefined, file);
   // The event names the repository as GitHub spells it; the trigger may differ in case.
-  const eventRepository =
-    repositories.data?.find((repo) => repo.fullName.toLowerCase() === repository.toLowerCase())?.fullName ?? repository;
+  const eventRepository = known?.fullName ?? repository;
   const source = file ? `the recent runs of ${file} in ${repository}` : `the recent runs of ${repository}`;
   return { repository, wanted, workflows, settled, file, runs, eventRepository, source };
 }

@@ -5,7 +5,7 @@ import React from 'react';
 
 import { deploymentEventOf, eventFacts } from '../../../backend/src/triggers/eventFacts';
 import { parseRepository } from '../../api/lookup';
-import { useDeploymentEvent, useDeployments, useRepositories } from '../../api/queries';
+import { useDeploymentEvent, useDeployments, useKnownRepository } from '../../api/queries';
 import type { DeploymentDto, RepositoryDto } from '../../api/types';
 import { queryClient } from '../../queryClient';
 import { deploymentFacts, previewDeployment, text } from '../matchPreview';
@@ -44,10 +44,9 @@ export function deploymentOptions(
 function DeploymentChoice({ command, updateCommand }: ITriggerTemplateComponentProps<GithubDeploymentTrigger>) {
   const trigger = command.trigger;
   const repository = text(trigger.repository);
-  const repositories = useRepositories();
-  const deployments = useDeployments(repository);
   // The deployment's link is on the repository's page, which only the repository list knows.
-  const known = repositories.data?.find((repo) => repo.fullName.toLowerCase() === repository.toLowerCase());
+  const { repositories, known } = useKnownRepository(repository);
+  const deployments = useDeployments(repository);
   const options = React.useMemo(
     () => (known && deployments.data ? deploymentOptions(trigger, known, deployments.data) : undefined),
     [known, deployments.data, trigger],
