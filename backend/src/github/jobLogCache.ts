@@ -188,7 +188,7 @@ export class JobLogCache {
       }
       await file.close();
     } catch (error) {
-      stop(reader);
+      discard(reader);
       await file.close().catch(() => undefined);
       await rm(path, { force: true });
       throw error;
@@ -226,7 +226,7 @@ export class JobLogCache {
         if (!checked && chunk.length) {
           checked = true;
           if (chunk[0] !== last[0]) {
-            stop(reader);
+            discard(reader);
             return undefined;
           }
           chunk = chunk.subarray(1);
@@ -235,7 +235,7 @@ export class JobLogCache {
         added += chunk.length;
       }
     } catch (error) {
-      stop(reader);
+      discard(reader);
       throw error;
     } finally {
       await file.close();
@@ -272,9 +272,6 @@ export class JobLogCache {
     return this.directory;
   }
 }
-
-/** Stops reading a body without waiting (msw's cancel of a mocked body never settles). */
-const stop = (reader: ReadableStreamDefaultReader<Uint8Array>) => void reader.cancel().catch(() => undefined);
 
 async function writeAll(file: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
   for (let done = 0; done < chunk.length;) {

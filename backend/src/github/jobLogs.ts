@@ -66,8 +66,11 @@ export async function openJobLog(
   return { body: response.body, contentLength, range: { start: Number(parts[1]), size: Number(parts[3]) } };
 }
 
-/** Drops a body not read: the connection is closed without waiting (msw's cancel of a mocked body never settles). */
-export function discard(body: ReadableStream<Uint8Array> | null): void {
+/**
+ * Drops a body (or the reader of one) not read to its end: the connection is closed without waiting (msw's cancel of
+ * a mocked body never settles).
+ */
+export function discard(body: { cancel(): Promise<void> } | null): void {
   body?.cancel().catch(() => undefined);
 }
 
