@@ -11,6 +11,7 @@ import type {
 } from '../contract.js';
 import { UpstreamError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
+import type { GithubOctokit } from './octokit.js';
 import { REVALIDATE } from './readCache.js';
 import { toHttpError } from './githubErrors.js';
 import { parseDispatchInputs } from './workflowInputs.js';
@@ -275,7 +276,7 @@ export class GithubReads {
           workflow_id: run.workflow_id,
         }),
       ),
-      this.repository({ owner, repo }),
+      this.repository(client, { owner, repo }),
     ]);
     return { action: 'completed', workflow_run: run, workflow: workflow.data, repository };
   }
@@ -294,13 +295,12 @@ export class GithubReads {
           }),
         notFoundMessages.deployment(deploymentId, owner, repo),
       ),
-      this.repository({ owner, repo }),
+      this.repository(client, { owner, repo }),
     ]);
     return { action: 'created', deployment: deployment.data, repository };
   }
 
-  private async repository({ owner, repo }: RepoRef) {
-    const client = await this.github.forRepo(owner, repo);
+  private async repository(client: GithubOctokit, { owner, repo }: RepoRef) {
     const { data } = await this.attempt(`reading ${owner}/${repo}`, () =>
       client.request('GET /repos/{owner}/{repo}', { owner, repo }),
     );
