@@ -151,8 +151,7 @@ export function echoManualTrigger(trigger: Record<string, unknown>): Record<stri
     if (!kind) continue;
     const converted = value === null || value === undefined ? null : CONVERT[kind](field, value);
     if (kind === 'boolean') kept[field] = converted ?? false;
-    else if (converted === null) delete kept[field];
-    else kept[field] = withoutNullEntries(converted);
+    else if (converted !== null) kept[field] = withoutNullEntries(converted);
   }
   return kept;
 }
