@@ -279,6 +279,19 @@ describe('a pipeline started by a trigger with checkRun', () => {
 describe('restarts and failures', () => {
   beforeEach(() => open());
 
+  /** The pipeline fails, then Deck's Restart on the failed stage runs it again and Echo forwards the stage's start. */
+  async function failedThenRestarted() {
+    const started = await ciRunCompletes();
+    const { id } = started.execution;
+    await backend.checkRuns.drain();
+    await orca(id, 'TERMINAL', ['SUCCEEDED', 'TERMINAL'], 'orca:pipeline:failed');
+    await backend.checkRuns.drain();
+    delete gate.executions.get(id)?.endTime;
+    await orca(id, 'RUNNING', ['SUCCEEDED', 'RUNNING'], 'orca:stage:starting');
+    await backend.checkRuns.drain();
+    return started;
+  }
+
   it('updates the same check run after the backend restarts', async () => {
     const { execution, sha } = await ciRunCompletes();
     await backend.checkRuns.drain();
@@ -305,15 +318,7 @@ describe('restarts and failures', () => {
   });
 
   it('gives a restarted execution a new check run, which the commit then shows, as GitHub keeps a completed one', async () => {
-    const { execution, sha } = await ciRunCompletes();
-    await backend.checkRuns.drain();
-    await orca(execution.id, 'TERMINAL', ['SUCCEEDED', 'TERMINAL'], 'orca:pipeline:failed');
-    await backend.checkRuns.drain();
-
-    // Deck's Restart on the failed stage: Orca runs the execution again and Echo forwards the stage's start.
-    delete gate.executions.get(execution.id)?.endTime;
-    await orca(execution.id, 'RUNNING', ['SUCCEEDED', 'RUNNING'], 'orca:stage:starting');
-    await backend.checkRuns.drain();
+    const { execution, sha } = await failedThenRestarted();
 
     const [failed, rerun] = checkRunsOn(sha);
     expect(checkRunsOn(sha)).toHaveLength(2);
@@ -343,13 +348,7 @@ describe('restarts and failures', () => {
   });
 
   it('finds the check run a restart created when the process stopped before storing it, not the completed one', async () => {
-    const { execution, sha } = await ciRunCompletes();
-    await backend.checkRuns.drain();
-    await orca(execution.id, 'TERMINAL', ['SUCCEEDED', 'TERMINAL'], 'orca:pipeline:failed');
-    await backend.checkRuns.drain();
-    delete gate.executions.get(execution.id)?.endTime;
-    await orca(execution.id, 'RUNNING', ['SUCCEEDED', 'RUNNING'], 'orca:stage:starting');
-    await backend.checkRuns.drain();
+    const { execution, sha } = await failedThenRestarted();
     // GitHub created the new one, then the process stopped before storing its id.
     await store.db.updateTable('check_runs').set({ check_run_id: null, check_run_completed: 1 }).execute();
     clock.advance(LEASE_MS + FIRST_POLL_MS);
