@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 
 import { ECHO_TRIGGER_FIELDS, withoutNullEntries } from '../../backend/emulators/spinnaker/echoTrigger';
 import { LOADING_EVENT } from '../../src/triggers/manualExecution/manualLabels';
@@ -29,6 +29,28 @@ async function triggerFromWebhook(url: string, event: string, type: string): Pro
 /** The webhook trigger's fields that Echo's model keeps, without null entries, as Orca holds them. */
 const keptByEcho = (facts: Trigger) =>
   Object.fromEntries(Object.entries(facts).filter(([key, value]) => value !== null && ECHO_FIELDS.has(key)));
+
+/** What Orca gets from Echo for a manual start with these facts: what Echo keeps, its defaults and Gate's ids. */
+const startedThroughEcho = (facts: Trigger, executionId: string) => ({
+  ...keptByEcho(facts),
+  type: 'manual',
+  dryRun: false,
+  rebake: false,
+  preferred: false,
+  user: '[anonymous]',
+  eventId: expect.any(String),
+  executionId,
+});
+
+/** The execution the Orca stand-in started for Deck's POST: its trigger without the payload and Orca's own defaults. */
+async function startedExecution(request: Request) {
+  const { ref } = (await (await request.response())!.json()) as { ref: string };
+  const gate = request.url().replace(/\/pipelines\/v2\/.*$/, '');
+  const execution = (await (await fetch(`${gate}${ref}`)).json()) as { id: string; trigger: Trigger };
+  // Orca's own defaults, which Deck's execution view reads.
+  const { payload, artifacts: _a, resolvedExpectedArtifacts: _r, parameters: _p, ...trigger } = execution.trigger;
+  return { ref, id: execution.id, payload, trigger };
+}
 
 describe("manual execution from a GitHub event in the sandbox's real Deck", () => {
   let browser: Browser | undefined;
@@ -63,7 +85,7 @@ describe("manual execution from a GitHub event in the sandbox's real Deck", () =
       page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/pipelines/v2/hello/')),
       dialog.getByRole('button', { name: 'Run' }).click(),
     ]);
-    const { ref } = (await (await request.response())!.json()) as { ref: string };
+    const started = await startedExecution(request);
 
     // What Gate's /pipelines/v2 received: the webhook's trigger, but for what Deck sets on every manual start (type,
     // dryRun, and user: Deck's name for a visitor when Gate has no login) and what only a delivery has (its id, the
@@ -82,28 +104,9 @@ describe("manual execution from a GitHub event in the sandbox's real Deck", () =
 
     // What the Orca stand-in started, after Gate and Echo: only the fields Echo's Trigger model keeps, and the
     // payload, whose workflow_run, workflow and repository are the webhook's (sender and installation are not).
-    const gate = request.url().replace(/\/pipelines\/v2\/.*$/, '');
-    const started = await fetch(`${gate}${ref}`);
-    const execution = (await started.json()) as { id: string; trigger: Trigger };
-    expect(`/pipelines/${execution.id}`).toBe(ref);
-    // Orca's own defaults, which Deck's execution view reads.
-    const {
-      payload: orcaPayload,
-      artifacts: _a,
-      resolvedExpectedArtifacts: _r,
-      parameters: _p,
-      ...orca
-    } = execution.trigger;
-    expect(orca).toEqual({
-      ...keptByEcho(facts),
-      type: 'manual',
-      dryRun: false,
-      rebake: false,
-      preferred: false,
-      user: '[anonymous]',
-      eventId: expect.any(String),
-      executionId: execution.id,
-    });
+    const { ref, id, payload: orcaPayload, trigger: orca } = started;
+    expect(`/pipelines/${id}`).toBe(ref);
+    expect(orca).toEqual(startedThroughEcho(facts, id));
     expect(orca).toMatchObject({ repository: 'octo-org/hello-world', branch: 'main', linkText: 'ci.yml #1' });
     expect(orca).not.toHaveProperty('sha');
     expect(orca).not.toHaveProperty('workflowRunId');
@@ -137,9 +140,7 @@ describe("manual execution from a GitHub event in the sandbox's real Deck", () =
       page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/pipelines/v2/hello/')),
       dialog.getByRole('button', { name: 'Run' }).click(),
     ]);
-    const { ref } = (await (await request.response())!.json()) as { ref: string };
-    const gate = request.url().replace(/\/pipelines\/v2\/.*$/, '');
-    const execution = (await (await fetch(`${gate}${ref}`)).json()) as { id: string; trigger: Trigger };
+    const { id, payload: orcaPayload, trigger: orca } = await startedExecution(request);
 
     const {
       type: _type,
@@ -150,23 +151,7 @@ describe("manual execution from a GitHub event in the sandbox's real Deck", () =
       notifications: _n,
       ...facts
     } = webhook;
-    const {
-      payload: orcaPayload,
-      artifacts: _a,
-      resolvedExpectedArtifacts: _r,
-      parameters: _p,
-      ...orca
-    } = execution.trigger;
-    expect(orca).toEqual({
-      ...keptByEcho(facts),
-      type: 'manual',
-      dryRun: false,
-      rebake: false,
-      preferred: false,
-      user: '[anonymous]',
-      eventId: expect.any(String),
-      executionId: execution.id,
-    });
+    expect(orca).toEqual(startedThroughEcho(facts, id));
     expect(orca).not.toHaveProperty('environment');
     expect(orca).not.toHaveProperty('deploymentId');
     const delivered = payload as Payload;
