@@ -8,6 +8,8 @@ import { chromium } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+/** Why a browser or e2e test skips outside CI. */
+export const SKIP_REASON = `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (.ci/run does)`;
 // Elsewhere the browser and e2e tests skip with a reason; in CI (.ci/run sets CI) a missing Chromium fails them.
 if (!hasChromium && process.env.CI) {
   throw new Error(`${CHROMIUM} is missing, and CI runs the browser and e2e tests: apt-get install -y chromium`);

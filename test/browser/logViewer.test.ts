@@ -1,9 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 
 import { SEARCH_TERM, syntheticLog } from '../../bench/syntheticLog';
-import { buildPage, hasChromium, launchChromium, root } from './chromium';
+import { buildPage, hasChromium, launchChromium, root, SKIP_REASON } from './chromium';
 
-const SKIP_REASON = '/usr/bin/chromium is missing: install it with `apt-get install -y chromium` (.ci/run does)';
 const LINES = 100_000;
 const API = 'http://gate.test/proxies/github/repos/octo-org/web-app';
 

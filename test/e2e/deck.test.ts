@@ -1,9 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 
-import { hasChromium, launchChromium } from '../browser/chromium';
+import { hasChromium, launchChromium, SKIP_REASON } from '../browser/chromium';
 import { startSandboxProcess, type RunningSandbox } from './sandboxProcess';
 
-const SKIP_REASON = '/usr/bin/chromium is missing: install it with `apt-get install -y chromium` (.ci/run does)';
 const PIPELINE = '7f3c1f9e-3d1b-4c63-9a34-1c2d5e0a0003';
 
 describe("the sandbox's real Deck in Chromium", () => {

@@ -2,10 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 
-import { hasChromium, launchChromium, root } from '../browser/chromium';
+import { hasChromium, launchChromium, root, SKIP_REASON } from '../browser/chromium';
 import { startSandboxProcess, type RunningSandbox } from './sandboxProcess';
 
-const SKIP_REASON = '/usr/bin/chromium is missing: install it with `apt-get install -y chromium` (.ci/run does)';
 const PIPELINE = '7f3c1f9e-3d1b-4c63-9a34-1c2d5e0a0003';
 const PIPELINE_NAME = 'Deploy with GitHub';
 const LONG_ERROR = 'GET /health answered 503 Service Unavailable after 3 attempts';

@@ -1,10 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 
 import { SEARCH_TERM, syntheticLog } from '../../bench/syntheticLog';
-import { hasChromium, launchChromium } from '../browser/chromium';
+import { hasChromium, launchChromium, SKIP_REASON } from '../browser/chromium';
 import { startSandboxProcess, type RunningSandbox } from './sandboxProcess';
 
-const SKIP_REASON = '/usr/bin/chromium is missing: install it with `apt-get install -y chromium` (.ci/run does)';
 /** About 124 MB: the size the issue set for large logs, read in 2 MiB ranges through the backend's log cache. */
 const LINES = 1_000_000;
 

@@ -2,10 +2,9 @@ import type { Browser, Page, Request } from 'playwright-core';
 
 import { ECHO_TRIGGER_FIELDS, withoutNullEntries } from '../../backend/emulators/spinnaker/echoTrigger';
 import { LOADING_EVENT } from '../../src/triggers/manualExecution/manualLabels';
-import { hasChromium, launchChromium } from '../browser/chromium';
+import { hasChromium, launchChromium, SKIP_REASON } from '../browser/chromium';
 import { startSandboxProcess, type RunningSandbox } from './sandboxProcess';
 
-const SKIP_REASON = '/usr/bin/chromium is missing: install it with `apt-get install -y chromium` (.ci/run does)';
 const PIPELINE = 'Deploy after CI';
 
 type Trigger = Record<string, unknown>;

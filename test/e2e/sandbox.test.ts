@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import type AxeCore from 'axe-core';
 import type { Browser, Locator, Page } from 'playwright-core';
 
-import { hasChromium, launchChromium, root } from '../browser/chromium';
+import { hasChromium, launchChromium, root, SKIP_REASON } from '../browser/chromium';
 import { startSandboxProcess, type RunningSandbox } from './sandboxProcess';
 
-const SKIP_REASON = '/usr/bin/chromium is missing: install it with `apt-get install -y chromium` (.ci/run does)';
 const IMAGES = join(root, 'docs/images');
 
 /** docs/images are refreshed by `npm run docs:screenshots` only, not by every test run. */
