@@ -24,8 +24,7 @@ type RunRef = { owner: string; repo: string; runId: number };
 
 const repoKey = ({ owner, repo }: { owner: string; repo: string }) => `${owner}/${repo}`.toLowerCase();
 
-const sameRepo = (state: RunState, ref: RunRef) =>
-  state.owner.toLowerCase() === ref.owner.toLowerCase() && state.repo.toLowerCase() === ref.repo.toLowerCase();
+const sameRepo = (state: RunState, ref: RunRef) => repoKey(state) === repoKey(ref);
 
 const unchanged = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
