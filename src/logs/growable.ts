@@ -12,12 +12,19 @@ abstract class Growable<T extends TypedArray> {
   protected abstract allocate(capacity: number): T;
 
   push(value: number): void {
-    if (this.length === this.array.length) {
-      const bigger = this.allocate(this.array.length * 2);
+    this.reserve(1)[this.length++] = value;
+  }
+
+  /** Makes room for `count` more values and returns the array to write them into (then set `length`). */
+  reserve(count: number): T {
+    if (this.length + count > this.array.length) {
+      let capacity = this.array.length * 2;
+      while (capacity < this.length + count) capacity *= 2;
+      const bigger = this.allocate(capacity);
       bigger.set(this.array);
       this.array = bigger;
     }
-    this.array[this.length++] = value;
+    return this.array;
   }
 
   /** A view of the filled part. */
