@@ -35,6 +35,11 @@ function timestampLength(s: string, p: number, end: number): number {
   if (end - p < 20 || s.charCodeAt(p + 4) !== 45 || s.charCodeAt(p + 10) !== 84 || s.charCodeAt(p + 13) !== 58) {
     return 0;
   }
+  // GitHub writes seven fraction digits: `Z` at 27. Other precisions are searched for.
+  if (s.charCodeAt(p + 27) === 90 && s.charCodeAt(p + 19) === 46) {
+    if (p + 28 === end) return 28;
+    return s.charCodeAt(p + 28) === 32 ? 29 : 0;
+  }
   const limit = Math.min(end, p + 40);
   for (let q = p + 19; q < limit; q++) {
     if (s.charCodeAt(q) !== 90) continue;
@@ -203,18 +208,31 @@ export class LogModel {
     this.chunks.push(chunk);
     this.chunkFirstLine.push(this.lineCount);
     const length = chunk.length;
-    let count = 1;
-    for (let p = chunk.indexOf('\n'); p >= 0 && p < length - 1; p = chunk.indexOf('\n', p + 1)) count++;
-    const starts = this.starts.reserve(count);
-    const ends = this.ends.reserve(count);
-    const tsLengths = this.tsLengths.reserve(count);
-    const markerLengths = this.markerLengths.reserve(count);
-    const kinds = this.kinds.reserve(count);
-    const groups = this.groups.reserve(count);
+    // Room for a line every 64 characters, and more when the chunk has more: one growth check per 64 lines or fewer.
+    let capacity = 0;
+    let starts = this.starts.array;
+    let ends = starts;
+    let tsLengths = this.tsLengths.array;
+    let markerLengths = tsLengths;
+    let kinds = tsLengths;
+    let groups = this.groups.array;
     let line = this.lineCount;
     let maxLength = this.maxLength;
     let p = 0;
     while (p < length) {
+      if (line >= capacity) {
+        const room = line - this.lineCount + ((length - p) >> 6) + 64;
+        for (const column of [this.starts, this.ends, this.tsLengths, this.markerLengths, this.kinds, this.groups]) {
+          column.length = line;
+        }
+        starts = this.starts.reserve(room);
+        ends = this.ends.reserve(room);
+        tsLengths = this.tsLengths.reserve(room);
+        markerLengths = this.markerLengths.reserve(room);
+        kinds = this.kinds.reserve(room);
+        groups = this.groups.reserve(room);
+        capacity = line + room;
+      }
       let next = chunk.indexOf('\n', p);
       if (next < 0) next = length;
       const end = next > p && chunk.charCodeAt(next - 1) === CR ? next - 1 : next;

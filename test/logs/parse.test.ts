@@ -93,6 +93,13 @@ describe('parseLog', () => {
     expect([log.timestamp(1), log.content(1)]).toEqual(['2024-01-01T00:00:00.0000000Z', '']);
     expect([log.timestamp(2), log.content(2)]).toEqual(['2024-01-01T00:00:00Z', 'short form']);
   });
+
+  it('keeps every line of one chunk of many short lines, where it has to make room while reading', () => {
+    const lines = Array.from({ length: 5000 }, (_, line) => (line % 7 ? String(line) : ''));
+    const log = parseLog(`${lines.join('\n')}\n`);
+    expect(log.lineCount).toBe(5000);
+    expect([log.content(1), log.content(7), log.content(4998), log.content(4999)]).toEqual(['1', '', '', '4999']);
+  });
 });
 
 describe('LogModel.append', () => {
