@@ -27,6 +27,11 @@ abstract class Growable<T extends TypedArray> {
     return this.array;
   }
 
+  /** Gives back the room beyond `length` (the parser reserves ahead while reading). */
+  trim(): void {
+    if (this.array.length > this.length) this.array = this.array.slice(0, this.length) as T;
+  }
+
   /** A view of the filled part. */
   view(): T {
     return this.array.subarray(0, this.length) as T;

@@ -123,6 +123,7 @@ export class LogModel {
     if (this.pending) this.addChunk(this.pending);
     this.pending = '';
     this.complete = true;
+    for (const column of [...this.columns(), this.groupStarts, this.groupEnds]) column.trim();
   }
 
   kind(line: number): LineKind {
@@ -188,6 +189,10 @@ export class LogModel {
     return this.ends.array[line];
   }
 
+  private columns() {
+    return [this.starts, this.ends, this.tsLengths, this.markerLengths, this.kinds, this.groups] as const;
+  }
+
   private chunkOf(line: number): number {
     const firsts = this.chunkFirstLine;
     let low = 0;
@@ -222,9 +227,7 @@ export class LogModel {
     while (p < length) {
       if (line >= capacity) {
         const room = line - this.lineCount + ((length - p) >> 6) + 64;
-        for (const column of [this.starts, this.ends, this.tsLengths, this.markerLengths, this.kinds, this.groups]) {
-          column.length = line;
-        }
+        for (const column of this.columns()) column.length = line;
         starts = this.starts.reserve(room);
         ends = this.ends.reserve(room);
         tsLengths = this.tsLengths.reserve(room);
@@ -261,9 +264,7 @@ export class LogModel {
       p = next + 1;
     }
     this.maxLength = maxLength;
-    for (const column of [this.starts, this.ends, this.tsLengths, this.markerLengths, this.kinds, this.groups]) {
-      column.length = line;
-    }
+    for (const column of this.columns()) column.length = line;
   }
 }
 
