@@ -145,9 +145,7 @@ function LogRowComponent(props: LogRowProps) {
               event.stopPropagation();
               toggle();
             }}
-          >
-            {folded ? '▸' : '▾'}
-          </button>
+          />
         )}
         {LABELS[kind] && <span className="ghlv-label">{LABELS[kind]}</span>}
         {withMatches(spans, ranges, currentMatch)}
