@@ -18,18 +18,16 @@ abstract class Growable<T extends TypedArray> {
   /** Makes room for `count` more values and returns the array to write them into (then set `length`). */
   reserve(count: number): T {
     if (this.length + count > this.array.length) {
-      let capacity = this.array.length * 2;
-      while (capacity < this.length + count) capacity *= 2;
-      const bigger = this.allocate(capacity);
+      const bigger = this.allocate(Math.max(this.array.length * 2, this.length + count));
       bigger.set(this.array);
       this.array = bigger;
     }
     return this.array;
   }
 
-  /** Gives back the room beyond `length` (the parser reserves ahead while reading). */
+  /** Gives back the room beyond `length` when it is more than a quarter of it (the parser reserves ahead). */
   trim(): void {
-    if (this.array.length > this.length) this.array = this.array.slice(0, this.length) as T;
+    if (this.array.length - this.length > this.length / 4) this.array = this.array.slice(0, this.length) as T;
   }
 
   /** A view of the filled part. */

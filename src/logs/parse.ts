@@ -28,6 +28,7 @@ const MARKERS: ReadonlyArray<[string, LineKind]> = [
 ];
 
 const BOM = 0xfeff;
+const SAMPLE_LINES = 4096;
 const CR = 13;
 
 /** Length of a leading `2024-01-01T00:00:00.0000000Z ` (with its space), or 0. */
@@ -213,7 +214,8 @@ export class LogModel {
     this.chunks.push(chunk);
     this.chunkFirstLine.push(this.lineCount);
     const length = chunk.length;
-    // Room for a line every 64 characters, and more when the chunk has more: one growth check per 64 lines or fewer.
+    // Room for the lines still to come, estimated from this chunk's lines so far (a sample of up to 4096 lines first)
+    // and 1/8 more: a million-line log grows its arrays about twice, and a copy or zero-filled page is not wasted.
     let capacity = 0;
     let starts = this.starts.array;
     let ends = starts;
@@ -226,7 +228,9 @@ export class LogModel {
     let p = 0;
     while (p < length) {
       if (line >= capacity) {
-        const room = line - this.lineCount + ((length - p) >> 6) + 64;
+        const seen = line - this.lineCount;
+        const room =
+          seen === 0 ? Math.min(SAMPLE_LINES, (length >> 6) + 64) : Math.ceil(((length - p) * seen * 1.125) / p) + 64;
         for (const column of this.columns()) column.length = line;
         starts = this.starts.reserve(room);
         ends = this.ends.reserve(room);

@@ -100,6 +100,19 @@ describe('parseLog', () => {
     expect(log.lineCount).toBe(5000);
     expect([log.content(1), log.content(7), log.content(4998), log.content(4999)]).toEqual(['1', '', '', '4999']);
   });
+
+  it('keeps every line when long lines come first and many short ones after them', () => {
+    // The room reserved after the first lines is estimated from their length: far too little here.
+    const long = Array.from({ length: 5000 }, (_, line) => `${line} ${'x'.repeat(300)}`);
+    const short = Array.from({ length: 200_000 }, (_, line) => String(5000 + line));
+    const log = parseLog(`${[...long, ...short].join('\n')}\n`);
+    expect(log.lineCount).toBe(205_000);
+    expect([log.content(4999).slice(0, 5), log.content(5000), log.content(204_999)]).toEqual([
+      '4999 ',
+      '5000',
+      '204999',
+    ]);
+  });
 });
 
 describe('LogModel.append', () => {
