@@ -1,4 +1,4 @@
-type TypedArray = Uint8Array | Uint32Array | Int32Array;
+type TypedArray = Uint8Array | Uint32Array;
 
 /** An append-only typed array that doubles its buffer as it fills: `array` is valid up to `length`. */
 abstract class Growable<T extends TypedArray> {
@@ -45,11 +45,5 @@ export class GrowableUint8 extends Growable<Uint8Array> {
 export class GrowableUint32 extends Growable<Uint32Array> {
   protected allocate(capacity: number): Uint32Array {
     return new Uint32Array(capacity);
-  }
-}
-
-export class GrowableInt32 extends Growable<Int32Array> {
-  protected allocate(capacity: number): Int32Array {
-    return new Int32Array(capacity);
   }
 }

@@ -1,4 +1,4 @@
-import { GrowableInt32, GrowableUint32, GrowableUint8 } from './growable';
+import { GrowableUint32, GrowableUint8 } from './growable';
 
 /** What a line is, from GitHub's `##[…]` prefix (https://docs.github.com/actions/reference/workflow-commands-for-github-actions). */
 export const LineKind = {
@@ -28,8 +28,11 @@ const MARKERS: ReadonlyArray<[string, LineKind]> = [
 ];
 
 const BOM = 0xfeff;
+/** Set in a line's timestamp length when the line ends with `\r\n`. */
+const CR_FLAG = 0x80;
 const SAMPLE_LINES = 4096;
 const CR = 13;
+const LF = 10;
 
 /** Length of a leading `2024-01-01T00:00:00.0000000Z ` (with its space), or 0. */
 function timestampLength(s: string, p: number, end: number): number {
@@ -75,12 +78,13 @@ export class LogModel {
 
   private readonly chunks: string[] = [];
   private readonly chunkFirstLine: number[] = [];
+  // Six bytes a line: where it starts in its chunk, its timestamp's length (with CR_FLAG), its marker's length and
+  // kind. Where a line ends follows from where the next one starts, and its group from the groups' first lines: every
+  // byte a line takes is fresh memory the first paint of a large log waits for.
   private readonly starts = new GrowableUint32();
-  private readonly ends = new GrowableUint32();
   private readonly tsLengths = new GrowableUint8();
   private readonly markerLengths = new GrowableUint8();
   private readonly kinds = new GrowableUint8();
-  private readonly groups = new GrowableInt32();
   private readonly groupStarts = new GrowableUint32();
   private readonly groupEnds = new GrowableUint32();
   private openGroup = -1;
@@ -133,7 +137,16 @@ export class LogModel {
 
   /** Group the line belongs to (a group's header line included), or -1. */
   group(line: number): number {
-    return this.groups.array[line];
+    const firsts = this.groupStarts.array;
+    let low = 0;
+    let high = this.groupStarts.length - 1;
+    if (high < 0 || firsts[0] > line) return -1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (firsts[mid] <= line) low = mid;
+      else high = mid - 1;
+    }
+    return line <= this.groupEnds.array[low] ? low : -1;
   }
 
   groupStart(group: number): number {
@@ -148,11 +161,11 @@ export class LogModel {
   /** The whole line as received, without its line break. */
   raw(line: number): string {
     const chunk = this.chunks[this.chunkOf(line)];
-    return chunk.slice(this.starts.array[line], this.ends.array[line]);
+    return chunk.slice(this.starts.array[line], this.lineEnd(line));
   }
 
   timestamp(line: number): string {
-    const length = this.tsLengths.array[line];
+    const length = this.tsLengths.array[line] & ~CR_FLAG;
     if (!length) return '';
     const chunk = this.chunks[this.chunkOf(line)];
     const start = this.starts.array[line];
@@ -162,7 +175,7 @@ export class LogModel {
   /** The line after its timestamp and `##[…]` marker, ANSI escapes still in. */
   content(line: number): string {
     const chunk = this.chunks[this.chunkOf(line)];
-    return chunk.slice(this.contentStart(line), this.ends.array[line]);
+    return chunk.slice(this.contentStart(line), this.lineEnd(line));
   }
 
   /** The raw log received so far, BOM excluded. */
@@ -182,16 +195,21 @@ export class LogModel {
 
   /** @internal offset in the line's chunk */
   contentStart(line: number): number {
-    return this.starts.array[line] + this.tsLengths.array[line] + this.markerLengths.array[line];
+    return this.starts.array[line] + (this.tsLengths.array[line] & ~CR_FLAG) + this.markerLengths.array[line];
   }
 
-  /** @internal offset in the line's chunk */
+  /** @internal offset in the line's chunk: of its line break, or the chunk's end */
   lineEnd(line: number): number {
-    return this.ends.array[line];
+    const cr = this.tsLengths.array[line] >> 7;
+    // Only the first line of a chunk starts at 0.
+    const next = line + 1 < this.lineCount ? this.starts.array[line + 1] : 0;
+    if (next > 0) return next - 1 - cr;
+    const chunk = this.chunks[this.chunkOf(line)];
+    return chunk.length - (chunk.charCodeAt(chunk.length - 1) === LF ? 1 : 0) - cr;
   }
 
   private columns() {
-    return [this.starts, this.ends, this.tsLengths, this.markerLengths, this.kinds, this.groups] as const;
+    return [this.starts, this.tsLengths, this.markerLengths, this.kinds] as const;
   }
 
   private chunkOf(line: number): number {
@@ -218,11 +236,9 @@ export class LogModel {
     // and 1/8 more: a million-line log grows its arrays about twice, and a copy or zero-filled page is not wasted.
     let capacity = 0;
     let starts = this.starts.array;
-    let ends = starts;
     let tsLengths = this.tsLengths.array;
     let markerLengths = tsLengths;
     let kinds = tsLengths;
-    let groups = this.groups.array;
     let line = this.lineCount;
     let maxLength = this.maxLength;
     let p = 0;
@@ -233,22 +249,20 @@ export class LogModel {
           seen === 0 ? Math.min(SAMPLE_LINES, (length >> 6) + 64) : Math.ceil(((length - p) * seen * 1.125) / p) + 64;
         for (const column of this.columns()) column.length = line;
         starts = this.starts.reserve(room);
-        ends = this.ends.reserve(room);
         tsLengths = this.tsLengths.reserve(room);
         markerLengths = this.markerLengths.reserve(room);
         kinds = this.kinds.reserve(room);
-        groups = this.groups.reserve(room);
         capacity = line + room;
       }
       let next = chunk.indexOf('\n', p);
       if (next < 0) next = length;
-      const end = next > p && chunk.charCodeAt(next - 1) === CR ? next - 1 : next;
+      const cr = next > p && chunk.charCodeAt(next - 1) === CR;
+      const end = cr ? next - 1 : next;
       const tsLength = timestampLength(chunk, p, end);
       const entry = marker(chunk, p + tsLength);
       const kind = entry[1];
       starts[line] = p;
-      ends[line] = end;
-      tsLengths[line] = tsLength;
+      tsLengths[line] = cr ? tsLength | CR_FLAG : tsLength;
       markerLengths[line] = entry[0].length;
       kinds[line] = kind;
       if (end - p > maxLength) maxLength = end - p;
@@ -261,7 +275,6 @@ export class LogModel {
       } else if (this.openGroup >= 0) {
         this.groupEnds.array[this.openGroup] = line;
       }
-      groups[line] = this.openGroup;
       if (kind === LineKind.EndGroup) this.openGroup = -1;
       else if (kind === LineKind.Error && this.firstError < 0) this.firstError = line;
       line++;
