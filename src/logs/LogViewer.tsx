@@ -6,7 +6,7 @@ import { LogRow } from './LogRow';
 import { LogToolbar } from './LogToolbar';
 import type { LogModel } from './parse';
 import { LineKind } from './parse';
-import { foldedGroupOf, foldedGroups, rowOfLine, visibleLines } from './rows';
+import { foldedGroupOf, foldedGroups, visibleLines } from './rows';
 import { ordinalInLine } from './search';
 import { injectStyles, ROW_HEIGHT } from './styles';
 import { useLogSearch } from './useLogSearch';
@@ -86,7 +86,7 @@ export function LogViewer(props: LogViewerProps) {
   const last = Math.min(rows.length - 1, layout.rowAt(contentTop + viewport.height) + OVERSCAN);
 
   useLayoutEffect(() => {
-    topLine.current = rows[Math.min(first + OVERSCAN, rows.length - 1)] ?? 0;
+    topLine.current = rows.length > 0 ? rows.line(Math.min(first + OVERSCAN, rows.length - 1)) : 0;
     measure(scrollerRef.current);
   }, [rows, first, last, measure]);
 
@@ -101,7 +101,7 @@ export function LogViewer(props: LogViewerProps) {
     done.target = target;
     done.match = matchKey;
     if (line < 0) return;
-    const row = rowOfLine(rows, line);
+    const row = rows.rowOf(line);
     scrollToContent(layout.top(row) + layout.height(row) / 2 - viewport.height / 2);
   }, [target, matchKey, currentLine, rows, layout, viewport.height, scrollToContent]);
 
@@ -154,12 +154,12 @@ export function LogViewer(props: LogViewerProps) {
 
   const scrollBy = (delta: number) => scrollToContent(contentTop + delta);
   const onKeyDown = (event: React.KeyboardEvent) => {
-    const row = selected >= 0 ? rowOfLine(rows, selected) : -1;
+    const row = selected >= 0 ? rows.rowOf(selected) : -1;
     // With no line selected yet, the arrows start from the first line in view.
     const moveSelection = (delta: number) => {
       if (rows.length === 0) return;
       const next = row >= 0 ? Math.min(rows.length - 1, Math.max(0, row + delta)) : layout.rowAt(contentTop);
-      select(rows[next]);
+      select(rows.line(next));
     };
     const keys: Record<string, () => void> = {
       '/': () => searchRef.current?.focus(),
@@ -188,7 +188,7 @@ export function LogViewer(props: LogViewerProps) {
   const currentOrdinal = current >= 0 ? ordinalInLine(search.result, current) : -1;
   const rendered: React.ReactNode[] = [];
   for (let row = first; row <= last; row++) {
-    const line = rows[row];
+    const line = rows.line(row);
     rendered.push(
       <LogRow
         key={line}

@@ -87,6 +87,8 @@ export class LogModel {
   private readonly kinds = new GrowableUint8();
   private readonly groupStarts = new GrowableUint32();
   private readonly groupEnds = new GrowableUint32();
+  /** `##[endgroup]` lines outside any group, which are hidden like the others. */
+  private readonly strayEnds = new GrowableUint32(16);
   private openGroup = -1;
   private pending = '';
   private started = false;
@@ -193,6 +195,11 @@ export class LogModel {
     return [this.chunkFirstLine[chunk], this.chunkFirstLine[chunk + 1] ?? this.lineCount];
   }
 
+  /** @internal `##[endgroup]` lines that close no group, in order. */
+  strayEndGroups(): Uint32Array {
+    return this.strayEnds.view();
+  }
+
   /** @internal offset in the line's chunk */
   contentStart(line: number): number {
     return this.starts.array[line] + (this.tsLengths.array[line] & ~CR_FLAG) + this.markerLengths.array[line];
@@ -275,8 +282,10 @@ export class LogModel {
       } else if (this.openGroup >= 0) {
         this.groupEnds.array[this.openGroup] = line;
       }
-      if (kind === LineKind.EndGroup) this.openGroup = -1;
-      else if (kind === LineKind.Error && this.firstError < 0) this.firstError = line;
+      if (kind === LineKind.EndGroup) {
+        if (this.openGroup < 0) this.strayEnds.push(line);
+        this.openGroup = -1;
+      } else if (kind === LineKind.Error && this.firstError < 0) this.firstError = line;
       line++;
       p = next + 1;
     }

@@ -1,3 +1,4 @@
+import { GrowableUint32 } from './growable';
 import type { LogModel } from './parse';
 import { LineKind } from './parse';
 
@@ -23,30 +24,93 @@ export function foldedGroups(
   return folded;
 }
 
-/** The lines shown, in order: `##[endgroup]` lines never are, nor the body of a folded group. */
-export function visibleLines(model: LogModel, folded: Uint8Array, count = model.lineCount): Uint32Array {
-  const rows = new Uint32Array(count);
-  let n = 0;
-  for (let line = 0; line < count; line++) {
-    const kind = model.kind(line);
-    if (kind === LineKind.EndGroup) continue;
-    rows[n++] = line;
-    if (kind === LineKind.Group && folded[model.group(line)])
-      line = Math.min(count - 1, model.groupEnd(model.group(line)));
-  }
-  return rows.subarray(0, n);
-}
-
-/** Row of `line` in `rows`, or of the closest line before it. */
-export function rowOfLine(rows: Uint32Array, line: number): number {
+/** Index of the last entry of `sorted` at or below `value`, or 0. */
+function lastAtOrBelow(sorted: Uint32Array, value: number): number {
   let low = 0;
-  let high = rows.length - 1;
+  let high = sorted.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if (rows[mid] <= line) low = mid;
+    if (sorted[mid] <= value) low = mid;
     else high = mid - 1;
   }
   return low;
+}
+
+/**
+ * The lines shown, in order, as runs of consecutive lines. A million-line log with folded groups is a few thousand
+ * runs rather than a 4 MB array written again on every fold and search (new memory is slow to write the first time).
+ */
+export class Rows {
+  constructor(
+    /** First line of each run, and the row it is shown in. */
+    private readonly runLines: Uint32Array,
+    private readonly runRows: Uint32Array,
+    readonly length: number,
+  ) {}
+
+  /** The line shown in `row` (0 ≤ row < length). */
+  line(row: number): number {
+    const run = lastAtOrBelow(this.runRows, row);
+    return this.runLines[run] + row - this.runRows[run];
+  }
+
+  /** Row of `line`, or of the closest line shown before it (0 when there is none). */
+  rowOf(line: number): number {
+    if (this.length === 0) return 0;
+    const run = lastAtOrBelow(this.runLines, line);
+    const runEnd = run + 1 < this.runRows.length ? this.runRows[run + 1] : this.length;
+    return Math.min(this.runRows[run] + Math.max(0, line - this.runLines[run]), runEnd - 1);
+  }
+
+  /** Calls `visit` with each row's line, in order. */
+  forEach(visit: (line: number, row: number) => void): void {
+    for (let run = 0; run < this.runRows.length; run++) {
+      const end = run + 1 < this.runRows.length ? this.runRows[run + 1] : this.length;
+      for (let row = this.runRows[run], line = this.runLines[run]; row < end; row++, line++) visit(line, row);
+    }
+  }
+}
+
+/**
+ * The lines shown: `##[endgroup]` lines never are, nor the body of a folded group. Built from the groups and the stray
+ * `##[endgroup]` lines, not line by line: a million-line log's rows take microseconds, not a cold loop over every line.
+ */
+export function visibleLines(model: LogModel, folded: Uint8Array, count = model.lineCount): Rows {
+  const runLines = new GrowableUint32(64);
+  const runRows = new GrowableUint32(64);
+  let rows = 0;
+  let next = 0; // the line after the last one shown: a run goes on only from there
+  /** Shows lines `from` to `to`, inclusive. */
+  const show = (from: number, to: number) => {
+    if (to < from) return;
+    if (rows === 0 || from !== next) {
+      runLines.push(from);
+      runRows.push(rows);
+    }
+    rows += to - from + 1;
+    next = to + 1;
+  };
+  const strays = model.strayEndGroups();
+  let stray = 0;
+  /** Shows lines `from` to `to` outside groups, all but stray `##[endgroup]`s. */
+  const showUngrouped = (from: number, to: number) => {
+    for (; stray < strays.length && strays[stray] <= to; stray++) {
+      show(from, strays[stray] - 1);
+      from = strays[stray] + 1;
+    }
+    show(from, to);
+  };
+  let line = 0;
+  for (let group = 0; group < model.groupCount && model.groupStart(group) < count; group++) {
+    const start = model.groupStart(group);
+    const end = Math.min(count - 1, model.groupEnd(group));
+    showUngrouped(line, start - 1);
+    if (folded[group]) show(start, start);
+    else show(start, model.kind(end) === LineKind.EndGroup ? end - 1 : end);
+    line = end + 1;
+  }
+  showUngrouped(line, count - 1);
+  return new Rows(runLines.view(), runRows.view(), rows);
 }
 
 /** Whether `line` is hidden inside a folded group, and which group to open to show it. */

@@ -3,7 +3,7 @@ import { useCallback, useMemo, useState } from 'react';
 import type { Layout } from './layout';
 import { fixedLayout, measuredLayout } from './layout';
 import type { LogModel } from './parse';
-import { rowOfLine } from './rows';
+import type { Rows } from './rows';
 import { ROW_HEIGHT } from './styles';
 
 const FALLBACK_COLUMNS = 120;
@@ -20,7 +20,7 @@ interface Measured {
  */
 export function useRowLayout(options: {
   model: LogModel;
-  rows: Uint32Array;
+  rows: Rows;
   wrap: boolean;
   /** Columns of text a row holds; 0 when unknown. */
   columns: number;
@@ -32,14 +32,13 @@ export function useRowLayout(options: {
   const layout = useMemo(() => {
     if (!wrap) return fixedLayout(rows.length, ROW_HEIGHT);
     const heights = new Float64Array(rows.length);
-    for (let row = 0; row < rows.length; row++) {
-      const line = rows[row];
+    rows.forEach((line, row) => {
       heights[row] = ROW_HEIGHT * Math.max(1, Math.ceil((model.lineEnd(line) - model.contentStart(line)) / cols));
-    }
+    });
     if (measured.cols === cols) {
       measured.heights.forEach((height, line) => {
-        const row = rowOfLine(rows, line);
-        if (rows[row] === line) heights[row] = height;
+        const row = rows.rowOf(line);
+        if (rows.line(row) === line) heights[row] = height;
       });
     }
     return measuredLayout(heights);
@@ -53,8 +52,8 @@ export function useRowLayout(options: {
       element.querySelectorAll<HTMLElement>('[data-line]').forEach((rowElement) => {
         const line = Number(rowElement.dataset.line) - 1;
         const height = rowElement.offsetHeight;
-        const row = rowOfLine(rows, line);
-        if (height > 0 && rows[row] === line && layout.height(row) !== height) changes.push([line, height]);
+        const row = rows.rowOf(line);
+        if (height > 0 && rows.line(row) === line && layout.height(row) !== height) changes.push([line, height]);
       });
       if (changes.length === 0) return;
       setMeasured((previous) => {

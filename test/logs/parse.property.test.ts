@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 
 import { parseAnsi, stripAnsi } from '../../src/logs/ansi';
-import { LogModel, parseLog } from '../../src/logs/parse';
+import { LineKind, LogModel, parseLog } from '../../src/logs/parse';
+import { visibleLines } from '../../src/logs/rows';
 import { searchLog } from '../../src/logs/search';
 
 // Hostile and odd log text: GitHub's markers in any order (unterminated and stray groups), ANSI sequences complete
@@ -14,6 +15,10 @@ const piece = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 20 }),
 );
 const logText = fc.array(piece, { maxLength: 60 }).map((pieces) => pieces.join(''));
+// Whole lines, so that markers start lines often: groups open, close and nest in any order.
+const logLines = fc
+  .array(fc.constantFrom('##[group]g', '##[endgroup]', '##[error]e', 'text', ''), { maxLength: 40 })
+  .map((lines) => lines.join('\n'));
 
 /** The lines a reader of the raw text would count: split on LF, a trailing LF ends the last line. */
 function expectedLines(text: string): string[] {
@@ -70,6 +75,27 @@ describe('parseLog on any text', () => {
           expect(model.groupStart(group)).toBeLessThanOrEqual(line);
           expect(model.groupEnd(group)).toBeGreaterThanOrEqual(line);
         }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('shows every line but ##[endgroup] lines and the bodies of folded groups, whichever groups are folded', () => {
+    fc.assert(
+      fc.property(logLines, fc.array(fc.boolean(), { maxLength: 12 }), fc.nat(), (text, folds, cut) => {
+        const model = parseLog(text);
+        const folded = new Uint8Array(model.groupCount).map((_, group) => (folds[group] ? 1 : 0));
+        // The first `count` lines only, as while a live log's newest lines are not rendered yet.
+        const count = cut % (model.lineCount + 1);
+        const expected: number[] = [];
+        for (let line = 0; line < count; line++) {
+          const group = model.group(line);
+          const inFoldedBody = group >= 0 && folded[group] === 1 && line > model.groupStart(group);
+          if (model.kind(line) !== LineKind.EndGroup && !inFoldedBody) expected.push(line);
+        }
+        const rows = visibleLines(model, folded, count);
+        expect(Array.from({ length: rows.length }, (_, row) => rows.line(row))).toEqual(expected);
+        expected.forEach((line, row) => expect(rows.rowOf(line)).toBe(row));
       }),
       { numRuns: 300 },
     );
