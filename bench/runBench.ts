@@ -1,11 +1,13 @@
 /**
  * `npm run bench:logs`: renders the same synthetic job logs with three log viewers in headless Chromium and prints
  * how long each takes to show the first lines, find every match of a term and scroll to the end, and its JS heap.
- * Options: `--sizes 10000,100000` `--viewers ours,melloware` `--repeat 3`. `--e2e` measures the whole path instead
- * (bench/endToEnd.ts).
+ * Options: `--sizes 10000,100000` `--viewers ours,melloware` `--repeat 3`; `--against <git revision>` adds this
+ * plugin's viewer as it was at that revision, to compare a change on the same machine in the same minutes. Runs of
+ * the viewers alternate. `--e2e` measures the whole path instead (bench/endToEnd.ts).
  */
 import { build } from 'esbuild';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +59,7 @@ function option(name: string, fallback: string): string {
 async function buildPage(viewer: ViewerPage): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), `log-bench-${viewer.name}-`));
   await build({
-    entryPoints: [join(bench, viewer.entry)],
+    entryPoints: [resolve(bench, viewer.entry)],
     bundle: true,
     minify: true,
     format: 'iife',
@@ -144,15 +146,11 @@ const ms = (value?: number) =>
   value === undefined ? '–' : value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
 const mb = (value: number) => `${(value / 1e6).toFixed(1)} MB`;
 
-/** Median of `repeat` runs; a run that fails or takes over 30 s is not repeated. */
-async function measureMedian(browser: Browser, url: string, lines: number, repeat: number): Promise<Run> {
-  const runs: Run[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const run = await measure(browser, url, lines);
-    runs.push(run);
-    if (run.error || (run.firstPaint ?? 0) > 30_000) return run;
-  }
+/** The runs' median of each measure. */
+function medianRun(runs: Run[]): Run {
   const pick = (key: 'firstPaint' | 'search' | 'scrollEnd' | 'heap') => median(runs.map((run) => run[key] ?? NaN));
+  const failed = runs.find((run) => run.error);
+  if (failed) return failed;
   return {
     ...runs[0],
     firstPaint: pick('firstPaint'),
@@ -162,11 +160,28 @@ async function measureMedian(browser: Browser, url: string, lines: number, repea
   };
 }
 
+/** This plugin's viewer page as it was at git revision `rev`, extracted under build/ (where node_modules resolve). */
+function viewerAt(rev: string): ViewerPage {
+  const dir = join(root, 'build', 'bench', `at-${rev.replace(/[^\w.-]/g, '_')}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const archive = execFileSync('git', ['archive', rev, 'src', 'bench/pages', 'bench/syntheticLog.ts'], { cwd: root });
+  execFileSync('tar', ['-x', '-C', dir], { input: archive });
+  return {
+    ...VIEWERS[0],
+    name: `ours@${rev}`,
+    label: `this plugin at ${rev}`,
+    entry: join(dir, 'bench/pages/ours.tsx'),
+  };
+}
+
 async function main() {
   const sizes = option('sizes', '10000,100000,1000000').split(',').map(Number);
   const names = option('viewers', VIEWERS.map((viewer) => viewer.name).join(',')).split(',');
   const repeat = Number(option('repeat', '3'));
   const viewers = VIEWERS.filter((viewer) => names.includes(viewer.name));
+  const against = process.argv.includes('--against') ? option('against', '') : '';
+  if (against) viewers.splice(1, 0, viewerAt(against));
   const urls = new Map<string, string>();
   for (const viewer of viewers) urls.set(viewer.name, await buildPage(viewer));
 
@@ -183,15 +198,26 @@ async function main() {
       '--disable-sync',
     ],
   });
-  console.log(`Chromium ${browser.version()}, search term "${SEARCH_TERM}", median of ${repeat} runs\n`);
+  console.log(`Chromium ${browser.version()}, search term "${SEARCH_TERM}", median of ${repeat} alternating runs\n`);
   console.log(
     '| lines | raw log | viewer | first lines painted | find all matches | scroll to end | JS heap after load |',
   );
   console.log('| ---: | ---: | --- | ---: | ---: | ---: | ---: |');
   try {
     for (const lines of sizes) {
+      // Each viewer's runs alternate with the others', so that a busier minute of the machine falls on all of them.
+      // A viewer whose run fails or takes over 30 s is not run again.
+      const runs = new Map<ViewerPage, Run[]>(viewers.map((viewer) => [viewer, []]));
+      for (let i = 0; i < repeat; i++) {
+        for (const viewer of viewers) {
+          const done = runs.get(viewer)!;
+          const last = done[done.length - 1];
+          if (last && (last.error || (last.firstPaint ?? 0) > 30_000)) continue;
+          done.push(await measure(browser, urls.get(viewer.name)!, lines));
+        }
+      }
       for (const viewer of viewers) {
-        const run = await measureMedian(browser, urls.get(viewer.name)!, lines, repeat);
+        const run = medianRun(runs.get(viewer)!);
         const heap = run.heap === undefined ? '–' : `${mb(run.heap)} (${(run.heap / run.bytes).toFixed(2)}×)`;
         const search = run.search === undefined ? '–' : `${ms(run.search)} (${run.matches})`;
         const cells = [
