@@ -94,6 +94,9 @@ export function LogViewer(props: LogViewerProps) {
   const scrolledTo = useRef<{ target: unknown; match: string }>({ target: null, match: '' });
   const matchKey = `${search.result.term}\n${current}`;
   useLayoutEffect(() => {
+    // Centring a line needs the viewer's height, measured in the first commit's layout effects: the re-render they
+    // cause comes back here before anything is painted.
+    if (!viewport.measured) return;
     const done = scrolledTo.current;
     let line = -1;
     if (target && done.target !== target) line = target.line;
@@ -103,7 +106,7 @@ export function LogViewer(props: LogViewerProps) {
     if (line < 0) return;
     const row = rows.rowOf(line);
     scrollToContent(layout.top(row) + layout.height(row) / 2 - viewport.height / 2);
-  }, [target, matchKey, currentLine, rows, layout, viewport.height, scrollToContent]);
+  }, [target, matchKey, currentLine, rows, layout, viewport.height, viewport.measured, scrollToContent]);
 
   const select = useCallback(
     (line: number) => {

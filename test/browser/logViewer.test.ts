@@ -6,10 +6,10 @@ import { buildPage, hasChromium, launchChromium, root, SKIP_REASON } from './chr
 const LINES = 100_000;
 const API = 'http://gate.test/proxies/github/repos/octo-org/web-app';
 
-/** The current search match's line number, and whether its row lies inside the scrolled log's visible box. */
-function currentMatch(page: Page) {
-  return page.evaluate(() => {
-    const mark = document.querySelector('mark.ghlv-current');
+/** The line number of the row holding `selector`'s element, and whether the row lies inside the log's visible box. */
+function shownRow(page: Page, selector: string) {
+  return page.evaluate((selector) => {
+    const mark = document.querySelector(selector);
     const row = mark?.closest<HTMLElement>('[data-line]');
     const scroller = document.querySelector('.ghlv-scroller');
     if (!mark || !row || !scroller) return null;
@@ -20,7 +20,34 @@ function currentMatch(page: Page) {
       text: row.textContent ?? '',
       visible: box.top >= view.top && box.bottom <= view.bottom,
     };
+  }, selector);
+}
+
+const currentMatch = (page: Page) => shownRow(page, 'mark.ghlv-current');
+
+/** Opens the run logs page on a failed job whose log is `log`, served in ranges as the backend serves it. */
+async function openFailedJob(browser: Browser, log: string): Promise<Page> {
+  const url = await buildPage('test/browser/page/runLogsPage.tsx', {
+    '@spinnaker/core': `${root}/test/browser/page/spinnakerCore.ts`,
   });
+  const page = await browser.newPage();
+  const job = { id: 9, runId: 42, name: 'test', status: 'completed', conclusion: 'failure', steps: [] };
+  await page.route(`${API}/runs/42/jobs`, (route) => route.fulfill({ json: { items: [job] } }));
+  // The backend's ranged answer (backend/src/contract.ts LogRangeDto), never splitting a UTF-8 character.
+  const bytes = Buffer.from(log);
+  await page.route(`${API}/jobs/9/logs?**`, (route) => {
+    const query = new URL(route.request().url()).searchParams;
+    const start = Number(query.get('start'));
+    let end = Math.min(bytes.length, start + Number(query.get('length')));
+    while (end < bytes.length && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+    const header = `#log start=${start} end=${end} size=${bytes.length} complete=true\n`;
+    return route.fulfill({
+      body: Buffer.concat([Buffer.from(header), bytes.subarray(start, end)]),
+      contentType: 'text/plain; charset=utf-8',
+    });
+  });
+  await page.goto(url);
+  return page;
 }
 
 describe('the run logs in Chromium', () => {
@@ -32,33 +59,25 @@ describe('the run logs in Chromium', () => {
   });
   afterAll(async () => browser?.close());
 
+  it('opens a small failed log with its error line in view', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    // 200 lines: the whole log comes in the first range, so the viewer knows its error before it first renders.
+    const page = await openFailedJob(browser, syntheticLog(200));
+    const error = page.locator('[data-line="199"]');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('Error: Process completed with exit code 1.');
+    expect(await shownRow(page, '[data-line="199"]')).toMatchObject({ visible: true });
+  });
+
   it(`shows a ${LINES}-line job log and scrolls to the matches of a search`, async (context) => {
     if (!browser) return context.skip(SKIP_REASON);
-    const url = await buildPage('test/browser/page/runLogsPage.tsx', {
-      '@spinnaker/core': `${root}/test/browser/page/spinnakerCore.ts`,
-    });
-    const page = await browser.newPage();
-    const job = { id: 9, runId: 42, name: 'test', status: 'completed', conclusion: 'failure', steps: [] };
-    await page.route(`${API}/runs/42/jobs`, (route) => route.fulfill({ json: { items: [job] } }));
-    // The backend's ranged answer (backend/src/contract.ts LogRangeDto), never splitting a UTF-8 character.
-    const bytes = Buffer.from(log);
-    await page.route(`${API}/jobs/9/logs?**`, (route) => {
-      const query = new URL(route.request().url()).searchParams;
-      const start = Number(query.get('start'));
-      let end = Math.min(bytes.length, start + Number(query.get('length')));
-      while (end < bytes.length && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
-      const header = `#log start=${start} end=${end} size=${bytes.length} complete=true\n`;
-      return route.fulfill({
-        body: Buffer.concat([Buffer.from(header), bytes.subarray(start, end)]),
-        contentType: 'text/plain; charset=utf-8',
-      });
-    });
-    await page.goto(url);
+    const page = await openFailedJob(browser, log);
 
     // A failed job opens at its error, the log's last lines.
     const error = page.locator(`[data-line="${LINES - 1}"]`);
     await error.waitFor();
     expect(await error.textContent()).toContain('Error: Process completed with exit code 1.');
+    await expect.poll(() => shownRow(page, `[data-line="${LINES - 1}"]`)).toMatchObject({ visible: true });
 
     const search = page.getByRole('searchbox', { name: 'Search log' });
     await search.fill(SEARCH_TERM);
