@@ -180,7 +180,7 @@ async function main() {
   const names = option('viewers', VIEWERS.map((viewer) => viewer.name).join(',')).split(',');
   const repeat = Number(option('repeat', '3'));
   const viewers = VIEWERS.filter((viewer) => names.includes(viewer.name));
-  const against = process.argv.includes('--against') ? option('against', '') : '';
+  const against = option('against', '');
   if (against) viewers.splice(1, 0, viewerAt(against));
   const urls = new Map<string, string>();
   for (const viewer of viewers) urls.set(viewer.name, await buildPage(viewer));

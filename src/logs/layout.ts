@@ -1,3 +1,5 @@
+import { lastAtOrBelow } from './sorted';
+
 /** Vertical positions of rows: fixed height when lines do not wrap, summed heights when they do. */
 export interface Layout {
   count: number;
@@ -27,16 +29,7 @@ export function measuredLayout(heights: Float64Array): Layout {
     total: tops[count],
     top: (row) => tops[row],
     height: (row) => heights[row],
-    rowAt(y) {
-      let low = 0;
-      let high = count - 1;
-      while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (tops[mid] <= y) low = mid;
-        else high = mid - 1;
-      }
-      return Math.max(0, low);
-    },
+    rowAt: (y) => lastAtOrBelow(tops, y, count),
   };
 }
 

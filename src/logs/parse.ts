@@ -1,4 +1,5 @@
 import { GrowableUint32, GrowableUint8 } from './growable';
+import { lastAtOrBelow } from './sorted';
 
 /** What a line is, from GitHub's `##[…]` prefix (https://docs.github.com/actions/reference/workflow-commands-for-github-actions). */
 export const LineKind = {
@@ -139,16 +140,9 @@ export class LogModel {
 
   /** Group the line belongs to (a group's header line included), or -1. */
   group(line: number): number {
-    const firsts = this.groupStarts.array;
-    let low = 0;
-    let high = this.groupStarts.length - 1;
-    if (high < 0 || firsts[0] > line) return -1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (firsts[mid] <= line) low = mid;
-      else high = mid - 1;
-    }
-    return line <= this.groupEnds.array[low] ? low : -1;
+    const group = lastAtOrBelow(this.groupStarts.array, line, this.groupCount);
+    const inGroup = this.groupCount > 0 && this.groupStart(group) <= line && line <= this.groupEnd(group);
+    return inGroup ? group : -1;
   }
 
   groupStart(group: number): number {
@@ -220,15 +214,7 @@ export class LogModel {
   }
 
   private chunkOf(line: number): number {
-    const firsts = this.chunkFirstLine;
-    let low = 0;
-    let high = firsts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (firsts[mid] <= line) low = mid;
-      else high = mid - 1;
-    }
-    return low;
+    return lastAtOrBelow(this.chunkFirstLine, line);
   }
 
   /**

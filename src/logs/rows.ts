@@ -1,5 +1,6 @@
 import { GrowableUint32 } from './growable';
 import type { LogModel } from './parse';
+import { lastAtOrBelow } from './sorted';
 import { LineKind } from './parse';
 
 /**
@@ -22,18 +23,6 @@ export function foldedGroups(
     if (group < folded.length) folded[group] = isFolded ? 1 : 0;
   });
   return folded;
-}
-
-/** Index of the last entry of `sorted` at or below `value`, or 0. */
-function lastAtOrBelow(sorted: Uint32Array, value: number): number {
-  let low = 0;
-  let high = sorted.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (sorted[mid] <= value) low = mid;
-    else high = mid - 1;
-  }
-  return low;
 }
 
 /**
@@ -79,11 +68,11 @@ export function visibleLines(model: LogModel, folded: Uint8Array, count = model.
   const runLines = new GrowableUint32(64);
   const runRows = new GrowableUint32(64);
   let rows = 0;
-  let next = 0; // the line after the last one shown: a run goes on only from there
+  let next = -1; // the line after the last one shown: a run goes on only from there
   /** Shows lines `from` to `to`, inclusive. */
   const show = (from: number, to: number) => {
     if (to < from) return;
-    if (rows === 0 || from !== next) {
+    if (from !== next) {
       runLines.push(from);
       runRows.push(rows);
     }

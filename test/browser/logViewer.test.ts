@@ -9,10 +9,10 @@ const API = 'http://gate.test/proxies/github/repos/octo-org/web-app';
 /** The line number of the row holding `selector`'s element, and whether the row lies inside the log's visible box. */
 function shownRow(page: Page, selector: string) {
   return page.evaluate((selector) => {
-    const mark = document.querySelector(selector);
-    const row = mark?.closest<HTMLElement>('[data-line]');
+    const element = document.querySelector(selector);
+    const row = element?.closest<HTMLElement>('[data-line]');
     const scroller = document.querySelector('.ghlv-scroller');
-    if (!mark || !row || !scroller) return null;
+    if (!element || !row || !scroller) return null;
     const box = row.getBoundingClientRect();
     const view = scroller.getBoundingClientRect();
     return {
