@@ -203,6 +203,7 @@ async function main() {
     '| lines | raw log | viewer | first lines painted | find all matches | scroll to end | JS heap after load |',
   );
   console.log('| ---: | ---: | --- | ---: | ---: | ---: | ---: |');
+  const ratios: string[] = [];
   try {
     for (const lines of sizes) {
       // Each viewer's runs alternate with the others', so that a busier minute of the machine falls on all of them.
@@ -231,10 +232,40 @@ async function main() {
         ];
         console.log(`| ${cells.join(' | ')} |${run.error ? ` ${run.error}` : ''}`);
       }
+      ratios.push(...roundRatios(lines, viewers, runs));
     }
   } finally {
     await browser.close();
   }
+  if (ratios.length > 0) {
+    console.log(
+      "\nFirst paint of each other viewer ÷ this plugin's, round by round (a round's runs follow each other):\n",
+    );
+    console.log('| lines | viewer | median | lowest | highest |');
+    console.log('| ---: | --- | ---: | ---: | ---: |');
+    ratios.forEach((row) => console.log(row));
+  }
+}
+
+/**
+ * The machine's speed drifts from one second to the next on shared hardware, for every viewer alike, so a ratio of
+ * two medians moves more than the ratios within each round of alternating runs. One table row per other viewer.
+ */
+function roundRatios(lines: number, viewers: ViewerPage[], runs: Map<ViewerPage, Run[]>): string[] {
+  const ours = viewers.find((viewer) => viewer.name === 'ours');
+  if (!ours) return [];
+  const base = runs.get(ours)!;
+  return viewers
+    .filter((viewer) => viewer !== ours)
+    .flatMap((viewer) => {
+      const each = runs
+        .get(viewer)!
+        .map((run, round) => (run.firstPaint ?? NaN) / (base[round]?.firstPaint ?? NaN))
+        .filter((ratio) => Number.isFinite(ratio));
+      if (each.length === 0) return [];
+      const cells = [lines.toLocaleString('en'), viewer.label, median(each), Math.min(...each), Math.max(...each)];
+      return [`| ${cells.map((cell) => (typeof cell === 'number' ? `${cell.toFixed(1)}×` : cell)).join(' | ')} |`];
+    });
 }
 
 if (process.argv.includes('--e2e')) await (await import('./endToEnd')).endToEnd(root);
