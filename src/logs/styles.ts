@@ -20,7 +20,7 @@ const CSS = `
 .ghlv-spacer { flex: 1; }
 /* The platform's code font: Menlo on macOS, Consolas on Windows, and elsewhere the generic monospace, which follows the
    user's own font settings. Each family the browser has to look for and not find costs a small log's first paint
-   about 1 ms in Chromium on Linux (GitHub's longer list cost 5 to 7 ms there). */
+   about 1 ms in Chromium on Linux (GitHub's seven-family list, about 5 ms there). */
 .ghlv-scroller { position: relative; flex: 1; overflow: auto; outline: none; font-family: Menlo, Consolas, monospace; }
 .ghlv-scroller:focus-visible { box-shadow: inset 0 0 0 2px ${T.notice}; }
 .ghlv-inner { position: relative; min-width: 100%; }
