@@ -161,7 +161,7 @@ export class LogModel {
   }
 
   timestamp(line: number): string {
-    const length = this.tsLengths.array[line] & ~CR_FLAG;
+    const length = this.timestampLength(line);
     if (!length) return '';
     const chunk = this.chunks[this.chunkOf(line)];
     const start = this.starts.array[line];
@@ -196,17 +196,21 @@ export class LogModel {
 
   /** @internal offset in the line's chunk */
   contentStart(line: number): number {
-    return this.starts.array[line] + (this.tsLengths.array[line] & ~CR_FLAG) + this.markerLengths.array[line];
+    return this.starts.array[line] + this.timestampLength(line) + this.markerLengths.array[line];
   }
 
   /** @internal offset in the line's chunk: of its line break, or the chunk's end */
   lineEnd(line: number): number {
-    const cr = this.tsLengths.array[line] >> 7;
+    const cr = (this.tsLengths.array[line] & CR_FLAG) === 0 ? 0 : 1;
     // Only the first line of a chunk starts at 0.
     const next = line + 1 < this.lineCount ? this.starts.array[line + 1] : 0;
     if (next > 0) return next - 1 - cr;
     const chunk = this.chunks[this.chunkOf(line)];
     return chunk.length - (chunk.charCodeAt(chunk.length - 1) === LF ? 1 : 0) - cr;
+  }
+
+  private timestampLength(line: number): number {
+    return this.tsLengths.array[line] & ~CR_FLAG;
   }
 
   private columns() {
