@@ -1,7 +1,7 @@
 import { GrowableUint32 } from './growable';
 import type { LogModel } from './parse';
-import { lastAtOrBelow } from './sorted';
 import { LineKind } from './parse';
+import { lastAtOrBelow } from './sorted';
 
 /**
  * Whether each group is folded: a group is folded unless it holds the first error, is the unterminated group a live
@@ -47,16 +47,28 @@ export class Rows {
   rowOf(line: number): number {
     if (this.length === 0) return 0;
     const run = lastAtOrBelow(this.runLines, line);
-    const runEnd = run + 1 < this.runRows.length ? this.runRows[run + 1] : this.length;
-    return Math.min(this.runRows[run] + Math.max(0, line - this.runLines[run]), runEnd - 1);
+    return Math.min(this.runRows[run] + Math.max(0, line - this.runLines[run]), this.runEnd(run) - 1);
+  }
+
+  /** Row of `line`, or -1 when it is not shown. */
+  rowShowing(line: number): number {
+    if (this.length === 0) return -1;
+    const run = lastAtOrBelow(this.runLines, line);
+    const row = this.runRows[run] + line - this.runLines[run];
+    return line >= this.runLines[run] && row < this.runEnd(run) ? row : -1;
   }
 
   /** Calls `visit` with each row's line, in order. */
   forEach(visit: (line: number, row: number) => void): void {
     for (let run = 0; run < this.runRows.length; run++) {
-      const end = run + 1 < this.runRows.length ? this.runRows[run + 1] : this.length;
+      const end = this.runEnd(run);
       for (let row = this.runRows[run], line = this.runLines[run]; row < end; row++, line++) visit(line, row);
     }
+  }
+
+  /** The row after the run's last. */
+  private runEnd(run: number): number {
+    return run + 1 < this.runRows.length ? this.runRows[run + 1] : this.length;
   }
 }
 

@@ -37,8 +37,8 @@ export function useRowLayout(options: {
     });
     if (measured.cols === cols) {
       measured.heights.forEach((height, line) => {
-        const row = rows.rowOf(line);
-        if (rows.line(row) === line) heights[row] = height;
+        const row = rows.rowShowing(line);
+        if (row >= 0) heights[row] = height;
       });
     }
     return measuredLayout(heights);
@@ -52,8 +52,8 @@ export function useRowLayout(options: {
       element.querySelectorAll<HTMLElement>('[data-line]').forEach((rowElement) => {
         const line = Number(rowElement.dataset.line) - 1;
         const height = rowElement.offsetHeight;
-        const row = rows.rowOf(line);
-        if (height > 0 && rows.line(row) === line && layout.height(row) !== height) changes.push([line, height]);
+        const row = rows.rowShowing(line);
+        if (height > 0 && row >= 0 && layout.height(row) !== height) changes.push([line, height]);
       });
       if (changes.length === 0) return;
       setMeasured((previous) => {

@@ -96,6 +96,8 @@ describe('parseLog on any text', () => {
         const rows = visibleLines(model, folded, count);
         expect(Array.from({ length: rows.length }, (_, row) => rows.line(row))).toEqual(expected);
         expected.forEach((line, row) => expect(rows.rowOf(line)).toBe(row));
+        const shownAt = new Map(expected.map((line, row) => [line, row]));
+        for (let line = 0; line < count; line++) expect(rows.rowShowing(line)).toBe(shownAt.get(line) ?? -1);
       }),
       { numRuns: 300 },
     );
