@@ -30,7 +30,12 @@ export function useLogSearch(model: LogModel, lineCount: number, anchorLine: () 
   const [applied, setApplied] = useState({ term: '', anchor: 0 });
   const [cursor, setCursor] = useState({ term: '', index: -1 });
   useEffect(() => {
-    const timer = setTimeout(() => setApplied({ term: query, anchor: anchorLine() }), query ? SEARCH_DELAY_MS : 0);
+    // A term already applied stays as it is. Enter applies it before the pause ends, and scrolls to its match; applying
+    // it again would pick the current match afresh from the new view, possibly one above. It also spares the viewer a
+    // render on every mount.
+    const apply = () =>
+      setApplied((previous) => (previous.term === query ? previous : { term: query, anchor: anchorLine() }));
+    const timer = setTimeout(apply, query ? SEARCH_DELAY_MS : 0);
     return () => clearTimeout(timer);
   }, [query, anchorLine]);
   const { term, anchor } = applied;

@@ -1,10 +1,11 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
 import { formatTimestamp } from '../../src/logs/format';
 import { LogViewer } from '../../src/logs/LogViewer';
 import { parseLog } from '../../src/logs/parse';
+import { SEARCH_DELAY_MS } from '../../src/logs/useLogSearch';
 import { readLogFixture } from './fixtures';
 
 function renderLog(text: string) {
@@ -58,6 +59,32 @@ describe('<LogViewer />', () => {
 
     await userEvent.type(screen.getByRole('searchbox', { name: 'Search log' }), '{Shift>}{Enter}{/Shift}');
     expect(screen.getByText('1 of 4')).toBeInTheDocument();
+  });
+
+  it('stays on the match Enter went to once the typing pause has passed', async () => {
+    // Time moves only when the test says, so the typing pause cannot pass while the test types.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // Matches on lines 491 and 506; the user reads from line 500 down, so Enter goes to line 506 and centres it,
+      // which brings line 491 into view above it.
+      const lines = Array.from({ length: 1000 }, (_, i) =>
+        i === 490 || i === 505 ? `needle ${i + 1}` : `line ${i + 1}`,
+      );
+      const region = renderLog(lines.join('\n'));
+      region.scrollTop = 499 * 20;
+      fireEvent.scroll(region);
+      const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+      await user.type(screen.getByRole('searchbox', { name: 'Search log' }), 'needle{Enter}');
+      expect(screen.getByText('2 of 2')).toBeInTheDocument();
+
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(SEARCH_DELAY_MS * 2);
+      });
+      expect(screen.getByText('2 of 2')).toBeInTheDocument();
+      expect(region.querySelector('mark.ghlv-current')?.closest('[data-line]')).toHaveAttribute('data-line', '506');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('says when nothing matches', async () => {
