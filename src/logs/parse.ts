@@ -29,9 +29,9 @@ const MARKERS: ReadonlyArray<[string, LineKind]> = [
 ];
 
 const BOM = 0xfeff;
-/** Set in a line's timestamp length when the line ends with `\r\n`. */
-const CR_FLAG = 0x80;
 const SAMPLE_LINES = 4096;
+/** Where a search for text that is not there stops: beyond any chunk, and still a small integer to V8. */
+const NOT_FOUND = 0x3fffffff;
 const CR = 13;
 const LF = 10;
 
@@ -56,6 +56,11 @@ function timestampLength(s: string, p: number, end: number): number {
 
 const NO_MARKER: [string, LineKind] = ['', LineKind.Text];
 
+function indexOrNotFound(s: string, text: string, from: number): number {
+  const index = s.indexOf(text, from);
+  return index < 0 ? NOT_FOUND : index;
+}
+
 function marker(s: string, p: number): [string, LineKind] {
   const c = s.charCodeAt(p);
   if (c !== 91 /* [ */ && (c !== 35 /* # */ || s.charCodeAt(p + 1) !== 35 || s.charCodeAt(p + 2) !== 91))
@@ -66,7 +71,8 @@ function marker(s: string, p: number): [string, LineKind] {
 
 /**
  * A GitHub Actions job log, split into lines once and classified cheaply: offsets live in typed arrays, the text stays
- * in the strings it arrived in, and ANSI colours are only parsed for lines being rendered (see `ansi.ts`).
+ * in the strings it arrived in, and ANSI colours are only parsed for lines being rendered (see `ansi.ts`). Only lines
+ * that hold `##[` or `[command]` are classified while reading; timestamps and line breaks are read when a line is.
  * `append` takes the log as it grows; a line is only added once its newline has arrived (or at `end`).
  */
 export class LogModel {
@@ -79,12 +85,10 @@ export class LogModel {
 
   private readonly chunks: string[] = [];
   private readonly chunkFirstLine: number[] = [];
-  // Six bytes a line: where it starts in its chunk, its timestamp's length (with CR_FLAG), its marker's length and
-  // kind. Where a line ends follows from where the next one starts, and its group from the groups' first lines: every
-  // byte a line takes is fresh memory the first paint of a large log waits for.
+  // Five bytes a line: where it starts in its chunk, and its kind. Where it ends follows from where the next one
+  // starts, its group from the groups' first lines, its timestamp and marker from its text: every byte a line takes is
+  // fresh memory the first paint of a large log waits for.
   private readonly starts = new GrowableUint32();
-  private readonly tsLengths = new GrowableUint8();
-  private readonly markerLengths = new GrowableUint8();
   private readonly kinds = new GrowableUint8();
   private readonly groupStarts = new GrowableUint32();
   private readonly groupEnds = new GrowableUint32();
@@ -161,11 +165,10 @@ export class LogModel {
   }
 
   timestamp(line: number): string {
-    const length = this.timestampLength(line);
-    if (!length) return '';
     const chunk = this.chunks[this.chunkOf(line)];
     const start = this.starts.array[line];
-    return chunk.slice(start, start + length).trimEnd();
+    const length = timestampLength(chunk, start, this.lineEnd(line));
+    return length ? chunk.slice(start, start + length).trimEnd() : '';
   }
 
   /** The line after its timestamp and `##[…]` marker, ANSI escapes still in. */
@@ -195,26 +198,28 @@ export class LogModel {
   }
 
   /** @internal offset in the line's chunk */
-  contentStart(line: number): number {
-    return this.starts.array[line] + this.timestampLength(line) + this.markerLengths.array[line];
+  lineStart(line: number): number {
+    return this.starts.array[line];
   }
 
-  /** @internal offset in the line's chunk: of its line break, or the chunk's end */
+  /** @internal offset in the line's chunk, after its timestamp and marker */
+  contentStart(line: number): number {
+    const chunk = this.chunks[this.chunkOf(line)];
+    const at = this.starts.array[line] + timestampLength(chunk, this.starts.array[line], this.lineEnd(line));
+    return this.kinds.array[line] === LineKind.Text ? at : at + marker(chunk, at)[0].length;
+  }
+
+  /** @internal offset in the line's chunk: of its line break (`\r\n`'s `\r`), or the chunk's end */
   lineEnd(line: number): number {
-    const cr = (this.tsLengths.array[line] & CR_FLAG) === 0 ? 0 : 1;
+    const chunk = this.chunks[this.chunkOf(line)];
     // Only the first line of a chunk starts at 0.
     const next = line + 1 < this.lineCount ? this.starts.array[line + 1] : 0;
-    if (next > 0) return next - 1 - cr;
-    const chunk = this.chunks[this.chunkOf(line)];
-    return chunk.length - (chunk.charCodeAt(chunk.length - 1) === LF ? 1 : 0) - cr;
-  }
-
-  private timestampLength(line: number): number {
-    return this.tsLengths.array[line] & ~CR_FLAG;
+    const end = next > 0 ? next - 1 : chunk.length - (chunk.charCodeAt(chunk.length - 1) === LF ? 1 : 0);
+    return end > this.starts.array[line] && chunk.charCodeAt(end - 1) === CR ? end - 1 : end;
   }
 
   private columns() {
-    return [this.starts, this.tsLengths, this.markerLengths, this.kinds] as const;
+    return [this.starts, this.kinds] as const;
   }
 
   private chunkOf(line: number): number {
@@ -222,8 +227,12 @@ export class LogModel {
   }
 
   /**
-   * Classifies every line of `chunk` in one loop writing straight into the typed arrays: the first screen of a small
-   * log waits for this loop while V8 still interprets it, so it avoids calls and destructuring per line.
+   * Finds where every line of `chunk` starts in one loop writing straight into a typed array: the first screen of a
+   * small log waits for this loop while V8 still interprets it, so it does little more per line than `indexOf` and a
+   * store. A line is classified only when the next `##[` or `[command]` is before its end; every other line is text,
+   * which the kinds' zero-filled room already says. Each search runs ahead to the next one. `[command]` is found by its
+   * `]`: V8 finds a short text by its first character at memory speed, but searches a longer one more slowly, and a
+   * million-line log with no `[command]` after its first lines took 60 ms more to read with `indexOf('[command]')`.
    */
   private addChunk(chunk: string): void {
     this.chunks.push(chunk);
@@ -233,11 +242,10 @@ export class LogModel {
     // and 1/8 more: a million-line log grows its arrays about twice, and a copy or zero-filled page is not wasted.
     let capacity = 0;
     let starts = this.starts.array;
-    let tsLengths = this.tsLengths.array;
-    let markerLengths = tsLengths;
-    let kinds = tsLengths;
     let line = this.lineCount;
     let maxLength = this.maxLength;
+    let hash = indexOrNotFound(chunk, '##[', 0);
+    let bracket = indexOrNotFound(chunk, ']', 0);
     let p = 0;
     while (p < length) {
       if (line >= capacity) {
@@ -246,41 +254,50 @@ export class LogModel {
           seen === 0 ? Math.min(SAMPLE_LINES, (length >> 6) + 64) : Math.ceil(((length - p) * seen * 1.125) / p) + 64;
         for (const column of this.columns()) column.length = line;
         starts = this.starts.reserve(room);
-        tsLengths = this.tsLengths.reserve(room);
-        markerLengths = this.markerLengths.reserve(room);
-        kinds = this.kinds.reserve(room);
+        this.kinds.reserve(room);
         capacity = line + room;
       }
       let next = chunk.indexOf('\n', p);
       if (next < 0) next = length;
-      const cr = next > p && chunk.charCodeAt(next - 1) === CR;
-      const end = cr ? next - 1 : next;
-      const tsLength = timestampLength(chunk, p, end);
-      const entry = marker(chunk, p + tsLength);
-      const kind = entry[1];
       starts[line] = p;
-      tsLengths[line] = cr ? tsLength | CR_FLAG : tsLength;
-      markerLengths[line] = entry[0].length;
-      kinds[line] = kind;
-      if (end - p > maxLength) maxLength = end - p;
-      if (kind === LineKind.Group) {
-        // GitHub does not nest groups: a new group closes the open one.
-        if (this.openGroup >= 0) this.groupEnds.array[this.openGroup] = line - 1;
-        this.openGroup = this.groupStarts.length;
-        this.groupStarts.push(line);
-        this.groupEnds.push(line);
-      } else if (this.openGroup >= 0) {
-        this.groupEnds.array[this.openGroup] = line;
+      // With a `\r` before the `\n`: an upper bound for the width is all it needs to be.
+      if (next - p > maxLength) maxLength = next - p;
+      while (bracket < next && !chunk.startsWith('[command', bracket - 8)) {
+        bracket = indexOrNotFound(chunk, ']', bracket + 1);
       }
-      if (kind === LineKind.EndGroup) {
-        if (this.openGroup < 0) this.strayEnds.push(line);
-        this.openGroup = -1;
-      } else if (kind === LineKind.Error && this.firstError < 0) this.firstError = line;
+      if (hash < next || bracket < next) {
+        this.classify(chunk, line, p, next);
+        if (hash < next) hash = indexOrNotFound(chunk, '##[', next);
+        if (bracket < next) bracket = indexOrNotFound(chunk, ']', next);
+      }
       line++;
       p = next + 1;
     }
     this.maxLength = maxLength;
     for (const column of this.columns()) column.length = line;
+    // The open group runs to the last line so far.
+    if (this.openGroup >= 0) this.groupEnds.array[this.openGroup] = line - 1;
+  }
+
+  /** Reads the workflow command that may start line `line` (from `p` to its line break at `next`). */
+  private classify(chunk: string, line: number, p: number, next: number): void {
+    const end = next > p && chunk.charCodeAt(next - 1) === CR ? next - 1 : next;
+    const kind = marker(chunk, p + timestampLength(chunk, p, end))[1];
+    if (kind === LineKind.Text) return;
+    this.kinds.array[line] = kind;
+    if (kind === LineKind.Group) {
+      // GitHub does not nest groups: a new group closes the open one.
+      if (this.openGroup >= 0) this.groupEnds.array[this.openGroup] = line - 1;
+      this.openGroup = this.groupStarts.length;
+      this.groupStarts.push(line);
+      this.groupEnds.push(line);
+    } else if (kind === LineKind.EndGroup) {
+      if (this.openGroup >= 0) this.groupEnds.array[this.openGroup] = line;
+      else this.strayEnds.push(line);
+      this.openGroup = -1;
+    } else if (kind === LineKind.Error && this.firstError < 0) {
+      this.firstError = line;
+    }
   }
 }
 

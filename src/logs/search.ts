@@ -47,7 +47,7 @@ export function searchLog(model: LogModel, term: string, lineCount = model.lineC
     let line = first;
     pattern.lastIndex = 0;
     for (let m = pattern.exec(chunk); m; m = pattern.exec(chunk)) {
-      while (line + 1 < end && model.lineEnd(line) < m.index) line++;
+      while (line + 1 < end && model.lineStart(line + 1) <= m.index) line++;
       const lineEnd = model.lineEnd(line);
       if (m.index > lineEnd) break;
       if (m.index + m[0].length > lineEnd) {

@@ -17,7 +17,7 @@ const piece = fc.oneof(
 const logText = fc.array(piece, { maxLength: 60 }).map((pieces) => pieces.join(''));
 // Whole lines, so that markers start lines often: groups open, close and nest in any order.
 const logLines = fc
-  .array(fc.constantFrom('##[group]g', '##[endgroup]', '##[error]e', 'text', ''), { maxLength: 40 })
+  .array(fc.constantFrom('##[group]g', '##[endgroup]', '##[error]e', '[command]c', 'text', ''), { maxLength: 40 })
   .map((lines) => lines.join('\n'));
 
 /** The lines a reader of the raw text would count: split on LF, a trailing LF ends the last line. */
@@ -29,6 +29,23 @@ function expectedLines(text: string): string[] {
   return lines;
 }
 
+/** Which group each line is in, from the lines' kinds alone, by GitHub's rules: a group runs from its `##[group]` line
+ * to its `##[endgroup]` line, or to the line before the next `##[group]`, or to the end. */
+function expectedGroups(kinds: LineKind[]): number[] {
+  let group = -1;
+  let open = false;
+  return kinds.map((kind) => {
+    if (kind === LineKind.Group) {
+      group++;
+      open = true;
+      return group;
+    }
+    const inGroup = open ? group : -1;
+    if (kind === LineKind.EndGroup) open = false;
+    return inGroup;
+  });
+}
+
 describe('parseLog on any text', () => {
   it('keeps every line, in order, and never throws', () => {
     fc.assert(
@@ -37,6 +54,28 @@ describe('parseLog on any text', () => {
         const lines = expectedLines(text);
         expect(model.lineCount).toBe(lines.length);
         for (let line = 0; line < model.lineCount; line++) expect(model.raw(line)).toBe(lines[line]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads each line of a log as it reads that line alone, and groups the lines by their kinds', () => {
+    fc.assert(
+      fc.property(fc.oneof(logText, logLines), (text) => {
+        const model = parseLog(text);
+        const kinds: LineKind[] = [];
+        for (let line = 0; line < model.lineCount; line++) {
+          // A BOM the parser drops and a line break it does not keep around the line, as it was in the log.
+          const alone = parseLog(`\uFEFF${model.raw(line)}\r\n`);
+          expect(alone.lineCount).toBe(1);
+          kinds.push(model.kind(line));
+          expect(model.kind(line)).toBe(alone.kind(0));
+          expect(model.timestamp(line)).toBe(alone.timestamp(0));
+          expect(model.content(line)).toBe(alone.content(0));
+        }
+        const groups = expectedGroups(kinds);
+        for (let line = 0; line < model.lineCount; line++) expect(model.group(line)).toBe(groups[line]);
+        expect(model.firstError).toBe(kinds.indexOf(LineKind.Error));
       }),
       { numRuns: 300 },
     );
