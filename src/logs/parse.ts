@@ -56,6 +56,11 @@ function timestampLength(s: string, p: number, end: number): number {
 
 const NO_MARKER: [string, LineKind] = ['', LineKind.Text];
 
+/** `end`, or the `\r` before it when the line that runs from `start` to `end` ends with `\r\n`. */
+function withoutCr(s: string, start: number, end: number): number {
+  return end > start && s.charCodeAt(end - 1) === CR ? end - 1 : end;
+}
+
 function indexOrNotFound(s: string, text: string, from: number): number {
   const index = s.indexOf(text, from);
   return index < 0 ? NOT_FOUND : index;
@@ -160,21 +165,29 @@ export class LogModel {
 
   /** The whole line as received, without its line break. */
   raw(line: number): string {
-    const chunk = this.chunks[this.chunkOf(line)];
-    return chunk.slice(this.starts.array[line], this.lineEnd(line));
+    const chunk = this.chunkHolding(line);
+    return chunk.slice(this.starts.array[line], this.lineEndIn(chunk, line));
   }
 
   timestamp(line: number): string {
-    const chunk = this.chunks[this.chunkOf(line)];
+    const chunk = this.chunkHolding(line);
     const start = this.starts.array[line];
-    const length = timestampLength(chunk, start, this.lineEnd(line));
+    const length = timestampLength(chunk, start, this.lineEndIn(chunk, line));
     return length ? chunk.slice(start, start + length).trimEnd() : '';
   }
 
   /** The line after its timestamp and `##[…]` marker, ANSI escapes still in. */
   content(line: number): string {
-    const chunk = this.chunks[this.chunkOf(line)];
-    return chunk.slice(this.contentStart(line), this.lineEnd(line));
+    const chunk = this.chunkHolding(line);
+    const end = this.lineEndIn(chunk, line);
+    return chunk.slice(this.contentStartIn(chunk, line, end), end);
+  }
+
+  /** Length of `content(line)`, without making the string. */
+  contentLength(line: number): number {
+    const chunk = this.chunkHolding(line);
+    const end = this.lineEndIn(chunk, line);
+    return end - this.contentStartIn(chunk, line, end);
   }
 
   /** The raw log received so far, BOM excluded. */
@@ -204,26 +217,34 @@ export class LogModel {
 
   /** @internal offset in the line's chunk, after its timestamp and marker */
   contentStart(line: number): number {
-    const chunk = this.chunks[this.chunkOf(line)];
-    const at = this.starts.array[line] + timestampLength(chunk, this.starts.array[line], this.lineEnd(line));
-    return this.kinds.array[line] === LineKind.Text ? at : at + marker(chunk, at)[0].length;
+    const chunk = this.chunkHolding(line);
+    return this.contentStartIn(chunk, line, this.lineEndIn(chunk, line));
   }
 
   /** @internal offset in the line's chunk: of its line break (`\r\n`'s `\r`), or the chunk's end */
   lineEnd(line: number): number {
-    const chunk = this.chunks[this.chunkOf(line)];
+    return this.lineEndIn(this.chunkHolding(line), line);
+  }
+
+  private contentStartIn(chunk: string, line: number, end: number): number {
+    const start = this.starts.array[line];
+    const at = start + timestampLength(chunk, start, end);
+    return this.kinds.array[line] === LineKind.Text ? at : at + marker(chunk, at)[0].length;
+  }
+
+  private lineEndIn(chunk: string, line: number): number {
     // Only the first line of a chunk starts at 0.
     const next = line + 1 < this.lineCount ? this.starts.array[line + 1] : 0;
     const end = next > 0 ? next - 1 : chunk.length - (chunk.charCodeAt(chunk.length - 1) === LF ? 1 : 0);
-    return end > this.starts.array[line] && chunk.charCodeAt(end - 1) === CR ? end - 1 : end;
+    return withoutCr(chunk, this.starts.array[line], end);
   }
 
   private columns() {
     return [this.starts, this.kinds] as const;
   }
 
-  private chunkOf(line: number): number {
-    return lastAtOrBelow(this.chunkFirstLine, line);
+  private chunkHolding(line: number): string {
+    return this.chunks[lastAtOrBelow(this.chunkFirstLine, line)];
   }
 
   /**
@@ -281,8 +302,7 @@ export class LogModel {
 
   /** Reads the workflow command that may start line `line` (from `p` to its line break at `next`). */
   private classify(chunk: string, line: number, p: number, next: number): void {
-    const end = next > p && chunk.charCodeAt(next - 1) === CR ? next - 1 : next;
-    const kind = marker(chunk, p + timestampLength(chunk, p, end))[1];
+    const kind = marker(chunk, p + timestampLength(chunk, p, withoutCr(chunk, p, next)))[1];
     if (kind === LineKind.Text) return;
     this.kinds.array[line] = kind;
     if (kind === LineKind.Group) {

@@ -33,7 +33,7 @@ export function useRowLayout(options: {
     if (!wrap) return fixedLayout(rows.length, ROW_HEIGHT);
     const heights = new Float64Array(rows.length);
     rows.forEach((line, row) => {
-      heights[row] = ROW_HEIGHT * Math.max(1, Math.ceil((model.lineEnd(line) - model.contentStart(line)) / cols));
+      heights[row] = ROW_HEIGHT * Math.max(1, Math.ceil(model.contentLength(line) / cols));
     });
     if (measured.cols === cols) {
       measured.heights.forEach((height, line) => {
