@@ -24,16 +24,12 @@ export interface LogRowProps {
   model: LogModel;
   line: number;
   top: number;
-  /** Fixed height, or undefined when lines wrap and the row is measured. */
-  height?: number;
   showTimestamp: boolean;
   selected: boolean;
   folded: boolean;
   /** The search term's pattern, and which of this line's matches is the current one (-1: none). */
   pattern?: RegExp;
   currentMatch: number;
-  /** CSS width of the line-number column. */
-  numberWidth: string;
   onSelect(line: number): void;
   onToggleGroup(group: number): void;
 }
@@ -69,17 +65,24 @@ function withMatches(spans: Span[], ranges: Array<[number, number]>, current: nu
       const stop = Math.min(end, range === undefined ? end : inMatch ? range[1] : range[0]);
       const text = span.text.slice(at - offset, stop - offset);
       const key = `${s}-${at}`;
-      nodes.push(
-        inMatch ? (
-          <mark key={key} className={r === current ? 'ghlv-match ghlv-current' : 'ghlv-match'} style={css(span.style)}>
+      const style = css(span.style);
+      const className = r === current ? 'ghlv-match ghlv-current' : 'ghlv-match';
+      if (inMatch) {
+        nodes.push(
+          <mark key={key} className={className} style={style}>
             {text}
-          </mark>
-        ) : (
-          <span key={key} style={css(span.style)}>
+          </mark>,
+        );
+      } else if (style) {
+        nodes.push(
+          <span key={key} style={style}>
             {text}
-          </span>
-        ),
-      );
+          </span>,
+        );
+      } else {
+        // Plain text needs no element of its own: each element costs a small log's first paint.
+        nodes.push(text);
+      }
       at = stop;
     }
     offset = end;
@@ -113,7 +116,7 @@ function LogRowComponent(props: LogRowProps) {
   return (
     <div
       className={className}
-      style={{ top: props.top, height: props.height }}
+      style={{ top: props.top }}
       data-line={line + 1}
       aria-current={props.selected ? 'true' : undefined}
       onClick={isHeader ? toggle : undefined}
@@ -123,7 +126,6 @@ function LogRowComponent(props: LogRowProps) {
         type="button"
         tabIndex={-1}
         className="ghlv-ln"
-        style={{ minWidth: props.numberWidth }}
         aria-label={`Line ${line + 1}`}
         onClick={(event) => {
           event.stopPropagation();

@@ -30,6 +30,7 @@ export interface LogViewerProps {
   label?: string;
 }
 
+/** Rows rendered beyond each edge of the view once the user scrolls, so that scrolling does not show blank lines. */
 const OVERSCAN = 10;
 
 /**
@@ -51,6 +52,8 @@ export function LogViewer(props: LogViewerProps) {
   const probeRef = useRef<HTMLSpanElement>(null);
   const scrollerRef = useRef<HTMLDivElement>(null);
   const topLine = useRef(0);
+  // The first paint renders only the rows in view: overscan would add a fifth to a small log's first paint.
+  const [overscan, setOverscan] = useState(0);
 
   useLayoutEffect(() => {
     injectStyles();
@@ -82,13 +85,14 @@ export function LogViewer(props: LogViewerProps) {
   const { layout, measure } = useRowLayout({ model, rows, wrap, columns });
   const scroller = useScroller(scrollerRef, viewport.height, layout.total, live);
   const { contentTop, scrollToContent } = scroller;
-  const first = Math.max(0, layout.rowAt(contentTop) - OVERSCAN);
-  const last = Math.min(rows.length - 1, layout.rowAt(contentTop + viewport.height) + OVERSCAN);
+  const topRow = layout.rowAt(contentTop);
+  const first = Math.max(0, topRow - overscan);
+  const last = Math.min(rows.length - 1, layout.rowAt(contentTop + viewport.height) + overscan);
 
   useLayoutEffect(() => {
-    topLine.current = rows.length > 0 ? rows.line(Math.min(first + OVERSCAN, rows.length - 1)) : 0;
+    topLine.current = rows.length > 0 ? rows.line(topRow) : 0;
     measure(scrollerRef.current);
-  }, [rows, first, last, measure]);
+  }, [rows, topRow, first, last, measure]);
 
   // Scroll to a selected line or the current match once each: not again when rows or heights change afterwards.
   const scrolledTo = useRef<{ target: unknown; match: string }>({ target: null, match: '' });
@@ -198,13 +202,11 @@ export function LogViewer(props: LogViewerProps) {
         model={model}
         line={line}
         top={layout.top(row) + scroller.shift}
-        height={wrap ? undefined : ROW_HEIGHT}
         showTimestamp={showTimestamps}
         selected={line === selected}
         folded={model.kind(line) === LineKind.Group && folded[model.group(line)] === 1}
         pattern={search.pattern}
         currentMatch={line === currentLine ? currentOrdinal : -1}
-        numberWidth={`calc(${digits}ch + 20px)`}
         onSelect={selectByPointer}
         onToggleGroup={toggleByPointer}
       />,
@@ -241,7 +243,10 @@ export function LogViewer(props: LogViewerProps) {
         tabIndex={0}
         role="region"
         aria-label={props.label ?? 'Log'}
-        onScroll={scroller.onScroll}
+        onScroll={() => {
+          scroller.onScroll();
+          setOverscan(OVERSCAN);
+        }}
         onKeyDown={onKeyDown}
       >
         {lineCount === 0 && (
@@ -251,6 +256,7 @@ export function LogViewer(props: LogViewerProps) {
           className="ghlv-inner"
           style={{
             height: scroller.map.scrollHeight,
+            ['--ghlv-number-width' as string]: `calc(${digits}ch + 20px)`,
             width: wrap ? undefined : `calc(${model.maxLength + gutterChars}ch + 24px)`,
           }}
         >

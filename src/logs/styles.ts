@@ -24,12 +24,13 @@ const CSS = `
 .ghlv-scroller { position: relative; flex: 1; overflow: auto; outline: none; font-family: Menlo, Consolas, monospace; }
 .ghlv-scroller:focus-visible { box-shadow: inset 0 0 0 2px ${T.notice}; }
 .ghlv-inner { position: relative; min-width: 100%; }
-.ghlv-row { position: absolute; left: 0; right: 0; display: flex; align-items: flex-start; line-height: ${ROW_HEIGHT}px; white-space: pre; }
-.ghlv-wrap .ghlv-row { white-space: pre-wrap; word-break: break-all; }
+.ghlv-row { position: absolute; left: 0; right: 0; display: flex; align-items: flex-start; height: ${ROW_HEIGHT}px;
+  line-height: ${ROW_HEIGHT}px; white-space: pre; }
+.ghlv-wrap .ghlv-row { height: auto; white-space: pre-wrap; word-break: break-all; }
 .ghlv-row:hover { background: ${T.hover}; }
 .ghlv-row.ghlv-selected { background: ${T.selected}; }
-.ghlv-ln { flex: none; text-align: right; color: ${T.muted}; background: none; border: 0; padding: 0 12px 0 8px;
-  font: inherit; cursor: pointer; user-select: none; }
+.ghlv-ln { flex: none; min-width: var(--ghlv-number-width); text-align: right; color: ${T.muted}; background: none;
+  border: 0; padding: 0 12px 0 8px; font: inherit; cursor: pointer; user-select: none; }
 .ghlv-ln:hover, .ghlv-selected .ghlv-ln { color: ${T.text}; text-decoration: underline; }
 .ghlv-ts { flex: none; min-width: 23ch; color: ${T.muted}; padding-right: 12px; user-select: none; }
 .ghlv-text { flex: 1; min-width: 0; }

@@ -69,6 +69,39 @@ describe('the run logs in Chromium', () => {
     expect(await shownRow(page, '[data-line="199"]')).toMatchObject({ visible: true });
   });
 
+  it('draws the lines in view first, lines beyond the view once scrolled, and aligns the text past 99', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    // Without its error line the log opens at the top, unscrolled.
+    const page = await openFailedJob(browser, syntheticLog(400).replace(/^.*##\[error\].*\n/m, ''));
+    await page.locator('[data-line="1"]').waitFor();
+    const rowsAround = () =>
+      page.evaluate(() => {
+        const view = document.querySelector('.ghlv-scroller')!.getBoundingClientRect();
+        const rows = [...document.querySelectorAll('[data-line]')].map((row) => row.getBoundingClientRect());
+        return {
+          inView: rows.filter((row) => row.bottom > view.top && row.top < view.bottom).length,
+          below: rows.filter((row) => row.top >= view.bottom).length,
+          above: rows.filter((row) => row.bottom <= view.top).length,
+          fit: Math.ceil(view.height / 20),
+        };
+      });
+    // The first paint draws what fills the view and nothing more.
+    const first = await rowsAround();
+    expect(first.inView).toBe(first.fit);
+    expect(first.below).toBe(0);
+
+    // Once the user scrolls, lines beyond both edges are ready before they scroll into view.
+    await page.locator('.ghlv-scroller').hover();
+    await page.mouse.wheel(0, 1000);
+    await expect.poll(rowsAround).toMatchObject({ above: 10, below: 10 });
+
+    // Lines 99 and 100 have number columns of one width, so their text starts in one column.
+    const textLeft = (line: number) =>
+      page.locator(`[data-line="${line}"] .ghlv-text`).evaluate((text) => text.getBoundingClientRect().left);
+    await page.locator('[data-line="100"]').waitFor();
+    expect(await textLeft(99)).toBeCloseTo(await textLeft(100), 0);
+  });
+
   it(`shows a ${LINES}-line job log and scrolls to the matches of a search`, async (context) => {
     if (!browser) return context.skip(SKIP_REASON);
     const page = await openFailedJob(browser, log);

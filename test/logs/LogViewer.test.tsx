@@ -87,6 +87,15 @@ describe('<LogViewer />', () => {
     }
   });
 
+  it('starts the search of an unscrolled log at its first match, even in the first lines', async () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => (i === 2 || i === 49 ? `needle ${i + 1}` : `line ${i + 1}`));
+    const region = renderLog(lines.join('\n'));
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search log' }), 'needle');
+
+    expect(await screen.findByText('1 of 2')).toBeInTheDocument();
+    expect(region.querySelector('mark.ghlv-current')?.closest('[data-line]')).toHaveAttribute('data-line', '3');
+  });
+
   it('says when nothing matches', async () => {
     renderLog(fixture);
     await userEvent.type(screen.getByRole('searchbox', { name: 'Search log' }), 'no such text');
