@@ -55,11 +55,12 @@ export function LogViewer(props: LogViewerProps) {
   // The first paint renders only the rows in view: overscan would add a fifth to a small log's first paint.
   const [overscan, setOverscan] = useState(0);
 
+  useLayoutEffect(injectStyles, []);
+  // Only wrapped lines need the width of a character; reading it would cost the first paint a second render.
   useLayoutEffect(() => {
-    injectStyles();
     const width = probeRef.current ? probeRef.current.offsetWidth / 10 : 0;
     if (width > 0) setCharWidth(width);
-  }, []);
+  }, [wrap]);
 
   const search = useLogSearch(
     model,
@@ -78,7 +79,8 @@ export function LogViewer(props: LogViewerProps) {
   }, [model, overrides, lineCount, complete, currentLine]);
   const rows = useMemo(() => visibleLines(model, folded, lineCount), [model, folded, lineCount]);
 
-  const viewport = useViewport(scrollerRef);
+  const height = props.height ?? 600;
+  const viewport = useViewport(scrollerRef, height, wrap);
   const digits = String(lineCount).length;
   const gutterChars = digits + 5 + (showTimestamps ? 25 : 0);
   const columns = charWidth > 0 ? Math.floor((viewport.width - 24) / charWidth) - gutterChars : 0;
@@ -98,9 +100,10 @@ export function LogViewer(props: LogViewerProps) {
   const scrolledTo = useRef<{ target: unknown; match: string }>({ target: null, match: '' });
   const matchKey = `${search.result.term}\n${current}`;
   useLayoutEffect(() => {
-    // Centring a line needs the viewer's height, measured in the first commit's layout effects: the re-render they
-    // cause comes back here before anything is painted.
-    if (!viewport.measured) return;
+    // Centring a line needs the viewer's height. When the first layout found another height than expected, the
+    // re-render it causes comes back here with that height before anything is painted.
+    const shown = scrollerRef.current?.clientHeight ?? 0;
+    if (shown > 0 && shown !== viewport.height) return;
     const done = scrolledTo.current;
     let line = -1;
     if (target && done.target !== target) line = target.line;
@@ -110,7 +113,7 @@ export function LogViewer(props: LogViewerProps) {
     if (line < 0) return;
     const row = rows.rowOf(line);
     scrollToContent(layout.top(row) + layout.height(row) / 2 - viewport.height / 2);
-  }, [target, matchKey, currentLine, rows, layout, viewport.height, viewport.measured, scrollToContent]);
+  }, [target, matchKey, currentLine, rows, layout, viewport.height, scrollToContent]);
 
   const select = useCallback(
     (line: number) => {
@@ -214,7 +217,7 @@ export function LogViewer(props: LogViewerProps) {
   }
 
   return (
-    <div className={wrap ? 'ghlv ghlv-wrap' : 'ghlv'} style={{ height: props.height ?? 600 }}>
+    <div className={wrap ? 'ghlv ghlv-wrap' : 'ghlv'} style={{ height }}>
       <LogToolbar
         ref={searchRef}
         query={search.query}
@@ -262,9 +265,11 @@ export function LogViewer(props: LogViewerProps) {
         >
           {rendered}
         </div>
-        <span ref={probeRef} className="ghlv-probe" aria-hidden>
-          0000000000
-        </span>
+        {wrap && (
+          <span ref={probeRef} className="ghlv-probe" aria-hidden>
+            0000000000
+          </span>
+        )}
       </div>
     </div>
   );

@@ -1,12 +1,15 @@
 import { THEME as T } from './palette';
 
 export const ROW_HEIGHT = 20;
+/** The toolbar's height on one line: padding, a 24 px button and the border. On two lines the viewer measures it. */
+export const TOOLBAR_HEIGHT = 37;
 
 // Rollup has no CSS pipeline here, so the viewer's styles are one <style> element added to the page once.
 const CSS = `
 .ghlv { display: flex; flex-direction: column; background: ${T.background}; color: ${T.text}; border: 1px solid ${T.border};
   border-radius: 6px; font-size: 12px; overflow: hidden; }
-.ghlv-toolbar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; padding: 6px 8px; background: ${T.toolbar};
+.ghlv-toolbar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; box-sizing: border-box;
+  min-height: ${TOOLBAR_HEIGHT}px; padding: 6px 8px; background: ${T.toolbar};
   border-bottom: 1px solid ${T.border}; }
 .ghlv-toolbar input[type=search] { background: ${T.background}; color: ${T.text}; border: 1px solid ${T.border};
   border-radius: 6px; padding: 3px 8px; min-width: 220px; }

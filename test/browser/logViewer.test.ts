@@ -26,11 +26,11 @@ function shownRow(page: Page, selector: string) {
 const currentMatch = (page: Page) => shownRow(page, 'mark.ghlv-current');
 
 /** Opens the run logs page on a failed job whose log is `log`, served in ranges as the backend serves it. */
-async function openFailedJob(browser: Browser, log: string): Promise<Page> {
+async function openFailedJob(browser: Browser, log: string, viewport = { width: 1280, height: 720 }): Promise<Page> {
   const url = await buildPage('test/browser/page/runLogsPage.tsx', {
     '@spinnaker/core': `${root}/test/browser/page/spinnakerCore.ts`,
   });
-  const page = await browser.newPage();
+  const page = await browser.newPage({ viewport });
   const job = { id: 9, runId: 42, name: 'test', status: 'completed', conclusion: 'failure', steps: [] };
   await page.route(`${API}/runs/42/jobs`, (route) => route.fulfill({ json: { items: [job] } }));
   // The backend's ranged answer (backend/src/contract.ts LogRangeDto), never splitting a UTF-8 character.
@@ -67,6 +67,22 @@ describe('the run logs in Chromium', () => {
     await error.waitFor();
     expect(await error.textContent()).toContain('Error: Process completed with exit code 1.');
     expect(await shownRow(page, '[data-line="199"]')).toMatchObject({ visible: true });
+  });
+
+  it('shows the error line, and fills the view, where the toolbar takes two lines', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const page = await openFailedJob(browser, syntheticLog(200), { width: 600, height: 720 });
+    await page.locator('[data-line="199"]').waitFor();
+    const toolbar = await page.getByRole('toolbar', { name: 'Log tools' }).boundingBox();
+    expect(toolbar!.height).toBeGreaterThan(60);
+
+    expect(await shownRow(page, '[data-line="199"]')).toMatchObject({ visible: true });
+    const blankBelow = await page.evaluate(() => {
+      const view = document.querySelector('.ghlv-scroller')!.getBoundingClientRect();
+      const rows = [...document.querySelectorAll('[data-line]')].map((row) => row.getBoundingClientRect().bottom);
+      return view.bottom - Math.max(...rows);
+    });
+    expect(blankBelow).toBeLessThan(1);
   });
 
   it('draws the lines in view first, lines beyond the view once scrolled, and aligns the text past 99', async (context) => {

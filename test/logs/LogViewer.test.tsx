@@ -8,9 +8,9 @@ import { parseLog } from '../../src/logs/parse';
 import { SEARCH_DELAY_MS } from '../../src/logs/useLogSearch';
 import { readLogFixture } from './fixtures';
 
-function renderLog(text: string) {
+function renderLog(text: string, height = 400) {
   const model = parseLog(text);
-  render(<LogViewer model={model} lineCount={model.lineCount} label="Job log" height={400} />);
+  render(<LogViewer model={model} lineCount={model.lineCount} label="Job log" height={height} />);
   return screen.getByLabelText('Job log');
 }
 
@@ -36,7 +36,8 @@ describe('<LogViewer />', () => {
   });
 
   it('hides ##[endgroup] lines and shows annotations as GitHub does', () => {
-    const region = renderLog(fixture);
+    // Tall enough for every row of the folded log.
+    const region = renderLog(fixture, 1000);
     expect(region).not.toHaveTextContent('##[');
     expect(region).toHaveTextContent('Warning: The `set-output` command is deprecated');
     expect(row(region, 63)).toHaveClass('ghlv-k-warning');
