@@ -32,8 +32,8 @@ const CSS = `
 .ghlv-wrap .ghlv-row { height: auto; white-space: pre-wrap; word-break: break-all; }
 .ghlv-row:hover { background: ${T.hover}; }
 .ghlv-row.ghlv-selected { background: ${T.selected}; }
-.ghlv-ln { flex: none; min-width: var(--ghlv-number-width); text-align: right; color: ${T.muted}; background: none;
-  border: 0; padding: 0 12px 0 8px; font: inherit; cursor: pointer; user-select: none; }
+.ghlv-ln { flex: none; box-sizing: border-box; min-width: var(--ghlv-number-width); text-align: right;
+  color: ${T.muted}; padding: 0 12px 0 8px; cursor: pointer; user-select: none; }
 .ghlv-ln:hover, .ghlv-selected .ghlv-ln { color: ${T.text}; text-decoration: underline; }
 .ghlv-ts { flex: none; min-width: 23ch; color: ${T.muted}; padding-right: 12px; user-select: none; }
 .ghlv-text { flex: 1; min-width: 0; }
