@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { delay, http } from 'msw';
+import { http, HttpResponse } from 'msw';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEPLOYMENT_TRIGGER, type PipelineConfig } from '../src/triggers/matching.js';
@@ -109,6 +109,10 @@ function deliver(replica: Replica, event: string, payload: unknown, id = randomU
 describe.skipIf(!postgresUrl)('two replicas on one PostgreSQL', () => {
   let github: GithubSimulator;
   let gate: GateSimulator;
+  // Replica B's Gate holds every pipeline start until B is killed, so that B dies with its claimed work unfinished
+  // however fast it works: without this, B could finish what it had claimed before the kill landed.
+  let releaseB = () => {};
+  const heldForB = new Promise<void>((resolve) => (releaseB = resolve));
   const servers: HandlerServer[] = [];
   const replicas: Replica[] = [];
   let admin: pg.Client;
@@ -131,8 +135,12 @@ describe.skipIf(!postgresUrl)('two replicas on one PostgreSQL', () => {
       }),
       await serveHandlers((url) => {
         gate = new GateSimulator(url);
-        // A slow Gate, so that the replica killed below is in the middle of starting pipelines.
-        return [http.post(`${url}/pipelines/*`, () => delay(50)), ...gate.handlers];
+        return gate.handlers;
+      }),
+      await serveHandlers((url) => {
+        const gateForB = new GateSimulator(url);
+        gateForB.pipelines = PIPELINES;
+        return [http.post(`${url}/pipelines/*`, () => heldForB.then(() => HttpResponse.error())), ...gateForB.handlers];
       }),
     );
     gate.pipelines = PIPELINES;
@@ -153,11 +161,12 @@ describe.skipIf(!postgresUrl)('two replicas on one PostgreSQL', () => {
     // One after the other: both would migrate the new database.
     replicas.push(await startReplica(env));
     // B logs at info, so that the test can see it working before it kills it.
-    replicas.push(await startReplica({ ...env, LOG_LEVEL: 'info' }));
+    replicas.push(await startReplica({ ...env, GATE_URL: servers[2]?.url ?? '', LOG_LEVEL: 'info' }));
   });
 
   afterAll(async () => {
     for (const replica of replicas) replica.child.kill('SIGKILL');
+    releaseB();
     await Promise.all(servers.map((server) => server.close()));
     await db?.end();
     await admin?.query(`drop database if exists ${database} with (force)`);
@@ -193,9 +202,10 @@ describe.skipIf(!postgresUrl)('two replicas on one PostgreSQL', () => {
         .map((d, i) => deliver(i % 2 ? b : a, d.event, d.payload, ids[i]).then((res) => res.status)),
     );
     expect(first.every((status) => status === 202)).toBe(true);
-    // Killed once it has claimed deliveries and is starting their pipelines (each start takes Gate 50 ms).
+    // Killed once it has claimed deliveries and is starting their pipelines, which its Gate holds.
     await until('replica B working on a delivery', () => b.output().includes('"msg":"delivery matched"'));
     b.child.kill('SIGKILL');
+    releaseB();
     for (const [i, d] of deliveries.slice(half).entries()) {
       expect((await deliver(a, d.event, d.payload, ids[half + i])).status).toBe(202);
     }
