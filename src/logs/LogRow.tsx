@@ -66,10 +66,9 @@ function withMatches(spans: Span[], ranges: Array<[number, number]>, current: nu
       const text = span.text.slice(at - offset, stop - offset);
       const key = `${s}-${at}`;
       const style = css(span.style);
-      const className = r === current ? 'ghlv-match ghlv-current' : 'ghlv-match';
       if (inMatch) {
         nodes.push(
-          <mark key={key} className={className} style={style}>
+          <mark key={key} className={r === current ? 'ghlv-match ghlv-current' : 'ghlv-match'} style={style}>
             {text}
           </mark>,
         );
