@@ -12,7 +12,7 @@ import { injectStyles, ROW_HEIGHT } from './styles';
 import { useLogSearch } from './useLogSearch';
 import { useRowLayout } from './useRowLayout';
 import { useScroller } from './useScroller';
-import { useViewport } from './useViewport';
+import { DEFAULT_VIEWER_HEIGHT, useViewport } from './useViewport';
 
 export interface LogViewerProps {
   /** The parsed log. It may grow (live logs): give its `lineCount` as `lineCount` so the viewer notices. */
@@ -24,7 +24,7 @@ export interface LogViewerProps {
   focusFirstError?: boolean;
   /** The log is still being written: keep the view pinned to the bottom while the user is there. */
   live?: boolean;
-  /** CSS height of the whole viewer. */
+  /** CSS height of the whole viewer; 600 px when not given. */
   height?: number | string;
   /** Accessible name of the scrolling log. */
   label?: string;
@@ -79,7 +79,7 @@ export function LogViewer(props: LogViewerProps) {
   }, [model, overrides, lineCount, complete, currentLine]);
   const rows = useMemo(() => visibleLines(model, folded, lineCount), [model, folded, lineCount]);
 
-  const height = props.height ?? 600;
+  const height = props.height ?? DEFAULT_VIEWER_HEIGHT;
   const viewport = useViewport(scrollerRef, height, wrap);
   const digits = String(lineCount).length;
   const gutterChars = digits + 5 + (showTimestamps ? 25 : 0);

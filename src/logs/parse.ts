@@ -215,10 +215,10 @@ export class LogModel {
     return this.starts.array[line];
   }
 
-  /** @internal offset in the line's chunk, after its timestamp and marker */
-  contentStart(line: number): number {
+  /** @internal offset in the line's chunk, after its timestamp and marker; `end` is `lineEnd(line)`, when known */
+  contentStart(line: number, end?: number): number {
     const chunk = this.chunkHolding(line);
-    return this.contentStartIn(chunk, line, this.lineEndIn(chunk, line));
+    return this.contentStartIn(chunk, line, end ?? this.lineEndIn(chunk, line));
   }
 
   /** @internal offset in the line's chunk: of its line break (`\r\n`'s `\r`), or the chunk's end */

@@ -54,13 +54,12 @@ export function searchLog(model: LogModel, term: string, lineCount = model.lineC
         pattern.lastIndex = m.index + 1;
         continue;
       }
-      const kind = model.kind(line);
-      const content = model.contentStart(line);
-      if (kind === LineKind.EndGroup) {
+      const content = model.contentStart(line, lineEnd);
+      const text = chunk.slice(content, lineEnd);
+      if (model.kind(line) === LineKind.EndGroup) {
         pattern.lastIndex = lineEnd;
-      } else if (chunk.slice(content, lineEnd).includes('\x1b')) {
-        const shown = stripAnsi(chunk.slice(content, lineEnd));
-        for (let i = matchRanges(shown, linePattern).length; i > 0; i--) found.push(line);
+      } else if (text.includes('\x1b')) {
+        for (let i = matchRanges(stripAnsi(text), linePattern).length; i > 0; i--) found.push(line);
         pattern.lastIndex = lineEnd;
       } else if (m.index >= content) {
         found.push(line);

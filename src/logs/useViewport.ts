@@ -7,8 +7,8 @@ export interface Viewport {
   height: number;
 }
 
-/** Where nothing says otherwise, and where nothing is laid out (jsdom). */
-const FALLBACK_HEIGHT = 600;
+/** A viewer's height when it is given none, and the guess for a CSS height `expectedScrollerHeight` cannot read. */
+export const DEFAULT_VIEWER_HEIGHT = 600;
 
 /**
  * The height the log's scrolling element will have in a viewer of CSS height `height`, known before layout for pixels,
@@ -20,7 +20,7 @@ export function expectedScrollerHeight(height: number | string): number {
   const vh = typeof window === 'undefined' ? 0 : window.innerHeight / 100;
   const calc = /^calc\(([\d.]+)vh - ([\d.]+)px\)$/.exec(css);
   const units = /^([\d.]+)(px|vh)$/.exec(css);
-  let viewer = FALLBACK_HEIGHT;
+  let viewer = DEFAULT_VIEWER_HEIGHT;
   if (calc) viewer = Number(calc[1]) * vh - Number(calc[2]);
   else if (units) viewer = Number(units[1]) * (units[2] === 'vh' ? vh : 1);
   return Math.max(0, Math.round(viewer - TOOLBAR_HEIGHT));

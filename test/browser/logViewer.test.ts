@@ -25,6 +25,21 @@ function shownRow(page: Page, selector: string) {
 
 const currentMatch = (page: Page) => shownRow(page, 'mark.ghlv-current');
 
+/** How the rows in the DOM lie around the log's visible box, and how many 20 px rows that box fits. */
+function rowsAroundView(page: Page) {
+  return page.evaluate(() => {
+    const view = document.querySelector('.ghlv-scroller')!.getBoundingClientRect();
+    const rows = [...document.querySelectorAll('[data-line]')].map((row) => row.getBoundingClientRect());
+    return {
+      inView: rows.filter((row) => row.bottom > view.top && row.top < view.bottom).length,
+      below: rows.filter((row) => row.top >= view.bottom).length,
+      above: rows.filter((row) => row.bottom <= view.top).length,
+      fit: Math.ceil(view.height / 20),
+      blankBelow: view.bottom - Math.max(...rows.map((row) => row.bottom)),
+    };
+  });
+}
+
 /** Opens the run logs page on a failed job whose log is `log`, served in ranges as the backend serves it. */
 async function openFailedJob(browser: Browser, log: string, viewport = { width: 1280, height: 720 }): Promise<Page> {
   const url = await buildPage('test/browser/page/runLogsPage.tsx', {
@@ -77,12 +92,7 @@ describe('the run logs in Chromium', () => {
     expect(toolbar!.height).toBeGreaterThan(60);
 
     expect(await shownRow(page, '[data-line="199"]')).toMatchObject({ visible: true });
-    const blankBelow = await page.evaluate(() => {
-      const view = document.querySelector('.ghlv-scroller')!.getBoundingClientRect();
-      const rows = [...document.querySelectorAll('[data-line]')].map((row) => row.getBoundingClientRect().bottom);
-      return view.bottom - Math.max(...rows);
-    });
-    expect(blankBelow).toBeLessThan(1);
+    expect((await rowsAroundView(page)).blankBelow).toBeLessThan(1);
   });
 
   it('draws the lines in view first, lines beyond the view once scrolled, and aligns the text past 99', async (context) => {
@@ -90,26 +100,15 @@ describe('the run logs in Chromium', () => {
     // Without its error line the log opens at the top, unscrolled.
     const page = await openFailedJob(browser, syntheticLog(400).replace(/^.*##\[error\].*\n/m, ''));
     await page.locator('[data-line="1"]').waitFor();
-    const rowsAround = () =>
-      page.evaluate(() => {
-        const view = document.querySelector('.ghlv-scroller')!.getBoundingClientRect();
-        const rows = [...document.querySelectorAll('[data-line]')].map((row) => row.getBoundingClientRect());
-        return {
-          inView: rows.filter((row) => row.bottom > view.top && row.top < view.bottom).length,
-          below: rows.filter((row) => row.top >= view.bottom).length,
-          above: rows.filter((row) => row.bottom <= view.top).length,
-          fit: Math.ceil(view.height / 20),
-        };
-      });
     // The first paint draws what fills the view and nothing more.
-    const first = await rowsAround();
+    const first = await rowsAroundView(page);
     expect(first.inView).toBe(first.fit);
     expect(first.below).toBe(0);
 
     // Once the user scrolls, lines beyond both edges are ready before they scroll into view.
     await page.locator('.ghlv-scroller').hover();
     await page.mouse.wheel(0, 1000);
-    await expect.poll(rowsAround).toMatchObject({ above: 10, below: 10 });
+    await expect.poll(() => rowsAroundView(page)).toMatchObject({ above: 10, below: 10 });
 
     // Lines 99 and 100 have number columns of one width, so their text starts in one column.
     const textLeft = (line: number) =>
