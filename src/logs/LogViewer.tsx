@@ -100,14 +100,14 @@ export function LogViewer(props: LogViewerProps) {
   const scrolledTo = useRef<{ target: unknown; match: string }>({ target: null, match: '' });
   const matchKey = `${search.result.term}\n${current}`;
   useLayoutEffect(() => {
-    // Centring a line needs the viewer's height. When the first layout found another height than expected, the
-    // re-render it causes comes back here with that height before anything is painted.
-    const shown = scrollerRef.current?.clientHeight ?? 0;
-    if (shown > 0 && shown !== viewport.height) return;
     const done = scrolledTo.current;
     let line = -1;
     if (target && done.target !== target) line = target.line;
     else if (currentLine >= 0 && done.match !== matchKey) line = currentLine;
+    // Centring needs the height as laid out; scrolling lays the page out anyway. When layout found another height than
+    // the one expected, the render that the measured height brings comes back here before anything is painted.
+    const shown = line >= 0 ? (scrollerRef.current?.clientHeight ?? 0) : 0;
+    if (shown > 0 && shown !== viewport.height) return;
     done.target = target;
     done.match = matchKey;
     if (line < 0) return;

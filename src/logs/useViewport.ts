@@ -26,10 +26,17 @@ export function expectedScrollerHeight(height: number | string): number {
   return Math.max(0, Math.round(viewer - TOOLBAR_HEIGHT));
 }
 
+/** Every browser Deck supports has ResizeObserver; jsdom has none. */
+const observable = typeof ResizeObserver !== 'undefined';
+
 /**
- * The inner size of a viewer's scrolling element, updated when the window resizes. Until the element is laid out it is
- * as high as `expectedScrollerHeight(viewerHeight)`: when that is right, the first paint needs no second render. The
- * width is read only while `trackWidth` is set, and is 0 otherwise.
+ * The inner size of a viewer's scrolling element, updated whenever the element changes size: a window resize, or a
+ * panel around the viewer resized or collapsed. Until the element is laid out it is as high as
+ * `expectedScrollerHeight(viewerHeight)`: when that is right, the first paint needs no second render. The width is
+ * read only while `trackWidth` is set, and is 0 otherwise.
+ *
+ * A ResizeObserver reports the size after the browser's own layout and before it paints, so mounting the viewer forces
+ * no layout of its own. Where there is none (jsdom), the size is read at once and on window resizes.
  */
 export function useViewport(
   ref: React.RefObject<HTMLElement>,
@@ -38,18 +45,25 @@ export function useViewport(
 ): Viewport {
   const [viewport, setViewport] = useState(() => ({ width: 0, height: expectedScrollerHeight(viewerHeight) }));
   useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return undefined;
     const measure = () => {
-      const element = ref.current;
-      if (!element || element.clientHeight === 0) return;
+      // 0 while the element is not laid out (hidden): the expected height stands until it is.
+      if (element.clientHeight === 0) return;
       const height = element.clientHeight;
       const width = trackWidth ? element.clientWidth : 0;
       setViewport((previous) =>
         previous.height === height && previous.width === width ? previous : { width, height },
       );
     };
-    measure();
-    window.addEventListener('resize', measure);
-    return () => window.removeEventListener('resize', measure);
+    if (!observable) {
+      measure();
+      window.addEventListener('resize', measure);
+      return () => window.removeEventListener('resize', measure);
+    }
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
   }, [ref, trackWidth]);
   return viewport;
 }

@@ -117,6 +117,37 @@ describe('the run logs in Chromium', () => {
     expect(await textLeft(99)).toBeCloseTo(await textLeft(100), 0);
   });
 
+  it('wraps the lines again when the panel around the log narrows without a window resize', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const words = 'compiling module chunk '.repeat(5).trim();
+    const lines = Array.from(
+      { length: 60 },
+      (_, i) => `2024-03-14T09:00:${String(i).padStart(2, '0')}.0000000Z ${words}`,
+    );
+    const page = await openFailedJob(browser, `${lines.join('\n')}\n`);
+    await page.locator('[data-line="1"]').waitFor();
+    await page.getByRole('button', { name: 'Wrap' }).click();
+
+    const rowBoxes = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('[data-line]')].map((row) => {
+          const box = row.getBoundingClientRect();
+          return { top: box.top, bottom: box.bottom };
+        }),
+      );
+    // How far rows overlap the row above them, and the tallest row.
+    const shape = async () => {
+      const boxes = (await rowBoxes()).sort((a, b) => a.top - b.top);
+      const overlap = Math.max(0, ...boxes.slice(1).map((box, i) => boxes[i]!.bottom - box.top));
+      return { overlap: Math.round(overlap), tallest: Math.max(...boxes.map((box) => box.bottom - box.top)) };
+    };
+    expect(await shape()).toMatchObject({ overlap: 0, tallest: 20 });
+
+    // Deck's panels change the log's width without resizing the window: a line of 114 characters now takes two rows.
+    await page.evaluate(() => (document.getElementById('root')!.style.width = '640px'));
+    await expect.poll(shape).toEqual({ overlap: 0, tallest: 40 });
+  });
+
   it(`shows a ${LINES}-line job log and scrolls to the matches of a search`, async (context) => {
     if (!browser) return context.skip(SKIP_REASON);
     const page = await openFailedJob(browser, log);
