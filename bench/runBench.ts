@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
+import { medianInterval } from './stats';
 import { SEARCH_TERM } from './syntheticLog';
 
 const bench = dirname(fileURLToPath(import.meta.url));
@@ -241,15 +242,17 @@ async function main() {
     console.log(
       "\nFirst paint of each other viewer ÷ this plugin's, round by round (a round's runs follow each other):\n",
     );
-    console.log('| lines | viewer | median | lowest | highest |');
-    console.log('| ---: | --- | ---: | ---: | ---: |');
+    console.log('| lines | viewer | median | 95 % interval of the median | lowest | highest |');
+    console.log('| ---: | --- | ---: | --- | ---: | ---: |');
     ratios.forEach((row) => console.log(row));
   }
 }
 
 /**
  * The machine's speed drifts from one second to the next on shared hardware, for every viewer alike, so a ratio of
- * two medians moves more than the ratios within each round of alternating runs. One table row per other viewer.
+ * two medians moves more than the ratios within each round of alternating runs. One table row per other viewer, with
+ * the range that holds the median ratio at 95 % confidence: a goal such as "5× the best peer" is met for sure when the
+ * range's low end reaches it.
  */
 function roundRatios(lines: number, viewers: ViewerPage[], runs: Map<ViewerPage, Run[]>): string[] {
   const ours = viewers.find((viewer) => viewer.name === 'ours');
@@ -263,8 +266,17 @@ function roundRatios(lines: number, viewers: ViewerPage[], runs: Map<ViewerPage,
         .map((run, round) => (run.firstPaint ?? NaN) / (base[round]?.firstPaint ?? NaN))
         .filter((ratio) => Number.isFinite(ratio));
       if (each.length === 0) return [];
-      const cells = [lines.toLocaleString('en'), viewer.label, median(each), Math.min(...each), Math.max(...each)];
-      return [`| ${cells.map((cell) => (typeof cell === 'number' ? `${cell.toFixed(1)}×` : cell)).join(' | ')} |`];
+      const times = (ratio: number) => `${ratio.toFixed(1)}×`;
+      const interval = medianInterval(each);
+      const cells = [
+        lines.toLocaleString('en'),
+        viewer.label,
+        times(median(each)),
+        interval ? `${times(interval[0])} to ${times(interval[1])}` : '– (too few rounds)',
+        times(Math.min(...each)),
+        times(Math.max(...each)),
+      ];
+      return [`| ${cells.join(' | ')} |`];
     });
 }
 
