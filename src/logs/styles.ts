@@ -40,6 +40,8 @@ const CSS = `
 .ghlv-row { position: absolute; left: 0; right: 0; display: flex; align-items: flex-start; height: ${ROW_HEIGHT}px;
   line-height: ${ROW_HEIGHT}px; white-space: pre; }
 .ghlv-wrap .ghlv-row { height: auto; white-space: pre-wrap; word-break: break-all; }
+/* Wrapped lines keep their width when a log grows past one screen and its scrollbar appears. */
+.ghlv-wrap .ghlv-scroller { scrollbar-gutter: stable; }
 .ghlv-row:hover { background: ${T.hover}; }
 .ghlv-row.ghlv-selected { background: ${T.selected}; }
 .ghlv-ln { flex: none; box-sizing: border-box; min-width: var(--ghlv-number-width); text-align: right;
