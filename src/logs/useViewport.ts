@@ -36,7 +36,8 @@ const observable = typeof ResizeObserver !== 'undefined';
  * read only while `trackWidth` is set, and is 0 otherwise.
  *
  * A ResizeObserver reports the size after the browser's own layout and before it paints, so mounting the viewer forces
- * no layout of its own. Where there is none (jsdom), the size is read at once and on window resizes.
+ * no layout of its own; only switching `trackWidth` on reads the size at once. Where there is no ResizeObserver
+ * (jsdom), the size is read at once and on window resizes.
  */
 export function useViewport(
   ref: React.RefObject<HTMLElement>,
@@ -61,6 +62,8 @@ export function useViewport(
       window.addEventListener('resize', measure);
       return () => window.removeEventListener('resize', measure);
     }
+    // Switching wrapping on needs the width before the rows are laid out again: read it now, in the same commit.
+    if (trackWidth) measure();
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => observer.disconnect();
