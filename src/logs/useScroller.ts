@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 import type { ScrollMap } from './layout';
 import { scrollMap } from './layout';
@@ -30,10 +30,28 @@ export function useScroller(
   const map = useMemo(() => scrollMap(contentHeight, viewportHeight), [contentHeight, viewportHeight]);
   const maxScroll = Math.max(0, map.scrollHeight - viewportHeight);
 
+  const whenShown = useRef<ResizeObserver | null>(null);
+  useEffect(() => () => whenShown.current?.disconnect(), []);
+
   const scrollTo = useCallback(
     (value: number) => {
       const top = Math.max(0, Math.min(maxScroll, value));
-      if (ref.current) ref.current.scrollTop = top;
+      const element = ref.current;
+      if (element) {
+        element.scrollTop = top;
+        whenShown.current?.disconnect();
+        // An element inside a hidden container (display: none) does not scroll, and would be shown at its top with
+        // the rows for `top` out of view: scroll it when it is shown. Setting scrollTop has laid the page out already.
+        if (top > 0 && element.clientHeight === 0 && typeof ResizeObserver !== 'undefined') {
+          const observer = new ResizeObserver(() => {
+            if (element.clientHeight === 0) return;
+            observer.disconnect();
+            element.scrollTop = top;
+          });
+          observer.observe(element);
+          whenShown.current = observer;
+        }
+      }
       setScrollTop(top);
       atBottom.current = top >= maxScroll - 1;
     },

@@ -40,14 +40,25 @@ function rowsAroundView(page: Page) {
   });
 }
 
-/** Opens the run logs page on a failed job whose log is `log`, served in ranges as the backend serves it. */
-async function openFailedJob(browser: Browser, log: string, viewport = { width: 1280, height: 720 }): Promise<Page> {
+/**
+ * Opens the run logs page on a failed job whose log is `log`, served in ranges as the backend serves it. With `held`,
+ * the job list is answered only once that settles, so that the test can act on the page before the log comes.
+ */
+async function openFailedJob(
+  browser: Browser,
+  log: string,
+  viewport = { width: 1280, height: 720 },
+  held: Promise<void> = Promise.resolve(),
+): Promise<Page> {
   const url = await buildPage('test/browser/page/runLogsPage.tsx', {
     '@spinnaker/core': `${root}/test/browser/page/spinnakerCore.ts`,
   });
   const page = await browser.newPage({ viewport });
   const job = { id: 9, runId: 42, name: 'test', status: 'completed', conclusion: 'failure', steps: [] };
-  await page.route(`${API}/runs/42/jobs`, (route) => route.fulfill({ json: { items: [job] } }));
+  await page.route(`${API}/runs/42/jobs`, async (route) => {
+    await held;
+    return route.fulfill({ json: { items: [job] } });
+  });
   // The backend's ranged answer (backend/src/contract.ts LogRangeDto), never splitting a UTF-8 character.
   const bytes = Buffer.from(log);
   await page.route(`${API}/jobs/9/logs?**`, (route) => {
@@ -115,6 +126,21 @@ describe('the run logs in Chromium', () => {
       page.locator(`[data-line="${line}"] .ghlv-text`).evaluate((text) => text.getBoundingClientRect().left);
     await page.locator('[data-line="100"]').waitFor();
     expect(await textLeft(99)).toBeCloseTo(await textLeft(100), 0);
+  });
+
+  it('shows the error line of a log loaded while its panel was hidden, once the panel is shown', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    let release = () => {};
+    const page = await openFailedJob(browser, syntheticLog(2000), undefined, new Promise((done) => (release = done)));
+    const panel = (display: string) =>
+      page.evaluate((display) => (document.getElementById('root')!.style.display = display), display);
+    await panel('none');
+    release();
+    // The viewer opens at the error while nothing of it is displayed, so the scroller cannot scroll yet.
+    await page.locator('[data-line="1999"]').waitFor({ state: 'attached' });
+
+    await panel('');
+    await expect.poll(() => shownRow(page, '[data-line="1999"]')).toMatchObject({ visible: true });
   });
 
   it('wraps the lines again when the panel around the log narrows without a window resize', async (context) => {
