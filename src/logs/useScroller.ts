@@ -3,6 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { ScrollMap } from './layout';
 import { scrollMap } from './layout';
 import { ROW_HEIGHT } from './styles';
+import { resizeObservable } from './useViewport';
 
 export interface Scroller {
   map: ScrollMap;
@@ -42,7 +43,7 @@ export function useScroller(
         whenShown.current?.disconnect();
         // An element inside a hidden container (display: none) does not scroll, and would be shown at its top with
         // the rows for `top` out of view: scroll it when it is shown. Setting scrollTop has laid the page out already.
-        if (top > 0 && element.clientHeight === 0 && typeof ResizeObserver !== 'undefined') {
+        if (top > 0 && element.clientHeight === 0 && resizeObservable) {
           const observer = new ResizeObserver(() => {
             if (element.clientHeight === 0) return;
             observer.disconnect();

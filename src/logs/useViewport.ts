@@ -26,8 +26,8 @@ export function expectedScrollerHeight(height: number | string): number {
   return Math.max(0, Math.round(viewer - TOOLBAR_HEIGHT));
 }
 
-/** Every browser Deck supports has ResizeObserver; jsdom has none. */
-const observable = typeof ResizeObserver !== 'undefined';
+/** Whether elements' sizes can be observed: in every browser Deck supports, not in jsdom. */
+export const resizeObservable = typeof ResizeObserver !== 'undefined';
 
 /**
  * The inner size of a viewer's scrolling element, updated whenever the element changes size: a window resize, or a
@@ -57,7 +57,7 @@ export function useViewport(
         previous.height === height && previous.width === width ? previous : { width, height },
       );
     };
-    if (!observable) {
+    if (!resizeObservable) {
       measure();
       window.addEventListener('resize', measure);
       return () => window.removeEventListener('resize', measure);
