@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
-import { medianInterval } from './stats';
+import { median, medianInterval } from './stats';
 import { SEARCH_TERM } from './syntheticLog';
 
 const bench = dirname(fileURLToPath(import.meta.url));
@@ -142,7 +142,6 @@ async function measure(browser: Browser, url: string, lines: number): Promise<Ru
   return run;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ms = (value?: number) =>
   value === undefined ? '–' : value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
 const mb = (value: number) => `${(value / 1e6).toFixed(1)} MB`;

@@ -1,3 +1,8 @@
+const ascending = (values: number[]) => [...values].sort((a, b) => a - b);
+
+/** The middle value (the upper of the two middle ones for an even count). */
+export const median = (values: number[]) => ascending(values)[Math.floor(values.length / 2)];
+
 /**
  * Where the median of `values` lies with at least 95 % confidence, from order statistics alone, with no assumption
  * about how the values spread: the k-th smallest and the k-th largest value, for the largest k such that the chance
@@ -6,7 +11,7 @@
  * `asbio::ci.median` computes it; ten lines here rather than a statistics package for the benchmark.
  */
 export function medianInterval(values: number[]): [number, number] | undefined {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = ascending(values);
   const n = sorted.length;
   let k = 0;
   let tail = 0;

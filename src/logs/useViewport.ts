@@ -49,9 +49,9 @@ export function useViewport(
     const element = ref.current;
     if (!element) return undefined;
     const measure = () => {
-      // 0 while the element is not laid out (hidden): the expected height stands until it is.
-      if (element.clientHeight === 0) return;
       const height = element.clientHeight;
+      // 0 while the element is not laid out (hidden): the expected height stands until it is.
+      if (height === 0) return;
       const width = trackWidth ? element.clientWidth : 0;
       setViewport((previous) =>
         previous.height === height && previous.width === width ? previous : { width, height },

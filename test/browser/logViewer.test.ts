@@ -25,17 +25,24 @@ function shownRow(page: Page, selector: string) {
 
 const currentMatch = (page: Page) => shownRow(page, 'mark.ghlv-current');
 
-/** How the rows in the DOM lie around the log's visible box, and how many 20 px rows that box fits. */
+/**
+ * How the rows in the DOM lie around the log's visible box, how many 20 px rows that box fits, how far rows overlap
+ * the row above them, and how tall the tallest is.
+ */
 function rowsAroundView(page: Page) {
   return page.evaluate(() => {
     const view = document.querySelector('.ghlv-scroller')!.getBoundingClientRect();
-    const rows = [...document.querySelectorAll('[data-line]')].map((row) => row.getBoundingClientRect());
+    const rows = [...document.querySelectorAll('[data-line]')]
+      .map((row) => row.getBoundingClientRect())
+      .sort((a, b) => a.top - b.top);
     return {
       inView: rows.filter((row) => row.bottom > view.top && row.top < view.bottom).length,
       below: rows.filter((row) => row.top >= view.bottom).length,
       above: rows.filter((row) => row.bottom <= view.top).length,
       fit: Math.ceil(view.height / 20),
       blankBelow: view.bottom - Math.max(...rows.map((row) => row.bottom)),
+      overlap: Math.round(Math.max(0, ...rows.slice(1).map((row, i) => rows[i]!.bottom - row.top))),
+      tallest: Math.max(...rows.map((row) => row.height)),
     };
   });
 }
@@ -154,24 +161,11 @@ describe('the run logs in Chromium', () => {
     await page.locator('[data-line="1"]').waitFor();
     await page.getByRole('button', { name: 'Wrap' }).click();
 
-    const rowBoxes = () =>
-      page.evaluate(() =>
-        [...document.querySelectorAll('[data-line]')].map((row) => {
-          const box = row.getBoundingClientRect();
-          return { top: box.top, bottom: box.bottom };
-        }),
-      );
-    // How far rows overlap the row above them, and the tallest row.
-    const shape = async () => {
-      const boxes = (await rowBoxes()).sort((a, b) => a.top - b.top);
-      const overlap = Math.max(0, ...boxes.slice(1).map((box, i) => boxes[i]!.bottom - box.top));
-      return { overlap: Math.round(overlap), tallest: Math.max(...boxes.map((box) => box.bottom - box.top)) };
-    };
-    expect(await shape()).toMatchObject({ overlap: 0, tallest: 20 });
+    expect(await rowsAroundView(page)).toMatchObject({ overlap: 0, tallest: 20 });
 
     // Deck's panels change the log's width without resizing the window: a line of 114 characters now takes two rows.
     await page.evaluate(() => (document.getElementById('root')!.style.width = '640px'));
-    await expect.poll(shape).toEqual({ overlap: 0, tallest: 40 });
+    await expect.poll(() => rowsAroundView(page)).toMatchObject({ overlap: 0, tallest: 40 });
   });
 
   it(`shows a ${LINES}-line job log and scrolls to the matches of a search`, async (context) => {
