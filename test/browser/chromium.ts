@@ -20,6 +20,8 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
+    // Users' browsers show scrollbars that take room from the page (Playwright hides them when headless).
+    ignoreDefaultArgs: ['--hide-scrollbars'],
     args: [
       '--headless',
       '--no-sandbox',

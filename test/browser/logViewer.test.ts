@@ -6,15 +6,33 @@ import { buildPage, hasChromium, launchChromium, root, SKIP_REASON } from './chr
 const LINES = 100_000;
 const API = 'http://gate.test/proxies/github/repos/octo-org/web-app';
 
+/** What every test page has besides the viewer (see `openFailedJob`). */
+interface TestWindow {
+  /** Errors reported on the window, as Deck's error reporting would see them (uncaught, or a ResizeObserver loop). */
+  reported: string[];
+  /** The log's scroller's box less its scrollbars: where rows show. */
+  logView(): { top: number; bottom: number; height: number };
+}
+
+function installInPage() {
+  const page = window as unknown as Window & TestWindow;
+  page.reported = [];
+  page.addEventListener('error', (event) => page.reported.push(event.message));
+  page.logView = () => {
+    const scroller = document.querySelector('.ghlv-scroller')!;
+    const top = scroller.getBoundingClientRect().top + scroller.clientTop;
+    return { top, bottom: top + scroller.clientHeight, height: scroller.clientHeight };
+  };
+}
+
 /** The line number of the row holding `selector`'s element, and whether the row lies inside the log's visible box. */
 function shownRow(page: Page, selector: string) {
   return page.evaluate((selector) => {
     const element = document.querySelector(selector);
     const row = element?.closest<HTMLElement>('[data-line]');
-    const scroller = document.querySelector('.ghlv-scroller');
-    if (!element || !row || !scroller) return null;
+    if (!element || !row || !document.querySelector('.ghlv-scroller')) return null;
     const box = row.getBoundingClientRect();
-    const view = scroller.getBoundingClientRect();
+    const view = (window as unknown as TestWindow).logView();
     return {
       line: Number(row.dataset.line),
       text: row.textContent ?? '',
@@ -31,7 +49,7 @@ const currentMatch = (page: Page) => shownRow(page, 'mark.ghlv-current');
  */
 function rowsAroundView(page: Page) {
   return page.evaluate(() => {
-    const view = document.querySelector('.ghlv-scroller')!.getBoundingClientRect();
+    const view = (window as unknown as TestWindow).logView();
     const rows = [...document.querySelectorAll('[data-line]')]
       .map((row) => row.getBoundingClientRect())
       .sort((a, b) => a.top - b.top);
@@ -47,6 +65,9 @@ function rowsAroundView(page: Page) {
   });
 }
 
+/** The pages the current test opened, and what was thrown in them uncaught. */
+const opened: Array<{ page: Page; uncaught: string[] }> = [];
+
 /**
  * Opens the run logs page on a failed job whose log is `log`, served in ranges as the backend serves it. With `held`,
  * the job list is answered only once that settles, so that the test can act on the page before the log comes.
@@ -61,6 +82,11 @@ async function openFailedJob(
     '@spinnaker/core': `${root}/test/browser/page/spinnakerCore.ts`,
   });
   const page = await browser.newPage({ viewport });
+  const uncaught: string[] = [];
+  // The page's own report of an uncaught error says only "Script error." (file: URLs); Playwright's says what it was.
+  page.on('pageerror', (error) => uncaught.push(error.stack ?? error.message));
+  opened.push({ page, uncaught });
+  await page.addInitScript(installInPage);
   const job = { id: 9, runId: 42, name: 'test', status: 'completed', conclusion: 'failure', steps: [] };
   await page.route(`${API}/runs/42/jobs`, async (route) => {
     await held;
@@ -91,6 +117,13 @@ describe('the run logs in Chromium', () => {
     if (hasChromium) browser = await launchChromium();
   });
   afterAll(async () => browser?.close());
+  afterEach(async () => {
+    for (const { page, uncaught } of opened.splice(0)) {
+      const reported = await page.evaluate(() => (window as unknown as TestWindow).reported);
+      await page.close();
+      expect({ reported, uncaught }).toEqual({ reported: [], uncaught: [] });
+    }
+  });
 
   it('opens a small failed log with its error line in view', async (context) => {
     if (!browser) return context.skip(SKIP_REASON);
@@ -153,19 +186,24 @@ describe('the run logs in Chromium', () => {
   it('wraps the lines again when the panel around the log narrows without a window resize', async (context) => {
     if (!browser) return context.skip(SKIP_REASON);
     const words = 'compiling module chunk '.repeat(5).trim();
+    // One screen of lines, which take two screens once narrowed: the scrollbar appears as the lines wrap again.
     const lines = Array.from(
-      { length: 60 },
+      { length: 25 },
       (_, i) => `2024-03-14T09:00:${String(i).padStart(2, '0')}.0000000Z ${words}`,
     );
     const page = await openFailedJob(browser, `${lines.join('\n')}\n`);
     await page.locator('[data-line="1"]').waitFor();
     await page.getByRole('button', { name: 'Wrap' }).click();
 
+    const scrolls = () =>
+      page.locator('.ghlv-scroller').evaluate((element) => element.scrollHeight > element.clientHeight);
     expect(await rowsAroundView(page)).toMatchObject({ overlap: 0, tallest: 20 });
+    expect(await scrolls()).toBe(false);
 
     // Deck's panels change the log's width without resizing the window: a line of 114 characters now takes two rows.
     await page.evaluate(() => (document.getElementById('root')!.style.width = '640px'));
     await expect.poll(() => rowsAroundView(page)).toMatchObject({ overlap: 0, tallest: 40 });
+    expect(await scrolls()).toBe(true);
   });
 
   it(`shows a ${LINES}-line job log and scrolls to the matches of a search`, async (context) => {
