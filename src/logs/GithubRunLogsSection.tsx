@@ -23,7 +23,11 @@ function GithubRunLogs(props: IExecutionDetailsSectionProps) {
   return (
     <ExecutionDetailsSection name={props.name} current={props.current}>
       <QueryClientProvider client={queryClient}>
-        {run ? <RunLogs owner={run.owner} repo={run.repo} runId={run.runId} /> : <p>{noRunMessage(props.stage)}</p>}
+        {run ? (
+          <RunLogs owner={run.owner} repo={run.repo} runId={run.runId} runLive={props.stage.isRunning} />
+        ) : (
+          <p>{noRunMessage(props.stage)}</p>
+        )}
       </QueryClientProvider>
     </ExecutionDetailsSection>
   );

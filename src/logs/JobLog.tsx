@@ -43,25 +43,29 @@ export function JobLog({ owner, repo, job, poll, height }: JobLogProps) {
       </p>
     );
   }
+  const message = error ? (
+    <p className={live ? 'ghrl-message' : 'ghrl-message ghrl-error'} role={live ? 'status' : 'alert'}>
+      {snapshot ? `Only the first ${snapshot.lineCount} lines of this log could be read so far. ` : ''}
+      {logErrorMessage(error, job, live)}
+    </p>
+  ) : null;
   if (snapshot) {
+    // A later range that failed leaves the lines read before it in view, and says that more are missing.
     return (
-      <LogViewer
-        model={snapshot.model}
-        lineCount={snapshot.lineCount}
-        live={live}
-        focusFirstError={isFailed(job)}
-        fileName={`${owner}-${repo}-job-${job.id}.log`}
-        label={`Log of ${job.name}`}
-        height={height}
-      />
+      <>
+        {message}
+        <LogViewer
+          model={snapshot.model}
+          lineCount={snapshot.lineCount}
+          live={live}
+          focusFirstError={isFailed(job)}
+          fileName={`${owner}-${repo}-job-${job.id}.log`}
+          label={`Log of ${job.name}`}
+          height={height}
+        />
+      </>
     );
   }
-  if (error) {
-    return (
-      <p className={live ? 'ghrl-message' : 'ghrl-message ghrl-error'} role={live ? 'status' : 'alert'}>
-        {logErrorMessage(error, job, live)}
-      </p>
-    );
-  }
+  if (message) return message;
   return <p className="ghrl-message">{isLoading ? `Loading the log of ${job.name}…` : ''}</p>;
 }

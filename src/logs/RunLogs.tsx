@@ -17,6 +17,8 @@ export interface RunLogsProps extends RunRef {
   poll?: PollOptions;
   /** CSS height of the log viewer. */
   height?: number | string;
+  /** Whether the run is in progress (in Deck: whether the stage is running); its job list is read again while it is. */
+  runLive?: boolean;
 }
 
 /** The job opened at first: the first failed one, else the first running one, else the first. */
@@ -48,10 +50,10 @@ function Steps({ job, now }: { job: JobDto; now: number }) {
 }
 
 /** A workflow run's jobs with their steps, and the log of the job the user opens (a failed one at first). */
-export function RunLogs({ owner, repo, runId, poll, height }: RunLogsProps) {
+export function RunLogs({ owner, repo, runId, poll, height, runLive }: RunLogsProps) {
   injectStyles();
   const polling = { ...DEFAULT_POLL, ...poll };
-  const jobs = useRunJobs({ owner, repo, runId }, polling.jobsMs);
+  const jobs = useRunJobs({ owner, repo, runId }, polling.jobsMs, runLive);
   const [chosen, setChosen] = useState<number | null>(null);
   // Durations of running jobs count up to the time of the last poll.
   const now = jobs.dataUpdatedAt;
@@ -65,7 +67,11 @@ export function RunLogs({ owner, repo, runId, poll, height }: RunLogsProps) {
       </p>
     );
   }
-  if (jobs.data.length === 0) return <p className="ghrl-message">Run {runId} has no jobs yet.</p>;
+  if (jobs.data.length === 0) {
+    // A run that ends without jobs is one GitHub could not start, such as one whose workflow file has an error.
+    const why = runLive === false ? 'ended without jobs; its page on GitHub says why' : 'has no jobs yet';
+    return <p className="ghrl-message">{`Run ${runId} ${why}.`}</p>;
+  }
 
   const openId = chosen ?? defaultJob(jobs.data)?.id;
   return (

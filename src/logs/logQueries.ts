@@ -6,6 +6,7 @@ import { DEFAULT_POLL, LogBackoff } from './backoff';
 import { fetchJobLogRange, fetchRunJobs, LogRequestError } from './logsClient';
 import { RangedLog, type LogSnapshot, type RangedSnapshot } from './rangedLog';
 import type { RunRef } from './types';
+import type { JobDto } from '../api/types';
 
 export const logKeys = {
   all: ['githubLogs'] as const,
@@ -13,13 +14,31 @@ export const logKeys = {
   log: (owner: string, repo: string, jobId: number) => [...logKeys.all, 'log', owner, repo, jobId] as const,
 };
 
-/** The run's jobs, read again while any of them has not completed. */
-export function useRunJobs(run: RunRef, jobsMs = DEFAULT_POLL.jobsMs) {
+/**
+ * The run's jobs, read again while any of them has not completed, and while the run is in progress (`runLive`): GitHub
+ * adds a run's jobs after the run starts, and a matrix that an earlier job's outputs choose once that job is done. When
+ * whether the run is in progress is not known, an empty list is read again too.
+ */
+export function useRunJobs(run: RunRef, jobsMs = DEFAULT_POLL.jobsMs, runLive?: boolean) {
   return useQuery({
     queryKey: logKeys.jobs(run),
     queryFn: ({ signal }) => fetchRunJobs(run, signal),
-    refetchInterval: (jobs) => (jobs?.some((job) => job.status !== 'completed') ? jobsMs : false),
+    refetchInterval: (jobs) => {
+      const more = jobs && (runLive || (jobs.length === 0 && runLive === undefined) || jobs.some(notCompleted));
+      return more ? jobsMs : false;
+    },
   });
+}
+
+const notCompleted = (job: JobDto) => job.status !== 'completed';
+
+/**
+ * Whether a log is read again: while it is not complete, unless GitHub said it cannot be read (a 4xx: expired, not
+ * allowed). A running job's log that GitHub does not have yet (404) comes once the runner starts writing it.
+ */
+function readAgain(data: RangedSnapshot | undefined, error: unknown, live: boolean): boolean {
+  if (error instanceof LogRequestError && error.status < 500) return live && error.status === 404;
+  return data ? !data.complete : live;
 }
 
 /**
@@ -55,7 +74,8 @@ export function useJobLog(args: {
       }
     },
     enabled,
-    refetchInterval: (data, current) => (data && !data.complete ? backoff.next(current.state) : false),
+    refetchInterval: (data, current) =>
+      readAgain(data, current.state.error, live) ? backoff.next(current.state) : false,
     structuralSharing: false,
     // Logs can be large: do not keep them once nobody shows them.
     cacheTime: 30_000,
@@ -65,9 +85,10 @@ export function useJobLog(args: {
   });
 
   const { refetch, data } = query;
-  // The rest of the log, one range after another, as soon as the previous one has arrived.
+  // The rest of the log, one range after another, as soon as the previous one has arrived. A read already on its way
+  // (a poll) is the one wanted: it is not aborted to ask for the same range again.
   useEffect(() => {
-    if (data && data.offset < data.size) void refetch();
+    if (data && data.offset < data.size) void refetch({ cancelRefetch: false });
   }, [data, refetch]);
   const [wasLive] = useState(live);
   useEffect(() => {

@@ -1,9 +1,10 @@
 import { render, screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import React from 'react';
 
 import { GithubRunLogsSection } from '../../src/logs/GithubRunLogsSection';
 import { failedDispatchContext } from '../stages/contexts';
-import { job, jobsHandler, logHandler, server, useBackend } from './support';
+import { API, job, jobsHandler, logHandler, server, useBackend } from './support';
 
 const run = { owner: 'octo-org', repo: 'web-app', runId: 42, runAttempt: 1, htmlUrl: 'https://github.com/x' };
 
@@ -20,6 +21,15 @@ describe('<GithubRunLogsSection />', () => {
     expect(GithubRunLogsSection.title).toBe('logs');
     renderSection({ webhook: { monitor: { body: { status: 'RUNNING', run } } } });
     expect(await screen.findByLabelText('Log of build')).toHaveTextContent('compiled');
+  });
+
+  it('says when the run of a finished stage had no jobs', async () => {
+    server.use(http.get(`${API}/repos/octo-org/web-app/runs/43/jobs`, () => HttpResponse.json({ items: [] })));
+    renderSection(
+      { webhook: { monitor: { body: { status: 'COMPLETED', run: { ...run, runId: 43 } } } } },
+      { isRunning: false, isFailed: true, status: 'TERMINAL' },
+    );
+    expect(await screen.findByText('Run 43 ended without jobs; its page on GitHub says why.')).toBeInTheDocument();
   });
 
   it('explains that logs come once the run has started', () => {

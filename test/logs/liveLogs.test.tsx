@@ -1,8 +1,20 @@
 import { screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import React from 'react';
 
 import { RunLogs } from '../../src/logs/RunLogs';
-import { job, jobsHandler, logHandler, logRequests as logReads, renderWithClient, server, useBackend } from './support';
+import type { JobDto } from '../../src/api/types';
+import {
+  API,
+  job,
+  jobsHandler,
+  logHandler,
+  logRequests as logReads,
+  renderWithClient,
+  serveLog,
+  server,
+  useBackend,
+} from './support';
 
 const TS = '2024-03-14T09:00:10.0000000Z ';
 // As GitHub writes a step: its `Run …` group holds the script, the output follows it.
@@ -99,5 +111,91 @@ describe('a queued job', () => {
     status = 'in_progress';
     expect(await screen.findByLabelText('Log of deploy')).toHaveTextContent('deploying web-app');
     expect(logRequests).toBeGreaterThan(0);
+  });
+});
+
+describe('a job that has started but written no log yet', () => {
+  useBackend();
+
+  it('says its log comes once written, and shows it when it is', async () => {
+    let written = false;
+    server.use(
+      jobsHandler([job(8, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      // GitHub has no log for a job until its runner writes one: 404 until then.
+      http.get(`${API}/repos/octo-org/web-app/jobs/8/logs`, ({ request }) =>
+        written
+          ? serveLog(request, 8, `${TS}deploying web-app\n`, false)
+          : HttpResponse.json(
+              { error: { name: 'NotFoundError', message: 'The log of job 8 in octo-org/web-app is not available.' } },
+              { status: 404 },
+            ),
+      ),
+    );
+    renderWithClient(
+      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+    );
+
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'The log of deploy is not available yet; it appears here once the job starts writing it.',
+    );
+    written = true;
+    expect(await screen.findByLabelText('Log of deploy')).toHaveTextContent('deploying web-app');
+  });
+});
+
+describe('the job list of a run', () => {
+  useBackend();
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Serves `jobs()` as the run's jobs and counts the reads. */
+  function serveJobs(jobs: () => JobDto[]) {
+    const served = { reads: 0 };
+    server.use(
+      jobsHandler(() => {
+        served.reads++;
+        return jobs();
+      }),
+      logHandler(5, `${TS}deploying web-app\n`),
+      logHandler(6, `${TS}smoke tests passed\n`),
+    );
+    return served;
+  }
+
+  it('is read again while it is empty, and shows the jobs once GitHub has made them', async () => {
+    let jobs: JobDto[] = [];
+    serveJobs(() => jobs);
+    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50 }} />);
+
+    expect(await screen.findByText('Run 42 has no jobs yet.')).toBeInTheDocument();
+    jobs = [job(5, 'deploy')];
+    expect(await screen.findByRole('button', { name: /deploy/ })).toBeInTheDocument();
+  });
+
+  it('is read again while the run is in progress, though every job listed has completed', async () => {
+    // A job that an earlier one's outputs make (a matrix) is added once that one is done.
+    let jobs = [job(5, 'deploy')];
+    serveJobs(() => jobs);
+    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} runLive poll={{ jobsMs: 50 }} />);
+
+    expect(await screen.findByRole('button', { name: /deploy/ })).toBeInTheDocument();
+    jobs = [...jobs, job(6, 'smoke-test', { status: 'queued', conclusion: null, completedAt: null })];
+    expect(await screen.findByRole('button', { name: /smoke-test/ })).toBeInTheDocument();
+  });
+
+  it('says when a finished run had no jobs, and reads the list no more', async () => {
+    vi.useFakeTimers({
+      shouldAdvanceTime: true,
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
+    });
+    const served = serveJobs(() => []);
+    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} runLive={false} poll={{ jobsMs: 50 }} />);
+
+    expect(await screen.findByText('Run 42 ended without jobs; its page on GitHub says why.')).toBeInTheDocument();
+    // Reads 50 ms apart would be over a thousand in a minute.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(served.reads).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { http } from 'msw';
+import { http, HttpResponse } from 'msw';
 import React from 'react';
 
 import { FIRST_RANGE, NEXT_RANGE } from '../../src/logs/rangedLog';
@@ -47,5 +47,69 @@ describe('a large completed log', () => {
     expect(new Set(starts).size).toBe(starts.length);
     expect(logRequests.slice(1).every((read) => read.length === NEXT_RANGE)).toBe(true);
     expect(Math.ceil((bytes - FIRST_RANGE) / NEXT_RANGE) + 1).toBe(logRequests.length);
+  });
+
+  describe('when a later range fails', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** The log's first range is served; every later one is answered by `later` while it gives a response. */
+    function serveFirstRange(later: () => Response | undefined) {
+      server.use(
+        jobsHandler([job(4, 'build')]),
+        http.get(`${API}/repos/octo-org/web-app/jobs/4/logs`, ({ request }) => {
+          if (new URL(request.url).searchParams.get('start') === '0') return serveLog(request, 4, LOG, true);
+          return later() ?? serveLog(request, 4, LOG, true);
+        }),
+      );
+    }
+
+    it('shows the lines it has, says the rest is missing, and reads on once the backend answers again', async () => {
+      let failing = true;
+      serveFirstRange(() =>
+        failing
+          ? HttpResponse.json(
+              { error: { name: 'UpstreamError', message: 'GitHub answered 503 for the log of job 4.' } },
+              { status: 502 },
+            )
+          : undefined,
+      );
+      renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ logMinMs: 20, logMaxMs: 80 }} />);
+
+      const alert = await screen.findByRole('alert');
+      expect(alert).toHaveTextContent(/^Only the first \d+ lines of this log could be read so far\./);
+      expect(alert).toHaveTextContent('GitHub answered 503 for the log of job 4.');
+      expect(screen.getByLabelText('Log of build')).toHaveTextContent('building module 0 ✓');
+
+      failing = false;
+      await waitFor(() => expect(screen.queryByRole('alert')).not.toBeInTheDocument());
+      await userEvent.type(screen.getByRole('searchbox', { name: 'Search log' }), `module ${LINES - 1} {Enter}`);
+      expect(await screen.findByText('1 of 1')).toBeInTheDocument();
+    });
+
+    it('stops asking once GitHub says the log is gone, and says so', async () => {
+      vi.useFakeTimers({
+        shouldAdvanceTime: true,
+        toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
+      });
+      let gone = 0;
+      serveFirstRange(() => {
+        gone++;
+        return HttpResponse.json(
+          { error: { name: 'GoneError', message: 'The log of job 4 in octo-org/web-app has expired.' } },
+          { status: 410 },
+        );
+      });
+      renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ logMinMs: 20, logMaxMs: 80 }} />);
+
+      const alert = await screen.findByRole('alert');
+      expect(alert).toHaveTextContent('GitHub no longer has the log of build');
+      expect(screen.getByLabelText('Log of build')).toHaveTextContent('building module 0 ✓');
+      // Polls 20 to 80 ms apart would ask hundreds of times in a minute.
+      const asked = gone;
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(gone).toBe(asked);
+    });
   });
 });
