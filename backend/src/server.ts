@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     logger: logger.child({ component: 'dispatch-watch' }),
   });
   const lifecycle = { draining: false };
-  const logs = new JobLogCache(github, config.logs);
+  const logs = new JobLogCache(github, { ...config.logs, logger: logger.child({ component: 'job-logs' }) });
   const app = createApp({
     lifecycle,
     logs,

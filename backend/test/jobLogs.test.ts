@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -22,10 +22,9 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** One app, as one backend replica, whose log cache lives in its own directory under `root`. */
-function backend(options: JobLogCacheOptions = {}) {
+/** One app, as one backend replica, whose log cache lives in its own directory under `root` unless given `dir`. */
+function backend(options: JobLogCacheOptions = {}, dir = mkdtempSync(join(root, 'replica-'))) {
   const clock = new TestClock();
-  const dir = mkdtempSync(join(root, 'replica-'));
   const app = appFor(sim, temp.store, {}, undefined, undefined, undefined, {
     logs: (github) => {
       const cache = new JobLogCache(github, { dir, clock, ...options });
@@ -37,6 +36,8 @@ function backend(options: JobLogCacheOptions = {}) {
 }
 
 const downloads = () => sim.requests.filter((r) => r.host === 'logs').length;
+const filesUnder = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).length;
 
 /** The answer of a ranged read: its first line parsed, and the log text after it. */
 function ranged(res: request.Response): LogRangeDto & { text: string } {
@@ -279,5 +280,141 @@ describe('job logs on disk', () => {
 
     expect(whole.text).toBe(log);
     expect(downloads()).toBe(1);
+  });
+});
+
+describe('job logs on disk, when things go wrong', () => {
+  const read = (app: ReturnType<typeof backend>['app'], job: number, query = 'start=0') =>
+    request(app).get(`${REPO}/jobs/${job}/logs?${query}`);
+
+  it('does not send a live viewer back to byte 0 when its poll reaches a replica whose copy is a moment older', async () => {
+    const a = backend();
+    const b = backend();
+    const job = jobs.inProgressDeploy;
+    sim.setJobLog(job, 'first line\n');
+    await read(b.app, job).expect(200);
+    sim.setJobLog(job, 'first line\nsecond line\n');
+    a.clock.advance(1_000);
+    b.clock.advance(1_000);
+    // The viewer's poll reaches replica A, which reads the new line: it has 23 bytes now.
+    expect(ranged(await read(a.app, job).expect(200))).toMatchObject({ end: 23, size: 23 });
+
+    // Its next poll reaches B, whose copy of 11 bytes is still within its refresh interval.
+    const next = ranged(await read(b.app, job, 'start=23').expect(200));
+
+    expect(next).toMatchObject({ start: 23, end: 23, size: 23, complete: false, text: '' });
+  });
+
+  it("serves a running job's log on disk while GitHub fails, and asks GitHub at most once per interval", async () => {
+    const { app, clock } = backend({ refreshMs: 5_000 });
+    const job = jobs.inProgressDeploy;
+    sim.setJobLog(job, 'first line\n');
+    await read(app, job).expect(200);
+    clock.advance(5_000);
+    sim.failNext({ path: /signedlogcontent$/, times: 100 }, { status: 503 });
+    const before = downloads();
+
+    const answers: unknown[] = [];
+    for (let poll = 0; poll < 5; poll++) {
+      answers.push(ranged(await read(app, job, 'start=0').expect(200)).text);
+      clock.advance(1_000);
+    }
+
+    const duringInterval = downloads() - before;
+    // Five seconds after the failed refresh, the next poll asks GitHub again.
+    answers.push(ranged(await read(app, job, 'start=0').expect(200)).text);
+
+    expect(answers).toEqual(Array(6).fill('first line\n'));
+    expect([duringInterval, downloads() - before]).toEqual([1, 2]);
+  });
+
+  it('answers 502 when the log host breaks off in the middle of a log', async () => {
+    sim.setJobLog(jobs.successBuild, 'x'.repeat(200_000));
+    sim.breakJobLog(jobs.successBuild, 100_000);
+    const { app } = backend();
+
+    const res = await read(app, jobs.successBuild, 'start=150000&length=1000').expect(502);
+
+    expect(res.body.error).toMatchObject({ name: 'UpstreamError', message: expect.stringMatching(/broke off/) });
+  });
+
+  it('makes its directory again after a first try failed, and after it was deleted under it', async () => {
+    const blocked = join(mkdtempSync(join(root, 'blocked-')), 'cache');
+    // A volume not mounted yet: a file stands where LOG_CACHE_DIR should be.
+    writeFileSync(blocked, 'not a directory');
+    const { app } = backend({}, join(blocked, 'logs'));
+    sim.setJobLog(jobs.successBuild, 'one\n');
+    sim.setJobLog(jobs.successTest, 'two\n');
+    await read(app, jobs.successBuild).expect(500);
+    rmSync(blocked);
+    await read(app, jobs.successBuild).expect(200);
+
+    // A cleaner of /tmp deletes the directory while the process runs.
+    rmSync(join(blocked, 'logs'), { recursive: true });
+    const again = [
+      ranged(await read(app, jobs.successBuild).expect(200)),
+      ranged(await read(app, jobs.successTest).expect(200)),
+    ];
+
+    expect(again.map((answer) => answer.text)).toEqual(['one\n', 'two\n']);
+  });
+
+  it('deletes the files of a process on this host that ended without closing its cache', async () => {
+    const dir = mkdtempSync(join(root, 'emptydir-'));
+    sim.setJobLog(jobs.successBuild, 'x'.repeat(1_000));
+    const crashed = backend({}, dir);
+    await read(crashed.app, jobs.successBuild).expect(200);
+    // Killed: close() never ran. The next process (in Kubernetes, often with the same process id) starts on the same
+    // directory.
+    caches.splice(0);
+    const next = backend({}, dir);
+    await read(next.app, jobs.successBuild).expect(200);
+
+    expect(filesUnder(dir)).toBe(1);
+  });
+
+  it('ends a range after the character at its start when the length asked for is shorter than that character', async () => {
+    sim.setJobLog(jobs.successBuild, 'ab✓cd😀\n');
+    const { app } = backend();
+
+    const check = ranged(await read(app, jobs.successBuild, 'start=2&length=2').expect(200));
+    const emoji = ranged(await read(app, jobs.successBuild, 'start=7&length=3').expect(200));
+
+    expect([check.text, emoji.text]).toEqual(['✓', '😀']);
+  });
+
+  it('keeps to the size limit after two downloads that end together delete the same old logs', async () => {
+    const { app, clock, dir } = backend({ maxBytes: 500, maxAgeMs: 10 * 60 * 1000 });
+    const log = `${'x'.repeat(99)}\n`;
+    const newJobs = (count: number) => {
+      const run = sim.addRun({
+        owner: 'octo-org',
+        repo: 'hello-world',
+        workflow: 'ci.yml',
+        status: 'completed',
+        conclusion: 'success',
+        jobs: Array.from({ length: count }, (_, i) => ({
+          name: `job ${i}`,
+          status: 'completed' as const,
+          conclusion: 'success' as const,
+          log,
+        })),
+      });
+      return sim.runs.get(Number(run.id))!.jobIds;
+    };
+    for (const job of newJobs(4)) await read(app, job).expect(200);
+    clock.advance(60 * 60 * 1000);
+    // Two downloads held until both have started, then let go together: each deletes the four old logs.
+    const [a, b] = newJobs(2) as [number, number];
+    const releases = [sim.holdJobLog(a, 50), sim.holdJobLog(b, 50)];
+    const both = Promise.all([read(app, a).expect(200), read(app, b).expect(200)]);
+    await vi.waitFor(() => expect(downloads()).toBe(6), { timeout: 5_000, interval: 5 });
+    for (const release of releases) release();
+    await both;
+    await vi.waitFor(() => expect(filesUnder(dir)).toBe(2), { timeout: 5_000, interval: 10 });
+
+    // Five logs of 100 bytes fit in 500; ten more are read.
+    for (const job of newJobs(10)) await read(app, job).expect(200);
+    await vi.waitFor(() => expect(filesUnder(dir)).toBeLessThanOrEqual(5), { timeout: 5_000, interval: 10 });
   });
 });

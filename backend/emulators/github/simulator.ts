@@ -162,6 +162,13 @@ export class GithubSimulator {
     return release;
   }
 
+  /** The log host sends the first `bytes` of the job's log, then breaks the connection off, as a dropped download. */
+  breakJobLog(jobId: number, bytes: number): void {
+    const broken = Promise.reject(new TypeError('terminated'));
+    broken.catch(() => undefined);
+    this.heldLogs.set(jobId, { bytes, released: broken });
+  }
+
   /** The id of the last artifact uploaded under `name`. */
   artifactIdOf(name: string): number | undefined {
     return [...this.world.artifacts.values()].filter((entry) => entry.artifact.name === name).at(-1)?.artifact.id;

@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, open, readdir, rm, type FileHandle } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
-import { HttpError } from '../errors.js';
+import { HttpError, UpstreamError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
 import { discard, jobCompleted, openJobLog, type JobLog } from './jobLogs.js';
 
@@ -23,6 +24,7 @@ export interface JobLogCacheOptions {
   /** LOG_REFRESH_MS: a running job's log is downloaded again at most this often, however many read it. */
   refreshMs?: number;
   clock?: Clock;
+  logger?: Logger;
 }
 
 export const LOG_CACHE_DEFAULTS = {
@@ -87,7 +89,13 @@ export class JobLogCache {
     private readonly github: GithubApp,
     options: JobLogCacheOptions = {},
   ) {
-    this.options = { ...LOG_CACHE_DEFAULTS, clock: systemClock, ...options, dir: options.dir ?? tmpdir() };
+    this.options = {
+      ...LOG_CACHE_DEFAULTS,
+      clock: systemClock,
+      logger: pino({ enabled: false }),
+      ...options,
+      dir: options.dir ?? tmpdir(),
+    };
   }
 
   /** Bytes `start` to at most `start + length` of the job's log, ending on a whole UTF-8 character. */
@@ -101,9 +109,11 @@ export class JobLogCache {
       try {
         handle = await open(source.path, 'r');
       } catch (error) {
-        // Evicted between the lookup and the open: download it again, once.
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && attempt === 0) continue;
-        throw error;
+        // Evicted between the lookup and the open, or deleted under us (a cleaner of /tmp): download it again, once.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
+        const gone = this.entries.get(keyOf(job));
+        if (gone?.path === source.path) await this.remove(gone);
+        continue;
       }
       try {
         return await slice(handle, source, start, length, job);
@@ -128,11 +138,12 @@ export class JobLogCache {
    * has written the bytes asked for (one past them, to see whether the last character is whole).
    */
   private async source(job: JobRef, start: number, length: number): Promise<Pick<Entry, 'path' | 'size' | 'complete'>> {
-    const key = `${job.owner.toLowerCase()}/${job.repo.toLowerCase()}/${job.jobId}`;
+    const key = keyOf(job);
     const now = this.options.clock.now().getTime();
     const cached = this.entries.get(key);
     const fresh = cached && now - cached.fetchedAt < (cached.complete ? this.options.maxAgeMs : this.options.refreshMs);
-    if (cached && fresh) {
+    // A client that has read past a running log's end here read it from another replica, whose copy is newer.
+    if (cached && fresh && (cached.complete || start <= cached.size)) {
       cached.usedAt = now;
       return cached;
     }
@@ -148,7 +159,9 @@ export class JobLogCache {
       this.downloads.set(key, download);
     }
     const growing = await download.started;
-    if (!growing || start > growing.size) return download.done;
+    if (!growing || start > growing.size) {
+      return cached && !cached.complete ? download.done.catch((error) => this.stale(cached, error)) : download.done;
+    }
     const needed = Math.min(growing.size, start + length + 1);
     if (growing.written < needed) {
       await Promise.race([
@@ -157,6 +170,17 @@ export class JobLogCache {
       ]);
     }
     return growing.written >= needed ? growing : download.done;
+  }
+
+  /**
+   * A running job's log that could not be read again: the copy on disk is served, and GitHub asked again only after
+   * `refreshMs`, so that every viewer's poll does not go to GitHub while it fails.
+   */
+  private stale(entry: Entry, error: unknown): Entry {
+    if (this.entries.get(entry.key) !== entry) throw error;
+    entry.fetchedAt = this.options.clock.now().getTime();
+    this.options.logger.warn({ err: error, job: entry.key }, 'serving the log on disk: it could not be read again');
+    return entry;
   }
 
   private async download(key: string, job: JobRef, started: (growing: Growing | undefined) => void): Promise<Entry> {
@@ -171,15 +195,16 @@ export class JobLogCache {
       if (appended) return appended;
       log = await openJobLog(this.github, job);
     }
-    const directory = await this.ensureDirectory();
-    const path = join(directory, `job-${job.jobId}-${++this.count}.log`);
+    const { path, file } = await this.create(job).catch((error: unknown) => {
+      discard(log.body);
+      throw error;
+    });
     const growing: Growing = { path, size: log.contentLength ?? 0, complete, written: 0, waiters: [] };
-    const file = await open(path, 'w');
     // A running job's log is served whole, as read at one moment; a completed one as it arrives.
     if (complete && log.contentLength !== undefined) started(growing);
     const reader = log.body.getReader();
     try {
-      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      for (let next = await readFrom(reader, job.jobId); !next.done; next = await readFrom(reader, job.jobId)) {
         const chunk = next.value;
         await writeAll(file, chunk, growing.written);
         growing.written += chunk.length;
@@ -221,7 +246,7 @@ export class JobLogCache {
     try {
       const last = Buffer.alloc(1);
       await file.read(last, 0, 1, entry.size - 1);
-      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      for (let next = await readFrom(reader, entry.key); !next.done; next = await readFrom(reader, entry.key)) {
         let chunk = next.value;
         if (!checked && chunk.length) {
           checked = true;
@@ -260,16 +285,75 @@ export class JobLogCache {
   }
 
   private async remove(entry: Entry): Promise<void> {
-    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+    // Two evictions may pick the same entry: only the first counts it off.
+    if (this.entries.get(entry.key) !== entry) return;
+    this.entries.delete(entry.key);
     this.total -= entry.size;
     // Readers that opened the file keep reading it: an unlinked file lives until its last descriptor closes.
     await rm(entry.path, { force: true });
   }
 
+  /** A new file for a job's log, in this process's directory, made again if it was deleted under us. */
+  private async create(job: JobRef): Promise<{ path: string; file: FileHandle }> {
+    for (let attempt = 0; ; attempt++) {
+      const path = join(await this.ensureDirectory(), `job-${job.jobId}-${++this.count}.log`);
+      try {
+        return { path, file: await open(path, 'w') };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
+        this.directory = undefined;
+      }
+    }
+  }
+
+  /**
+   * This process's directory, made at first use and again after a failure (a volume not mounted yet, a full disk).
+   * Its name holds the host and the process id, so that the directories of processes on this host that ended without
+   * `close()` (killed, crashed) can be told apart and deleted.
+   */
   private ensureDirectory(): Promise<string> {
     const { dir } = this.options;
-    this.directory ??= mkdir(dir, { recursive: true }).then(() => mkdtemp(join(dir, 'job-logs-')));
+    const prefix = `job-logs-${hostname()}-`;
+    this.directory ??= mkdir(dir, { recursive: true })
+      .then(() => deleteLeftovers(dir, prefix))
+      .then(() => mkdtemp(join(dir, `${prefix}${process.pid}-`)))
+      .catch((error: unknown) => {
+        this.directory = undefined;
+        throw error;
+      });
     return this.directory;
+  }
+}
+
+const keyOf = (job: JobRef) => `${job.owner.toLowerCase()}/${job.repo.toLowerCase()}/${job.jobId}`;
+
+/** The next part of a log from GitHub's log host; a connection that breaks off is GitHub's failure, not ours. */
+async function readFrom(reader: ReadableStreamDefaultReader<Uint8Array>, job: number | string) {
+  try {
+    return await reader.read();
+  } catch (error) {
+    throw new UpstreamError(`The log host broke off the log of job ${job}.`, { cause: error });
+  }
+}
+
+/** Deletes the directories under `dir` that processes on this host, now ended, left behind. */
+async function deleteLeftovers(dir: string, prefix: string): Promise<void> {
+  const names = await readdir(dir).catch(() => []);
+  for (const name of names) {
+    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length).split('-')[0]) : NaN;
+    if (Number.isInteger(pid) && !isRunning(pid)) await rm(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+/** Whether another process with this id runs here. This process's own id in an old name is a process before it. */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -281,6 +365,15 @@ async function writeAll(file: FileHandle, chunk: Uint8Array, position: number): 
 }
 
 const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80;
+
+/** Where the character that holds byte `at` ends: for a range shorter than its one character, the whole character. */
+async function characterEnd(handle: FileHandle, at: number, size: number): Promise<number> {
+  const bytes = Buffer.alloc(Math.min(3, size - at));
+  await handle.read(bytes, 0, bytes.length, at);
+  let end = at;
+  while (end < size && isContinuation(bytes[end - at])) end++;
+  return end;
+}
 
 async function slice(
   handle: FileHandle,
@@ -304,6 +397,7 @@ async function slice(
     let cut = end;
     while (cut > start && isContinuation(bytes[cut - from])) cut--;
     if (cut > start) end = cut;
+    else end = await characterEnd(handle, end, size);
   }
   const body =
     end > start
