@@ -179,7 +179,9 @@ export class JobLogCache {
   private stale(entry: Entry, error: unknown): Entry {
     if (this.entries.get(entry.key) !== entry) throw error;
     entry.fetchedAt = this.options.clock.now().getTime();
-    this.options.logger.warn({ err: error, job: entry.key }, 'serving the log on disk: it could not be read again');
+    // The message only: a GitHub error's cause holds the request, with its token.
+    const reason = error instanceof Error ? error.message : String(error);
+    this.options.logger.warn({ job: entry.key, reason }, 'serving the log on disk: it could not be read again');
     return entry;
   }
 
