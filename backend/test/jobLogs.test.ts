@@ -338,6 +338,17 @@ describe('job logs on disk, when things go wrong', () => {
     expect(res.body.error).toMatchObject({ name: 'UpstreamError', message: expect.stringMatching(/broke off/) });
   });
 
+  it('answers 502 when the log host stops sending a log, rather than holding its viewers', async () => {
+    sim.setJobLog(jobs.successBuild, 'x'.repeat(200_000));
+    // The host sends 10 bytes, then nothing more.
+    sim.holdJobLog(jobs.successBuild, 10);
+    const { app } = backend({ logHostTimeoutMs: 100 });
+
+    const res = await read(app, jobs.successBuild, 'start=0&length=1000').expect(502);
+
+    expect(res.body.error.message).toBe(`The log host sent nothing of the log of job ${jobs.successBuild} for 0.1 s.`);
+  });
+
   it('makes its directory again after a first try failed, and after it was deleted under it', async () => {
     const blocked = join(mkdtempSync(join(root, 'blocked-')), 'cache');
     // A volume not mounted yet: a file stands where LOG_CACHE_DIR should be.

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
-import { HttpError, UpstreamError } from '../errors.js';
+import { HttpError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
-import { discard, jobCompleted, openJobLog, type JobLog } from './jobLogs.js';
+import { discard, jobCompleted, LOG_HOST_TIMEOUT_MS, openJobLog, readLogPart, type JobLog } from './jobLogs.js';
 
 export interface JobRef {
   owner: string;
@@ -25,6 +25,8 @@ export interface JobLogCacheOptions {
   refreshMs?: number;
   clock?: Clock;
   logger?: Logger;
+  /** How long GitHub's log host may take to answer, and then to send each next part of a log. */
+  logHostTimeoutMs?: number;
 }
 
 export const LOG_CACHE_DEFAULTS = {
@@ -93,6 +95,7 @@ export class JobLogCache {
       ...LOG_CACHE_DEFAULTS,
       clock: systemClock,
       logger: pino({ enabled: false }),
+      logHostTimeoutMs: LOG_HOST_TIMEOUT_MS,
       ...options,
       dir: options.dir ?? tmpdir(),
     };
@@ -191,11 +194,12 @@ export class JobLogCache {
     // A running job's log only grows: ask for the bytes after those on disk, from the last one, which must not have
     // changed (asking from the end itself would get 416 from the host when nothing was added).
     const from = previous && !previous.complete && !complete && previous.size > 0 ? previous.size - 1 : undefined;
-    let log = await openJobLog(this.github, job, { from });
+    const timeoutMs = this.options.logHostTimeoutMs;
+    let log = await openJobLog(this.github, job, { from, timeoutMs });
     if (previous && from !== undefined && log.range) {
       const appended = await this.append(previous, log);
       if (appended) return appended;
-      log = await openJobLog(this.github, job);
+      log = await openJobLog(this.github, job, { timeoutMs });
     }
     const { path, file } = await this.create(job).catch((error: unknown) => {
       discard(log.body);
@@ -206,7 +210,11 @@ export class JobLogCache {
     if (complete && log.contentLength !== undefined) started(growing);
     const reader = log.body.getReader();
     try {
-      for (let next = await readFrom(reader, job.jobId); !next.done; next = await readFrom(reader, job.jobId)) {
+      for (
+        let next = await this.readPart(reader, job.jobId);
+        !next.done;
+        next = await this.readPart(reader, job.jobId)
+      ) {
         const chunk = next.value;
         await writeAll(file, chunk, growing.written);
         growing.written += chunk.length;
@@ -248,7 +256,11 @@ export class JobLogCache {
     try {
       const last = Buffer.alloc(1);
       await file.read(last, 0, 1, entry.size - 1);
-      for (let next = await readFrom(reader, entry.key); !next.done; next = await readFrom(reader, entry.key)) {
+      for (
+        let next = await this.readPart(reader, entry.key);
+        !next.done;
+        next = await this.readPart(reader, entry.key)
+      ) {
         let chunk = next.value;
         if (!checked && chunk.length) {
           checked = true;
@@ -295,6 +307,10 @@ export class JobLogCache {
     await rm(entry.path, { force: true });
   }
 
+  private readPart(reader: ReadableStreamDefaultReader<Uint8Array>, job: number | string) {
+    return readLogPart(reader, job, this.options.logHostTimeoutMs);
+  }
+
   /** A new file for a job's log, in this process's directory, made again if it was deleted under us. */
   private async create(job: JobRef): Promise<{ path: string; file: FileHandle }> {
     for (let attempt = 0; ; attempt++) {
@@ -328,15 +344,6 @@ export class JobLogCache {
 }
 
 const keyOf = (job: JobRef) => `${job.owner.toLowerCase()}/${job.repo.toLowerCase()}/${job.jobId}`;
-
-/** The next part of a log from GitHub's log host; a connection that breaks off is GitHub's failure, not ours. */
-async function readFrom(reader: ReadableStreamDefaultReader<Uint8Array>, job: number | string) {
-  try {
-    return await reader.read();
-  } catch (error) {
-    throw new UpstreamError(`The log host broke off the log of job ${job}.`, { cause: error });
-  }
-}
 
 /** Deletes the directories under `dir` that processes on this host, now ended, left behind. */
 async function deleteLeftovers(dir: string, prefix: string): Promise<void> {

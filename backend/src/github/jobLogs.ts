@@ -26,7 +26,7 @@ const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
 export async function openJobLog(
   github: GithubApp,
   { owner, repo, jobId }: { owner: string; repo: string; jobId: number },
-  { from }: { from?: number } = {},
+  { from, timeoutMs = LOG_HOST_TIMEOUT_MS }: { from?: number; timeoutMs?: number } = {},
 ): Promise<JobLog> {
   const client = await github.forRepo(owner, repo);
   let location: string | undefined;
@@ -47,11 +47,11 @@ export async function openJobLog(
   }
   if (!location) throw new UpstreamError(`GitHub did not say where to download the log of job ${jobId}.`);
 
-  let response = await fetchLog(location, jobId, from);
+  let response = await fetchLog(location, jobId, timeoutMs, from);
   let parts = CONTENT_RANGE.exec(response.headers.get('content-range') ?? '');
   if (from !== undefined && (response.status === 416 || (response.status === 206 && Number(parts?.[1]) !== from))) {
     discard(response.body);
-    response = await fetchLog(location, jobId);
+    response = await fetchLog(location, jobId, timeoutMs);
     parts = null;
   }
   if (response.status === 404 || response.status === 410) {
@@ -74,11 +74,49 @@ export function discard(body: { cancel(): Promise<void> } | null): void {
   body?.cancel().catch(() => undefined);
 }
 
-async function fetchLog(location: string, jobId: number, from?: number): Promise<Response> {
+/**
+ * How long the log host may take to answer, and then to send each next part of a log. Not a limit on the whole
+ * download: a log of hundreds of megabytes may take minutes, but one that stalls holds every viewer of its job.
+ */
+export const LOG_HOST_TIMEOUT_MS = 30_000;
+
+async function fetchLog(location: string, jobId: number, timeoutMs: number, from?: number): Promise<Response> {
+  // Not AbortSignal.timeout: it would also cut off a body that is still arriving.
+  const answered = new AbortController();
+  const timer = setTimeout(() => answered.abort(), timeoutMs);
   try {
-    return await fetch(location, from === undefined ? {} : { headers: { range: `bytes=${from}-` } });
+    const headers = from === undefined ? undefined : { range: `bytes=${from}-` };
+    return await fetch(location, { headers, signal: answered.signal });
   } catch (error) {
-    throw new UpstreamError(`The log host for job ${jobId} could not be reached.`, { cause: error });
+    const why = answered.signal.aborted ? `did not answer within ${timeoutMs / 1000} s` : 'could not be reached';
+    throw new UpstreamError(`The log host for job ${jobId} ${why}.`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The next part of a log from GitHub's log host. A connection that breaks off, or sends nothing for `timeoutMs`, is
+ * GitHub's failure (502), not ours.
+ */
+export async function readLogPart(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  job: number | string,
+  timeoutMs: number,
+) {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new UpstreamError(`The log host sent nothing of the log of job ${job} for ${timeoutMs / 1000} s.`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([reader.read(), stalled]);
+  } catch (error) {
+    if (error instanceof UpstreamError) throw error;
+    throw new UpstreamError(`The log host broke off the log of job ${job}.`, { cause: error });
+  } finally {
+    clearTimeout(timer);
   }
 }
 
