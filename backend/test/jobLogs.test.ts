@@ -1,5 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -370,8 +370,13 @@ describe('job logs on disk, when things go wrong', () => {
     expect(again.map((answer) => answer.text)).toEqual(['one\n', 'two\n']);
   });
 
-  it('deletes the files of a process on this host that ended without closing its cache', async () => {
+  it('deletes the files of a process on this host that ended without closing its cache, and no others', async () => {
     const dir = mkdtempSync(join(root, 'emptydir-'));
+    // A process that still runs on this host (our parent), and one on another host sharing the volume.
+    for (const other of [`job-logs_${hostname()}_${process.ppid}_a1B2c3`, 'job-logs_other-host_1_a1B2c3']) {
+      mkdirSync(join(dir, other));
+      writeFileSync(join(dir, other, 'job-1-1.log'), 'theirs\n');
+    }
     sim.setJobLog(jobs.successBuild, 'x'.repeat(1_000));
     const crashed = backend({}, dir);
     await read(crashed.app, jobs.successBuild).expect(200);
@@ -381,7 +386,7 @@ describe('job logs on disk, when things go wrong', () => {
     const next = backend({}, dir);
     await read(next.app, jobs.successBuild).expect(200);
 
-    expect(filesUnder(dir)).toBe(1);
+    expect(filesUnder(dir)).toBe(3);
   });
 
   it('ends a range after the character at its start when the length asked for is shorter than that character', async () => {

@@ -331,10 +331,11 @@ export class JobLogCache {
    */
   private ensureDirectory(): Promise<string> {
     const { dir } = this.options;
-    const prefix = `job-logs-${hostname()}-`;
+    // `_` cannot be part of a host name: one host's prefix is never the start of another's.
+    const prefix = `job-logs_${hostname()}_`;
     this.directory ??= mkdir(dir, { recursive: true })
       .then(() => deleteLeftovers(dir, prefix))
-      .then(() => mkdtemp(join(dir, `${prefix}${process.pid}-`)))
+      .then(() => mkdtemp(join(dir, `${prefix}${process.pid}_`)))
       .catch((error: unknown) => {
         this.directory = undefined;
         throw error;
@@ -349,8 +350,8 @@ const keyOf = (job: JobRef) => `${job.owner.toLowerCase()}/${job.repo.toLowerCas
 async function deleteLeftovers(dir: string, prefix: string): Promise<void> {
   const names = await readdir(dir).catch(() => []);
   for (const name of names) {
-    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length).split('-')[0]) : NaN;
-    if (Number.isInteger(pid) && !isRunning(pid)) await rm(join(dir, name), { recursive: true, force: true });
+    const pid = name.startsWith(prefix) ? /^(\d+)_[^_]+$/.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (pid && !isRunning(Number(pid))) await rm(join(dir, name), { recursive: true, force: true });
   }
 }
 
