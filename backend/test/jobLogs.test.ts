@@ -1,6 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { LogRangeDto } from '../src/contract.js';
@@ -306,7 +308,9 @@ describe('job logs on disk, when things go wrong', () => {
   });
 
   it("serves a running job's log on disk while GitHub fails, and asks GitHub at most once per interval", async () => {
-    const { app, clock } = backend({ refreshMs: 5_000 });
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line).msg) });
+    const { app, clock } = backend({ refreshMs: 5_000, logger });
     const job = jobs.inProgressDeploy;
     sim.setJobLog(job, 'first line\n');
     await read(app, job).expect(200);
@@ -314,18 +318,24 @@ describe('job logs on disk, when things go wrong', () => {
     sim.failNext({ path: /signedlogcontent$/, times: 100 }, { status: 503 });
     const before = downloads();
 
-    const answers: unknown[] = [];
-    for (let poll = 0; poll < 5; poll++) {
-      answers.push(ranged(await read(app, job, 'start=0').expect(200)).text);
+    // Three viewers poll at once, then one each second.
+    const answers = (await Promise.all([0, 1, 2].map(() => read(app, job).expect(200)))).map((res) => ranged(res).text);
+    for (let poll = 0; poll < 4; poll++) {
       clock.advance(1_000);
+      answers.push(ranged(await read(app, job).expect(200)).text);
     }
-
     const duringInterval = downloads() - before;
+    clock.advance(1_000);
     // Five seconds after the failed refresh, the next poll asks GitHub again.
-    answers.push(ranged(await read(app, job, 'start=0').expect(200)).text);
+    answers.push(ranged(await read(app, job).expect(200)).text);
+    // A viewer that read further on a replica where GitHub answered makes this one ask GitHub at once. It gets
+    // GitHub's failure, not 416, which would send it back to byte 0.
+    const ahead = await read(app, job, 'start=23').expect(502);
 
-    expect(answers).toEqual(Array(6).fill('first line\n'));
-    expect([duringInterval, downloads() - before]).toEqual([1, 2]);
+    expect(answers).toEqual(Array(8).fill('first line\n'));
+    expect(ahead.body.error.name).toBe('UpstreamError');
+    expect([duringInterval, downloads() - before]).toEqual([1, 3]);
+    expect(warnings).toEqual(Array(3).fill('serving the log on disk: it could not be read again'));
   });
 
   it('answers 502 when the log host breaks off in the middle of a log', async () => {
@@ -370,22 +380,29 @@ describe('job logs on disk, when things go wrong', () => {
     expect(again.map((answer) => answer.text)).toEqual(['one\n', 'two\n']);
   });
 
-  it('deletes the files of a process on this host that ended without closing its cache, and no others', async () => {
+  it('deletes the files that ended processes on this host left behind, and no others', async () => {
     const dir = mkdtempSync(join(root, 'emptydir-'));
-    // A process that still runs on this host (our parent), and one on another host sharing the volume.
-    for (const other of [`job-logs_${hostname()}_${process.ppid}_a1B2c3`, 'job-logs_other-host_1_a1B2c3']) {
-      mkdirSync(join(dir, other));
-      writeFileSync(join(dir, other, 'job-1-1.log'), 'theirs\n');
+    // A process that has ended: its id is free now.
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    const left = {
+      // Killed before closing its cache: an ended process, and one with this process's id (Kubernetes restarts a
+      // container's process with the same id, on the same emptyDir).
+      [`job-logs_${hostname()}_${ended}_a1B2c3`]: false,
+      [`job-logs_${hostname()}_${process.pid}_a1B2c3`]: false,
+      // A process that still runs here (our parent), and one on another host that shares the volume.
+      [`job-logs_${hostname()}_${process.ppid}_a1B2c3`]: true,
+      'job-logs_other-host_1_a1B2c3': true,
+    };
+    for (const name of Object.keys(left)) {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'job-1-1.log'), 'theirs\n');
     }
     sim.setJobLog(jobs.successBuild, 'x'.repeat(1_000));
-    const crashed = backend({}, dir);
-    await read(crashed.app, jobs.successBuild).expect(200);
-    // Killed: close() never ran. The next process (in Kubernetes, often with the same process id) starts on the same
-    // directory.
-    caches.splice(0);
-    const next = backend({}, dir);
-    await read(next.app, jobs.successBuild).expect(200);
+    const { app } = backend({}, dir);
+    await read(app, jobs.successBuild).expect(200);
 
+    const kept = Object.fromEntries(Object.keys(left).map((name) => [name, existsSync(join(dir, name))]));
+    expect(kept).toEqual(left);
     expect(filesUnder(dir)).toBe(3);
   });
 
@@ -397,6 +414,23 @@ describe('job logs on disk, when things go wrong', () => {
     const emoji = ranged(await read(app, jobs.successBuild, 'start=7&length=3').expect(200));
 
     expect([check.text, emoji.text]).toEqual(['✓', '😀']);
+  });
+
+  it('ends such a range after its character while the log is still downloading', async () => {
+    sim.setJobLog(jobs.successBuild, `ab✓cd${'x'.repeat(100)}\n`);
+    // The host sends `ab` and two of the three bytes of ✓, then waits.
+    const release = sim.holdJobLog(jobs.successBuild, 4);
+    const { app, dir } = backend();
+    const onDisk = () =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((f) => f.isFile())
+        .map((f) => statSync(join(f.parentPath, f.name)).size);
+
+    const answer = read(app, jobs.successBuild, 'start=2&length=1').then((res) => ranged(res));
+    await vi.waitFor(() => expect(onDisk()).toEqual([4]), { timeout: 5_000, interval: 5 });
+    release();
+
+    expect(await answer).toMatchObject({ start: 2, end: 5, text: '✓' });
   });
 
   it('keeps to the size limit after two downloads that end together delete the same old logs', async () => {

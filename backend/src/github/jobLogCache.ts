@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
@@ -56,6 +56,16 @@ interface Growing {
   waiters: Array<{ bytes: number; resolve(): void }>;
 }
 
+interface Download {
+  done: Promise<Entry>;
+  started: Promise<Growing | undefined>;
+  /** Why GitHub could not be read, when `done` gave the running log's copy on disk instead. */
+  outcome: { failure?: unknown };
+}
+
+/** Directories this process made: never another process's leftovers, whatever the process id in their names. */
+const madeHere = new Set<string>();
+
 /** The part of a job's log a client asked for, with what is known of the whole. */
 export interface LogSlice {
   start: number;
@@ -81,7 +91,7 @@ export class RangeNotSatisfiableError extends HttpError {
  */
 export class JobLogCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly downloads = new Map<string, { done: Promise<Entry>; started: Promise<Growing | undefined> }>();
+  private readonly downloads = new Map<string, Download>();
   private readonly options: Required<JobLogCacheOptions>;
   private directory?: Promise<string>;
   private total = 0;
@@ -101,7 +111,10 @@ export class JobLogCache {
     };
   }
 
-  /** Bytes `start` to at most `start + length` of the job's log, ending on a whole UTF-8 character. */
+  /**
+   * Bytes `start` to about `start + length` of the job's log, ending on a whole UTF-8 character: before the character
+   * that would be split, or after it when it is the range's only one.
+   */
   async read(
     job: JobRef,
     { start = 0, length = Infinity }: { start?: number; length?: number } = {},
@@ -133,12 +146,15 @@ export class JobLogCache {
     this.directory = undefined;
     this.entries.clear();
     this.total = 0;
-    if (directory) await rm(await directory, { recursive: true, force: true });
+    if (!directory) return;
+    const path = await directory;
+    await rm(path, { recursive: true, force: true });
+    madeHere.delete(basename(path));
   }
 
   /**
    * Where to read the range from: the log on disk when it is fresh, else the download that brings it, as soon as that
-   * has written the bytes asked for (one past them, to see whether the last character is whole).
+   * has written the bytes asked for (and up to three past them, to see where the last character ends).
    */
   private async source(job: JobRef, start: number, length: number): Promise<Pick<Entry, 'path' | 'size' | 'complete'>> {
     const key = keyOf(job);
@@ -154,18 +170,31 @@ export class JobLogCache {
     if (!download) {
       let started: (growing: Growing | undefined) => void = () => {};
       const begun = new Promise<Growing | undefined>((resolve) => (started = resolve));
-      const done = this.download(key, job, started).finally(() => {
-        started(undefined);
-        this.downloads.delete(key);
-      });
-      download = { done, started: begun };
+      const fallback = cached && !cached.complete ? cached : undefined;
+      const outcome: Download['outcome'] = {};
+      const done = this.download(key, job, started)
+        .catch((error: unknown) => {
+          if (!fallback || this.entries.get(key) !== fallback) throw error;
+          outcome.failure = error;
+          return this.stale(fallback, error);
+        })
+        .finally(() => {
+          started(undefined);
+          this.downloads.delete(key);
+        });
+      download = { done, started: begun, outcome };
       this.downloads.set(key, download);
     }
     const growing = await download.started;
     if (!growing || start > growing.size) {
-      return cached && !cached.complete ? download.done.catch((error) => this.stale(cached, error)) : download.done;
+      const entry = await download.done;
+      // The copy kept while GitHub fails is behind a client that read further elsewhere: GitHub's error, not 416, which
+      // would send it back to byte 0.
+      if (download.outcome.failure !== undefined && start > entry.size) throw download.outcome.failure;
+      return entry;
     }
-    const needed = Math.min(growing.size, start + length + 1);
+    // Up to three bytes past the range: whether its last character is whole, or where its only character ends.
+    const needed = Math.min(growing.size, start + Math.max(length, 1) + 3);
     if (growing.written < needed) {
       await Promise.race([
         new Promise<void>((resolve) => growing.waiters.push({ bytes: needed, resolve })),
@@ -180,7 +209,6 @@ export class JobLogCache {
    * `refreshMs`, so that every viewer's poll does not go to GitHub while it fails.
    */
   private stale(entry: Entry, error: unknown): Entry {
-    if (this.entries.get(entry.key) !== entry) throw error;
     entry.fetchedAt = this.options.clock.now().getTime();
     // The message only: a GitHub error's cause holds the request, with its token.
     const reason = error instanceof Error ? error.message : String(error);
@@ -314,12 +342,14 @@ export class JobLogCache {
   /** A new file for a job's log, in this process's directory, made again if it was deleted under us. */
   private async create(job: JobRef): Promise<{ path: string; file: FileHandle }> {
     for (let attempt = 0; ; attempt++) {
-      const path = join(await this.ensureDirectory(), `job-${job.jobId}-${++this.count}.log`);
+      const directory = this.ensureDirectory();
+      const path = join(await directory, `job-${job.jobId}-${++this.count}.log`);
       try {
         return { path, file: await open(path, 'w') };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
-        this.directory = undefined;
+        // Only once for downloads that found it gone together: the first to get here has it made again.
+        if (this.directory === directory) this.directory = undefined;
       }
     }
   }
@@ -334,8 +364,12 @@ export class JobLogCache {
     // `_` cannot be part of a host name: one host's prefix is never the start of another's.
     const prefix = `job-logs_${hostname()}_`;
     this.directory ??= mkdir(dir, { recursive: true })
-      .then(() => deleteLeftovers(dir, prefix))
+      .then(() => deleteLeftovers(dir, prefix, this.options.logger))
       .then(() => mkdtemp(join(dir, `${prefix}${process.pid}_`)))
+      .then((path) => {
+        madeHere.add(basename(path));
+        return path;
+      })
       .catch((error: unknown) => {
         this.directory = undefined;
         throw error;
@@ -346,12 +380,19 @@ export class JobLogCache {
 
 const keyOf = (job: JobRef) => `${job.owner.toLowerCase()}/${job.repo.toLowerCase()}/${job.jobId}`;
 
-/** Deletes the directories under `dir` that processes on this host, now ended, left behind. */
-async function deleteLeftovers(dir: string, prefix: string): Promise<void> {
+/**
+ * Deletes the directories under `dir` that processes on this host, now ended, left behind. At best: one that cannot be
+ * deleted (another user's, in a shared temporary directory) is left, with a warning, and does not stop the logs.
+ */
+async function deleteLeftovers(dir: string, prefix: string, logger: Logger): Promise<void> {
   const names = await readdir(dir).catch(() => []);
   for (const name of names) {
     const pid = name.startsWith(prefix) ? /^(\d+)_[^_]+$/.exec(name.slice(prefix.length))?.[1] : undefined;
-    if (pid && !isRunning(Number(pid))) await rm(join(dir, name), { recursive: true, force: true });
+    if (!pid || madeHere.has(name) || isRunning(Number(pid))) continue;
+    await rm(join(dir, name), { recursive: true, force: true }).catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.warn({ directory: join(dir, name), reason }, 'could not delete the job logs an ended process left');
+    });
   }
 }
 
