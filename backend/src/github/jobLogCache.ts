@@ -225,7 +225,7 @@ export class JobLogCache {
     const timeoutMs = this.options.logHostTimeoutMs;
     let log = await openJobLog(this.github, job, { from, timeoutMs });
     if (previous && from !== undefined && log.range) {
-      const appended = await this.append(previous, log);
+      const appended = await this.append(previous, log, job.jobId);
       if (appended) return appended;
       log = await openJobLog(this.github, job, { timeoutMs });
     }
@@ -271,7 +271,7 @@ export class JobLogCache {
    * Appends the part the log host sent (from the last byte on disk) to the file of `entry`. Answers undefined, having
    * written nothing the entry counts, when the log no longer starts with what is on disk: it is then downloaded whole.
    */
-  private async append(entry: Entry, log: JobLog): Promise<Entry | undefined> {
+  private async append(entry: Entry, log: JobLog, jobId: number): Promise<Entry | undefined> {
     const file = await open(entry.path, 'r+').catch(() => undefined);
     if (!file || log.range!.size < entry.size) {
       discard(log.body);
@@ -284,11 +284,7 @@ export class JobLogCache {
     try {
       const last = Buffer.alloc(1);
       await file.read(last, 0, 1, entry.size - 1);
-      for (
-        let next = await this.readPart(reader, entry.key);
-        !next.done;
-        next = await this.readPart(reader, entry.key)
-      ) {
+      for (let next = await this.readPart(reader, jobId); !next.done; next = await this.readPart(reader, jobId)) {
         let chunk = next.value;
         if (!checked && chunk.length) {
           checked = true;
@@ -335,7 +331,7 @@ export class JobLogCache {
     await rm(entry.path, { force: true });
   }
 
-  private readPart(reader: ReadableStreamDefaultReader<Uint8Array>, job: number | string) {
+  private readPart(reader: ReadableStreamDefaultReader<Uint8Array>, job: number) {
     return readLogPart(reader, job, this.options.logHostTimeoutMs);
   }
 

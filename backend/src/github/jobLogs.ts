@@ -1,4 +1,5 @@
 import { GoneError, UpstreamError } from '../errors.js';
+import { within } from '../timeout.js';
 import type { GithubApp } from './githubApp.js';
 import { toHttpError } from './githubErrors.js';
 import { notFoundMessages } from './notFoundMessages.js';
@@ -99,24 +100,14 @@ async function fetchLog(location: string, jobId: number, timeoutMs: number, from
  * The next part of a log from GitHub's log host. A connection that breaks off, or sends nothing for `timeoutMs`, is
  * GitHub's failure (502), not ours.
  */
-export async function readLogPart(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  job: number | string,
-  timeoutMs: number,
-) {
-  let timer: NodeJS.Timeout | undefined;
-  const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new UpstreamError(`The log host sent nothing of the log of job ${job} for ${timeoutMs / 1000} s.`));
-    }, timeoutMs);
-  });
+export async function readLogPart(reader: ReadableStreamDefaultReader<Uint8Array>, job: number, timeoutMs: number) {
+  const stalled = () =>
+    new UpstreamError(`The log host sent nothing of the log of job ${job} for ${timeoutMs / 1000} s.`);
   try {
-    return await Promise.race([reader.read(), stalled]);
+    return await within(reader.read(), timeoutMs, stalled);
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
     throw new UpstreamError(`The log host broke off the log of job ${job}.`, { cause: error });
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -22,6 +22,7 @@ import {
 import { stageRunStatus } from './runStatus.js';
 import { readStageResults } from './stageResults.js';
 import { notFoundMessages } from '../github/notFoundMessages.js';
+import { within } from '../timeout.js';
 
 /** The workflow input, or `client_payload` field, that carries our correlation id to the run (docs/stage.md). */
 export const CORRELATION_FIELD = 'spinnaker_correlation_id';
@@ -260,19 +261,9 @@ export class StageRuns {
   }
 
   /** The send's outcome, or DispatchQueuedError when it still waits in the request budget after `sendWaitMs`. */
-  private async sent(request: DispatchRequest, sending: Promise<number | undefined>): Promise<number | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const queued = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new DispatchQueuedError(request, Math.round(this.sendWaitMs / 1000))),
-        this.sendWaitMs,
-      );
-    });
-    try {
-      return await Promise.race([sending, queued]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private sent(request: DispatchRequest, sending: Promise<number | undefined>): Promise<number | undefined> {
+    const seconds = Math.round(this.sendWaitMs / 1000);
+    return within(sending, this.sendWaitMs, () => new DispatchQueuedError(request, seconds));
   }
 
   /** Sends the dispatch; answers the run id when GitHub says it. A refused dispatch is forgotten so a fixed retry can send it. */
