@@ -24,7 +24,7 @@ function GithubRunLogs(props: IExecutionDetailsSectionProps) {
     <ExecutionDetailsSection name={props.name} current={props.current}>
       <QueryClientProvider client={queryClient}>
         {run ? (
-          <RunLogs owner={run.owner} repo={run.repo} runId={run.runId} runLive={props.stage.isRunning} />
+          <RunLogs owner={run.owner} repo={run.repo} runId={run.runId} runLive={run.status !== 'completed'} />
         ) : (
           <p>{noRunMessage(props.stage)}</p>
         )}

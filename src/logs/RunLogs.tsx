@@ -17,7 +17,10 @@ export interface RunLogsProps extends RunRef {
   poll?: PollOptions;
   /** CSS height of the log viewer. */
   height?: number | string;
-  /** Whether the run is in progress (in Deck: whether the stage is running); its job list is read again while it is. */
+  /**
+   * Whether the run is in progress (in Deck: as the stage's last look at the run saw it); its job list is read again
+   * while it is.
+   */
   runLive?: boolean;
 }
 

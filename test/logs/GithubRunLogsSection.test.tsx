@@ -26,7 +26,7 @@ describe('<GithubRunLogsSection />', () => {
   it('says when the run of a finished stage had no jobs', async () => {
     server.use(http.get(`${API}/repos/octo-org/web-app/runs/43/jobs`, () => HttpResponse.json({ items: [] })));
     renderSection(
-      { webhook: { monitor: { body: { status: 'COMPLETED', run: { ...run, runId: 43 } } } } },
+      { webhook: { monitor: { body: { run: { ...run, runId: 43, status: 'completed', conclusion: 'failure' } } } } },
       { isRunning: false, isFailed: true, status: 'TERMINAL' },
     );
     expect(await screen.findByText('Run 43 ended without jobs; its page on GitHub says why.')).toBeInTheDocument();
