@@ -11,6 +11,10 @@ const run = { owner: 'octo-org', repo: 'web-app', runId: 42, runAttempt: 1, html
 describe('<GithubRunLogsSection />', () => {
   useBackend();
 
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   const renderSection = (context: object, stage: object = { isRunning: true, status: 'RUNNING' }) => {
     const props = { name: 'logs', current: 'logs', stage: { ...stage, context }, execution: {}, application: {} };
     render(<GithubRunLogsSection {...(props as unknown as React.ComponentProps<typeof GithubRunLogsSection>)} />);
@@ -30,6 +34,28 @@ describe('<GithubRunLogsSection />', () => {
       { isRunning: false, isFailed: true, status: 'TERMINAL' },
     );
     expect(await screen.findByText('Run 43 ended without jobs; its page on GitHub says why.')).toBeInTheDocument();
+  });
+
+  it('keeps reading the job list of a run that goes on after its stage was cancelled', async () => {
+    vi.useFakeTimers({
+      shouldAdvanceTime: true,
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
+    });
+    let jobs: unknown[] = [];
+    server.use(
+      http.get(`${API}/repos/octo-org/web-app/runs/44/jobs`, () => HttpResponse.json({ items: jobs })),
+      logHandler(2, 'deploying\n', false),
+    );
+    renderSection(
+      { webhook: { monitor: { body: { run: { ...run, runId: 44, status: 'in_progress', conclusion: null } } } } },
+      { isRunning: false, isCanceled: true, status: 'CANCELED' },
+    );
+    expect(await screen.findByText('Run 44 has no jobs yet.')).toBeInTheDocument();
+
+    jobs = [job(2, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })];
+    // The list is read every 5 seconds while the run goes on.
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await screen.findByRole('button', { name: /deploy/ })).toBeInTheDocument();
   });
 
   it('explains that logs come once the run has started', () => {
