@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import { HttpError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
-import { discard, jobCompleted, LOG_HOST_TIMEOUT_MS, openJobLog, readLogPart, type JobLog } from './jobLogs.js';
+import { discard, jobCompleted, LOG_HOST_TIMEOUT_MS, logParts, openJobLog, type JobLog } from './jobLogs.js';
 
 export interface JobRef {
   owner: string;
@@ -238,12 +238,7 @@ export class JobLogCache {
     if (complete && log.contentLength !== undefined) started(growing);
     const reader = log.body.getReader();
     try {
-      for (
-        let next = await this.readPart(reader, job.jobId);
-        !next.done;
-        next = await this.readPart(reader, job.jobId)
-      ) {
-        const chunk = next.value;
+      for await (const chunk of logParts(reader, job.jobId, timeoutMs)) {
         await writeAll(file, chunk, growing.written);
         growing.written += chunk.length;
         for (const waiter of growing.waiters) if (waiter.bytes <= growing.written) waiter.resolve();
@@ -284,8 +279,7 @@ export class JobLogCache {
     try {
       const last = Buffer.alloc(1);
       await file.read(last, 0, 1, entry.size - 1);
-      for (let next = await this.readPart(reader, jobId); !next.done; next = await this.readPart(reader, jobId)) {
-        let chunk = next.value;
+      for await (let chunk of logParts(reader, jobId, this.options.logHostTimeoutMs)) {
         if (!checked && chunk.length) {
           checked = true;
           if (chunk[0] !== last[0]) {
@@ -329,10 +323,6 @@ export class JobLogCache {
     this.total -= entry.size;
     // Readers that opened the file keep reading it: an unlinked file lives until its last descriptor closes.
     await rm(entry.path, { force: true });
-  }
-
-  private readPart(reader: ReadableStreamDefaultReader<Uint8Array>, job: number) {
-    return readLogPart(reader, job, this.options.logHostTimeoutMs);
   }
 
   /** A new file for a job's log, in this process's directory, made again if it was deleted under us. */

@@ -27,7 +27,7 @@ const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
 export async function openJobLog(
   github: GithubApp,
   { owner, repo, jobId }: { owner: string; repo: string; jobId: number },
-  { from, timeoutMs = LOG_HOST_TIMEOUT_MS }: { from?: number; timeoutMs?: number } = {},
+  { from, timeoutMs }: { from?: number; timeoutMs: number },
 ): Promise<JobLog> {
   const client = await github.forRepo(owner, repo);
   let location: string | undefined;
@@ -97,17 +97,26 @@ async function fetchLog(location: string, jobId: number, timeoutMs: number, from
 }
 
 /**
- * The next part of a log from GitHub's log host. A connection that breaks off, or sends nothing for `timeoutMs`, is
- * GitHub's failure (502), not ours.
+ * The parts of a log as GitHub's log host sends them. A connection that breaks off, or sends nothing for `timeoutMs`,
+ * is GitHub's failure (502), not ours.
  */
-export async function readLogPart(reader: ReadableStreamDefaultReader<Uint8Array>, job: number, timeoutMs: number) {
+export async function* logParts(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  job: number,
+  timeoutMs: number,
+): AsyncGenerator<Uint8Array> {
   const stalled = () =>
     new UpstreamError(`The log host sent nothing of the log of job ${job} for ${timeoutMs / 1000} s.`);
-  try {
-    return await within(reader.read(), timeoutMs, stalled);
-  } catch (error) {
-    if (error instanceof UpstreamError) throw error;
-    throw new UpstreamError(`The log host broke off the log of job ${job}.`, { cause: error });
+  for (;;) {
+    let next: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      next = await within(reader.read(), timeoutMs, stalled);
+    } catch (error) {
+      if (error instanceof UpstreamError) throw error;
+      throw new UpstreamError(`The log host broke off the log of job ${job}.`, { cause: error });
+    }
+    if (next.done) return;
+    yield next.value;
   }
 }
 
