@@ -1,19 +1,15 @@
 import { render, screen } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
 import React from 'react';
 
+import type { JobDto } from '../../src/api/types';
 import { GithubRunLogsSection } from '../../src/logs/GithubRunLogsSection';
 import { failedDispatchContext } from '../stages/contexts';
-import { API, job, jobsHandler, logHandler, server, useBackend } from './support';
+import { job, jobsHandler, jumpingTimers, logHandler, server, useBackend } from './support';
 
 const run = { owner: 'octo-org', repo: 'web-app', runId: 42, runAttempt: 1, htmlUrl: 'https://github.com/x' };
 
 describe('<GithubRunLogsSection />', () => {
   useBackend();
-
-  afterEach(() => {
-    vi.useRealTimers();
-  });
 
   const renderSection = (context: object, stage: object = { isRunning: true, status: 'RUNNING' }) => {
     const props = { name: 'logs', current: 'logs', stage: { ...stage, context }, execution: {}, application: {} };
@@ -28,7 +24,7 @@ describe('<GithubRunLogsSection />', () => {
   });
 
   it('says when the run of a finished stage had no jobs', async () => {
-    server.use(http.get(`${API}/repos/octo-org/web-app/runs/43/jobs`, () => HttpResponse.json({ items: [] })));
+    server.use(jobsHandler([], 43));
     renderSection(
       { webhook: { monitor: { body: { run: { ...run, runId: 43, status: 'completed', conclusion: 'failure' } } } } },
       { isRunning: false, isFailed: true, status: 'TERMINAL' },
@@ -37,13 +33,10 @@ describe('<GithubRunLogsSection />', () => {
   });
 
   it('keeps reading the job list of a run that goes on after its stage was cancelled', async () => {
-    vi.useFakeTimers({
-      shouldAdvanceTime: true,
-      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
-    });
-    let jobs: unknown[] = [];
+    jumpingTimers();
+    let jobs: JobDto[] = [];
     server.use(
-      http.get(`${API}/repos/octo-org/web-app/runs/44/jobs`, () => HttpResponse.json({ items: jobs })),
+      jobsHandler(() => jobs, 44),
       logHandler(2, 'deploying\n', false),
     );
     renderSection(

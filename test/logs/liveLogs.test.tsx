@@ -8,6 +8,7 @@ import {
   API,
   job,
   jobsHandler,
+  jumpingTimers,
   logHandler,
   logRequests as logReads,
   renderWithClient,
@@ -29,16 +30,9 @@ const STEPS = [
 describe('live logs', () => {
   useBackend();
 
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it('appends new lines while the job runs and stops polling once it has completed', async () => {
     // Time runs as usual, and the test can also jump it forward instead of waiting.
-    vi.useFakeTimers({
-      shouldAdvanceTime: true,
-      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
-    });
+    jumpingTimers();
     let logRequests = 0;
     let completed = false;
     server.use(
@@ -146,10 +140,6 @@ describe('a job that has started but written no log yet', () => {
 describe('the job list of a run', () => {
   useBackend();
 
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   /** Serves `jobs()` as the run's jobs and counts the reads. */
   function serveJobs(jobs: () => JobDto[]) {
     const served = { reads: 0 };
@@ -186,10 +176,7 @@ describe('the job list of a run', () => {
   });
 
   it('says when a finished run had no jobs, and reads the list no more', async () => {
-    vi.useFakeTimers({
-      shouldAdvanceTime: true,
-      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
-    });
+    jumpingTimers();
     const served = serveJobs(() => []);
     renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} runLive={false} poll={{ jobsMs: 50 }} />);
 

@@ -5,7 +5,17 @@ import React from 'react';
 
 import { FIRST_RANGE, NEXT_RANGE } from '../../src/logs/rangedLog';
 import { RunLogs } from '../../src/logs/RunLogs';
-import { API, job, jobsHandler, logRequests, renderWithClient, serveLog, server, useBackend } from './support';
+import {
+  API,
+  job,
+  jobsHandler,
+  jumpingTimers,
+  logRequests,
+  renderWithClient,
+  serveLog,
+  server,
+  useBackend,
+} from './support';
 
 const TS = '2024-03-14T09:00:10.0000000Z ';
 const LINES = 40_000;
@@ -50,10 +60,6 @@ describe('a large completed log', () => {
   });
 
   describe('when a later range fails', () => {
-    afterEach(() => {
-      vi.useRealTimers();
-    });
-
     /** The log's first range is served; every later one is answered by `later` while it gives a response. */
     function serveFirstRange(later: () => Response | undefined) {
       server.use(
@@ -89,10 +95,7 @@ describe('a large completed log', () => {
     });
 
     it('stops asking once GitHub says the log is gone, and says so', async () => {
-      vi.useFakeTimers({
-        shouldAdvanceTime: true,
-        toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
-      });
+      jumpingTimers();
       let gone = 0;
       serveFirstRange(() => {
         gone++;

@@ -12,7 +12,7 @@ export const API = `${GATE}/proxies/github`;
 
 export const server = setupServer();
 
-/** msw on, Gate's URL set, handlers reset after each test. */
+/** msw on, Gate's URL set, handlers and timers reset after each test. */
 export function useBackend(): void {
   beforeAll(() => {
     SETTINGS.gateUrl = GATE;
@@ -21,6 +21,7 @@ export function useBackend(): void {
   afterEach(() => {
     server.resetHandlers();
     logRequests.length = 0;
+    vi.useRealTimers();
   });
   afterAll(() => server.close());
 }
@@ -57,8 +58,8 @@ export function job(id: number, name: string, overrides: Partial<JobDto> = {}): 
   };
 }
 
-export const jobsHandler = (jobs: JobDto[] | (() => JobDto[])) =>
-  http.get(`${API}/repos/octo-org/web-app/runs/42/jobs`, () =>
+export const jobsHandler = (jobs: JobDto[] | (() => JobDto[]), runId = 42) =>
+  http.get(`${API}/repos/octo-org/web-app/runs/${runId}/jobs`, () =>
     HttpResponse.json({ items: typeof jobs === 'function' ? jobs() : jobs }),
   );
 
@@ -110,3 +111,8 @@ export const jobsErrorHandler = (status: number, message: string) =>
   http.get(`${API}/repos/octo-org/web-app/runs/42/jobs`, () =>
     HttpResponse.json({ error: { name: 'NotFoundError', message } }, { status }),
   );
+
+/** Fake timers that also follow real time: a test can jump them (`vi.advanceTimersByTimeAsync`) instead of waiting. */
+export function jumpingTimers(): void {
+  vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+}
