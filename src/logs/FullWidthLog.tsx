@@ -19,7 +19,9 @@ const CSS = `
 .ghfw-header .ghfw-where { flex: 1; color: ${T.muted}; }
 .ghfw-header button { background: transparent; color: ${T.text}; border: 1px solid ${T.border}; border-radius: 6px;
   padding: 2px 10px; }
-.ghfw-body { flex: 1; min-height: 0; padding: 8px; }
+/* The log takes what the message above it (a part that could not be read) leaves. */
+.ghfw-body { flex: 1; min-height: 0; padding: 8px; display: flex; flex-direction: column; }
+.ghfw-body > .ghlv { flex: 1 1 auto; min-height: 0; }
 .ghfw-open { align-self: flex-start; }
 `;
 

@@ -68,15 +68,19 @@ function rowsAroundView(page: Page) {
 /** The pages the current test opened, and what was thrown in them uncaught. */
 const opened: Array<{ page: Page; uncaught: string[] }> = [];
 
-/**
- * Opens the run logs page on a failed job whose log is `log`, served in ranges as the backend serves it. With `held`,
- * the job list is answered only once that settles, so that the test can act on the page before the log comes.
- */
+interface OpenOptions {
+  viewport?: { width: number; height: number };
+  /** The job list is answered only once this settles, so that the test can act on the page before the log comes. */
+  held?: Promise<void>;
+  /** Ranges from this byte on are answered 502, as the backend answers when GitHub's log host fails. */
+  failFrom?: number;
+}
+
+/** Opens the run logs page on a failed job whose log is `log`, served in ranges as the backend serves it. */
 async function openFailedJob(
   browser: Browser,
   log: string,
-  viewport = { width: 1280, height: 720 },
-  held: Promise<void> = Promise.resolve(),
+  { viewport = { width: 1280, height: 720 }, held = Promise.resolve(), failFrom = Infinity }: OpenOptions = {},
 ): Promise<Page> {
   const url = await buildPage('test/browser/page/runLogsPage.tsx', {
     '@spinnaker/core': `${root}/test/browser/page/spinnakerCore.ts`,
@@ -97,6 +101,9 @@ async function openFailedJob(
   await page.route(`${API}/jobs/9/logs?**`, (route) => {
     const query = new URL(route.request().url()).searchParams;
     const start = Number(query.get('start'));
+    if (start >= failFrom) {
+      return route.fulfill({ status: 502, json: { error: { name: 'UpstreamError', message: 'GitHub failed.' } } });
+    }
     let end = Math.min(bytes.length, start + Number(query.get('length')));
     while (end < bytes.length && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
     const header = `#log start=${start} end=${end} size=${bytes.length} complete=true\n`;
@@ -137,7 +144,7 @@ describe('the run logs in Chromium', () => {
 
   it('shows the error line, and fills the view, where the toolbar takes two lines', async (context) => {
     if (!browser) return context.skip(SKIP_REASON);
-    const page = await openFailedJob(browser, syntheticLog(200), { width: 600, height: 720 });
+    const page = await openFailedJob(browser, syntheticLog(200), { viewport: { width: 600, height: 720 } });
     await page.locator('[data-line="199"]').waitFor();
     const toolbar = await page.getByRole('toolbar', { name: 'Log tools' }).boundingBox();
     expect(toolbar!.height).toBeGreaterThan(60);
@@ -171,7 +178,7 @@ describe('the run logs in Chromium', () => {
   it('shows the error line of a log loaded while its panel was hidden, once the panel is shown', async (context) => {
     if (!browser) return context.skip(SKIP_REASON);
     let release = () => {};
-    const page = await openFailedJob(browser, syntheticLog(2000), undefined, new Promise((done) => (release = done)));
+    const page = await openFailedJob(browser, syntheticLog(2000), { held: new Promise((done) => (release = done)) });
     const panel = (display: string) =>
       page.evaluate((display) => (document.getElementById('root')!.style.display = display), display);
     await panel('none');
@@ -204,6 +211,24 @@ describe('the run logs in Chromium', () => {
     await page.evaluate(() => (document.getElementById('root')!.style.width = '640px'));
     await expect.poll(() => rowsAroundView(page)).toMatchObject({ overlap: 0, tallest: 40 });
     expect(await scrolls()).toBe(true);
+  });
+
+  it('keeps the whole log in the window in full width while it says that a later part could not be read', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    // The first range (2 MiB) is read; every later one fails.
+    const page = await openFailedJob(browser, log, { failFrom: 1 });
+    await page.getByText(/^Only the first \d+ lines of this log could be read so far/).waitFor();
+    await page.getByRole('button', { name: 'Full width' }).click();
+
+    const dialog = page.getByRole('dialog', { name: 'Log of test, full width' });
+    await dialog.getByText(/^Only the first \d+ lines/).waitFor();
+    // The log ends above the window's bottom edge, and its rows reach down to the log's own.
+    const box = await dialog.locator('.ghlv-scroller').evaluate((scroller) => ({
+      bottom: scroller.getBoundingClientRect().bottom,
+      rows: Math.max(...[...scroller.querySelectorAll('[data-line]')].map((row) => row.getBoundingClientRect().bottom)),
+    }));
+    expect(box.bottom).toBeLessThanOrEqual(720);
+    expect(box.rows).toBeGreaterThanOrEqual(box.bottom - 20);
   });
 
   it(`shows a ${LINES}-line job log and scrolls to the matches of a search`, async (context) => {
