@@ -45,7 +45,8 @@ export function LogViewer(props: LogViewerProps) {
   const [showTimestamps, setShowTimestamps] = useState(false);
   const [wrap, setWrap] = useState(false);
   const [selected, setSelected] = useState(initialLine);
-  const [target, setTarget] = useState(initialLine >= 0 ? { line: initialLine } : null);
+  // Where to scroll once: a line to centre (the first error), or one to bring into view (a line the user selects).
+  const [target, setTarget] = useState(initialLine >= 0 ? { line: initialLine, centre: true } : null);
   const [status, setStatus] = useState('');
   const [charWidth, setCharWidth] = useState(0);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -70,13 +71,10 @@ export function LogViewer(props: LogViewerProps) {
   const { current } = search;
   const matches = search.result.lines;
   const currentLine = current >= 0 ? matches[current] : -1;
-  const folded = useMemo(() => {
-    const groups = foldedGroups(model, overrides, lineCount, complete);
-    // The group holding the current match is open while it is current.
-    const group = currentLine >= 0 ? foldedGroupOf(model, groups, currentLine) : -1;
-    if (group >= 0) groups[group] = 0;
-    return groups;
-  }, [model, overrides, lineCount, complete, currentLine]);
+  const folded = useMemo(
+    () => foldedGroups(model, overrides, lineCount, complete),
+    [model, overrides, lineCount, complete],
+  );
   const rows = useMemo(() => visibleLines(model, folded, lineCount), [model, folded, lineCount]);
 
   const height = props.height ?? DEFAULT_VIEWER_HEIGHT;
@@ -96,13 +94,22 @@ export function LogViewer(props: LogViewerProps) {
     measure(scrollerRef.current);
   }, [rows, topRow, first, last, measure]);
 
+  // A match that becomes current opens its folded group, once: the user may fold it again.
+  const matchKey = `${search.result.term}\n${current}\n${search.moves}`;
+  const [openedFor, setOpenedFor] = useState(matchKey);
+  if (openedFor !== matchKey) {
+    setOpenedFor(matchKey);
+    const group = currentLine >= 0 ? foldedGroupOf(model, folded, currentLine) : -1;
+    if (group >= 0) setOverrides((previous) => new Map(previous).set(group, false));
+  }
+
   // Scroll to a selected line or the current match once each: not again when rows or heights change afterwards.
   const scrolledTo = useRef<{ target: unknown; match: string }>({ target: null, match: '' });
-  const matchKey = `${search.result.term}\n${current}`;
   useLayoutEffect(() => {
     const done = scrolledTo.current;
     let line = -1;
-    if (target && done.target !== target) line = target.line;
+    let centre = true;
+    if (target && done.target !== target) ({ line, centre } = target);
     else if (currentLine >= 0 && done.match !== matchKey) line = currentLine;
     // Centring needs the height as laid out; scrolling lays the page out anyway. When layout found another height than
     // the one expected, the render that the measured height brings comes back here before anything is painted.
@@ -112,15 +119,32 @@ export function LogViewer(props: LogViewerProps) {
     done.match = matchKey;
     if (line < 0) return;
     const row = rows.rowOf(line);
-    scrollToContent(layout.top(row) + layout.height(row) / 2 - viewport.height / 2);
-  }, [target, matchKey, currentLine, rows, layout, viewport.height, scrollToContent]);
+    const top = layout.top(row);
+    const bottom = top + layout.height(row);
+    if (centre) scrollToContent((top + bottom) / 2 - viewport.height / 2);
+    else if (top < contentTop) scrollToContent(top);
+    else if (bottom > contentTop + viewport.height) scrollToContent(bottom - viewport.height);
+  }, [target, matchKey, currentLine, rows, layout, viewport.height, contentTop, scrollToContent]);
+
+  // A match far along a long line is scrolled to sideways too, once its row is drawn.
+  const revealedMatch = useRef('');
+  useLayoutEffect(() => {
+    if (wrap || currentLine < 0 || revealedMatch.current === matchKey) return;
+    const view = scrollerRef.current;
+    const mark = view?.querySelector('mark.ghlv-current');
+    if (!view || !mark) return;
+    revealedMatch.current = matchKey;
+    const box = view.getBoundingClientRect();
+    const { left, right } = mark.getBoundingClientRect();
+    if (left < box.left || right > box.right) view.scrollLeft += left - (box.left + box.width / 2);
+  });
 
   const select = useCallback(
-    (line: number) => {
+    (line: number, centre = false) => {
       const group = foldedGroupOf(model, folded, line);
       if (group >= 0) setOverrides((previous) => new Map(previous).set(group, false));
       setSelected(line);
-      setTarget({ line });
+      setTarget({ line, centre });
     },
     [model, folded],
   );
@@ -129,7 +153,7 @@ export function LogViewer(props: LogViewerProps) {
   const [errorShown, setErrorShown] = useState(initialLine >= 0);
   if (focusFirstError && !errorShown && model.firstError >= 0) {
     setErrorShown(true);
-    if (selected < 0 && contentTop === 0) select(model.firstError);
+    if (selected < 0 && contentTop === 0) select(model.firstError, true);
   }
   const toggleGroup = useCallback(
     (group: number) => setOverrides((previous) => new Map(previous).set(group, !folded[group])),

@@ -16,6 +16,8 @@ export interface LogSearch {
   searching: boolean;
   /** Index of the current match, -1 without matches. */
   current: number;
+  /** Counts the moves to a match: each one goes to its match, also to the one that was already current. */
+  moves: number;
   goTo(index: number): void;
   /** Runs the search for what is typed without waiting for the typing pause (Enter). */
   searchNow(): void;
@@ -28,7 +30,8 @@ export interface LogSearch {
 export function useLogSearch(model: LogModel, lineCount: number, anchorLine: () => number): LogSearch {
   const [query, setQuery] = useState('');
   const [applied, setApplied] = useState({ term: '', anchor: 0 });
-  const [cursor, setCursor] = useState({ term: '', index: -1 });
+  // The match the user moved to, for the term as applied last: a term typed again starts afresh from the view.
+  const [cursor, setCursor] = useState({ applied, index: -1, moves: 0 });
   useEffect(() => {
     // A term already applied stays as it is. Enter applies it before the pause ends, and scrolls to its match; applying
     // it again would pick the current match afresh from the new view, possibly one above. It also spares the viewer a
@@ -43,10 +46,10 @@ export function useLogSearch(model: LogModel, lineCount: number, anchorLine: () 
   const pattern = useMemo(() => (term ? termPattern(term) : undefined), [term]);
   const count = result.lines.length;
   const current =
-    count === 0 ? -1 : cursor.term === term ? Math.min(cursor.index, count - 1) : firstMatchFrom(result, anchor);
+    count === 0 ? -1 : cursor.applied === applied ? Math.min(cursor.index, count - 1) : firstMatchFrom(result, anchor);
   const goTo = (index: number) => {
-    if (count > 0) setCursor({ term, index: (index + count) % count });
+    if (count > 0) setCursor(({ moves }) => ({ applied, index: (index + count) % count, moves: moves + 1 }));
   };
   const searchNow = () => setApplied({ term: query, anchor: anchorLine() });
-  return { query, setQuery, result, pattern, searching: query !== term, current, goTo, searchNow };
+  return { query, setQuery, result, pattern, searching: query !== term, current, moves: cursor.moves, goTo, searchNow };
 }

@@ -213,6 +213,26 @@ describe('the run logs in Chromium', () => {
     expect(await scrolls()).toBe(true);
   });
 
+  it('scrolls sideways to a match far along a long line', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const lines = Array.from({ length: 50 }, (_, i) => `2024-03-14T09:00:00.0000000Z line ${i + 1}`);
+    lines[29] = `2024-03-14T09:00:00.0000000Z ${'x'.repeat(2000)} needle at the end`;
+    const page = await openFailedJob(browser, `${lines.join('\n')}\n`);
+    await page.locator('[data-line="1"]').waitFor();
+    const search = page.getByRole('searchbox', { name: 'Search log' });
+    await search.fill('needle');
+    await search.press('Enter');
+    await page.getByText('1 of 1').waitFor();
+
+    const seen = await page.locator('.ghlv-scroller').evaluate((scroller) => {
+      const mark = scroller.querySelector('mark.ghlv-current')!.getBoundingClientRect();
+      const box = scroller.getBoundingClientRect();
+      return { left: mark.left - box.left, right: box.right - mark.right };
+    });
+    expect(seen.left).toBeGreaterThan(0);
+    expect(seen.right).toBeGreaterThan(0);
+  });
+
   it('keeps the whole log in the window in full width while it says that a later part could not be read', async (context) => {
     if (!browser) return context.skip(SKIP_REASON);
     // The first range (2 MiB) is read; every later one fails.

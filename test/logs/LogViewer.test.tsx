@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
@@ -97,6 +97,45 @@ describe('<LogViewer />', () => {
     expect(region.querySelector('mark.ghlv-current')?.closest('[data-line]')).toHaveAttribute('data-line', '3');
   });
 
+  it('starts a term typed again at the first match below the view, not at the match it was left on', async () => {
+    const needles = [2, 49, 99, 149, 199];
+    const lines = Array.from({ length: 1000 }, (_, i) => (needles.includes(i) ? `needle ${i + 1}` : `line ${i + 1}`));
+    const region = renderLog(lines.join('\n'));
+    const box = screen.getByRole('searchbox', { name: 'Search log' });
+    await userEvent.type(box, 'needle');
+    expect(await screen.findByText('1 of 5')).toBeInTheDocument();
+    await userEvent.type(box, '{Enter}{Enter}{Enter}');
+    expect(screen.getByText('4 of 5')).toBeInTheDocument();
+
+    // Back at the top, the user mistypes the term and corrects it.
+    region.scrollTop = 0;
+    fireEvent.scroll(region);
+    await userEvent.type(box, 'x');
+    expect(await screen.findByText('No matches')).toBeInTheDocument();
+    await userEvent.type(box, '{Backspace}');
+    expect(await screen.findByText(/ of 5$/)).toHaveTextContent('1 of 5');
+  });
+
+  it('folds the group holding the current match when the user folds it', async () => {
+    const TS = '2024-03-14T09:00:10.0000000Z ';
+    const region = renderLog(
+      [`${TS}##[group]Run npm ci`, `${TS}added 100 packages`, `${TS}##[endgroup]`, `${TS}done`].join('\n'),
+    );
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search log' }), 'packages{Enter}');
+    expect(await screen.findByText('1 of 1')).toBeInTheDocument();
+    expect(region).toHaveTextContent('added 100 packages');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Collapse Run npm ci' }));
+    expect(screen.getByRole('button', { name: 'Expand Run npm ci' })).toHaveAttribute('aria-expanded', 'false');
+    expect(region).not.toHaveTextContent('added 100 packages');
+
+    // Going to the match again opens the group again; Collapse all folds it too.
+    await userEvent.click(screen.getByRole('button', { name: 'Next match' }));
+    expect(region).toHaveTextContent('added 100 packages');
+    await userEvent.click(screen.getByRole('button', { name: 'Collapse all' }));
+    expect(region).not.toHaveTextContent('added 100 packages');
+  });
+
   it('says when nothing matches', async () => {
     renderLog(fixture);
     await userEvent.type(screen.getByRole('searchbox', { name: 'Search log' }), 'no such text');
@@ -143,6 +182,25 @@ describe('<LogViewer />', () => {
     expect(region.querySelector('.ghlv-selected')).toBeNull();
     await user.keyboard('/');
     expect(screen.getByRole('searchbox', { name: 'Search log' })).toHaveFocus();
+  });
+
+  it('leaves the view where it is when the line selected is in view, and scrolls only as far as needed when not', async () => {
+    const user = userEvent.setup();
+    const region = renderLog(Array.from({ length: 1000 }, (_, i) => `line ${i + 1}`).join('\n'));
+    // Line 100 at the top of the view.
+    region.scrollTop = 99 * 20;
+    fireEvent.scroll(region);
+
+    await user.click(within(region).getByRole('button', { name: 'Line 105' }));
+    await user.keyboard('{ArrowDown}');
+    expect(row(region, 106)).toHaveClass('ghlv-selected');
+    expect(region.scrollTop).toBe(99 * 20);
+
+    // Up from the top line: the line above comes into view at the top, not in the middle.
+    await user.click(within(region).getByRole('button', { name: 'Line 100' }));
+    await user.keyboard('{ArrowUp}');
+    expect(row(region, 99)).toHaveClass('ghlv-selected');
+    expect(region.scrollTop).toBe(98 * 20);
   });
 
   it('is one Tab stop: Tab enters the log and the next Tab leaves it', async () => {
