@@ -59,8 +59,9 @@ export function FullWidthLog({ owner, repo, job, poll, onClose }: FullWidthLogPr
     };
   }, []);
   // Escape is the log's own first (it clears a selection or a search); what it leaves closes the view.
-  const onKeyDown = (event: React.KeyboardEvent) => {
+  const onKeyDown = (event: React.KeyboardEvent<HTMLDivElement>) => {
     if (event.key === 'Escape' && !event.isDefaultPrevented()) onClose();
+    if (event.key === 'Tab') keepFocusIn(event);
   };
   return createPortal(
     <div
@@ -85,6 +86,21 @@ export function FullWidthLog({ owner, repo, job, poll, onClose }: FullWidthLogPr
     </div>,
     document.body,
   );
+}
+
+const FOCUSABLE = 'button:not(:disabled), input:not(:disabled), a[href], [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Tab from the dialog's last control goes to its first, Shift+Tab from its first to its last: the page under a modal
+ * dialog is out of reach. Written here rather than taken from focus-trap: the dialog's controls are known and few.
+ */
+function keepFocusIn(event: React.KeyboardEvent<HTMLDivElement>): void {
+  const controls = [...event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)];
+  const [first, last] = [controls[0], controls[controls.length - 1]];
+  const leaving = event.shiftKey ? document.activeElement === first : document.activeElement === last;
+  if (!first || !last || !leaving) return;
+  event.preventDefault();
+  (event.shiftKey ? last : first).focus();
 }
 
 /** "Full width" beside a job's log in the execution details: opens FullWidthLog, and gives the focus back on close. */

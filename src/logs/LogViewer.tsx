@@ -195,7 +195,8 @@ export function LogViewer(props: LogViewerProps) {
       const next = row >= 0 ? Math.min(rows.length - 1, Math.max(0, row + delta)) : layout.rowAt(contentTop);
       select(rows.line(next));
     };
-    const keys: Record<string, () => void> = {
+    // An action that returns false did nothing: the key is left to the page (Escape closes the full-width view).
+    const keys: Record<string, () => void | false> = {
       '/': () => searchRef.current?.focus(),
       n: () => search.goTo(current + 1),
       N: () => search.goTo(current - 1),
@@ -208,15 +209,12 @@ export function LogViewer(props: LogViewerProps) {
       Enter: () => {
         if (selected >= 0 && model.kind(selected) === LineKind.Group) toggleGroup(model.group(selected));
       },
-      Escape: () => setSelected(-1),
+      Escape: () => (selected >= 0 ? setSelected(-1) : false),
     };
     // Anywhere in the log (a line number or fold arrow clicked last), but not while typing in a field.
     const typing = event.target instanceof HTMLElement && event.target.closest('input, textarea, select');
     const action = typing ? undefined : keys[event.key];
-    if (action && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      event.preventDefault();
-      action();
-    }
+    if (action && !event.ctrlKey && !event.metaKey && !event.altKey && action() !== false) event.preventDefault();
   };
 
   const currentOrdinal = current >= 0 ? ordinalInLine(search.result, current) : -1;

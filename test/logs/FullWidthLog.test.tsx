@@ -50,6 +50,40 @@ describe('<FullWidthLogButton /> in <RunLogs />', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('closes on Escape in the log once no line is selected', async () => {
+    server.use(jobsHandler([job(3, 'deploy')]), logHandler(3, `${TS}apply done\n`));
+    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} />);
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: 'Full width' }));
+    const log = await within(screen.getByRole('dialog')).findByLabelText('Log of deploy');
+    await user.click(within(log).getByRole('button', { name: 'Line 1' }));
+    expect(log).toHaveFocus();
+    // The first Escape clears the selection, the second closes the view.
+    await user.keyboard('{Escape}');
+    expect(log.querySelector('.ghlv-selected')).toBeNull();
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('keeps Tab and Shift+Tab inside the view, away from the page under it', async () => {
+    server.use(jobsHandler([job(3, 'deploy')]), logHandler(3, `${TS}apply done\n`));
+    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} />);
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: 'Full width' }));
+    const dialog = screen.getByRole('dialog');
+    const log = await within(dialog).findByLabelText('Log of deploy');
+    const close = within(dialog).getByRole('button', { name: 'Close full width' });
+    expect(close).toHaveFocus();
+    // Back from the first control to the last, the log; on from the last to the first.
+    await user.tab({ shift: true });
+    expect(log).toHaveFocus();
+    await user.tab();
+    expect(close).toHaveFocus();
+  });
+
   it('keeps following a running job’s log while open', async () => {
     const lines = [`${TS}deploying\n`];
     server.use(
