@@ -62,6 +62,7 @@ export function JobLog({ owner, repo, job, poll, height }: JobLogProps) {
           fileName={`${owner}-${repo}-job-${job.id}.log`}
           label={`Log of ${job.name}`}
           height={height}
+          reading={!live && !error && !snapshot.model.complete}
         />
       </>
     );

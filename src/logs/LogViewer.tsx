@@ -1,4 +1,4 @@
-import React, { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 import { copyText, downloadText } from './clipboard';
 import { shownLog, shownText } from './lineText';
@@ -28,6 +28,8 @@ export interface LogViewerProps {
   height?: number | string;
   /** Accessible name of the scrolling log. */
   label?: string;
+  /** More of a completed log is on its way: Download waits for it. */
+  reading?: boolean;
 }
 
 /** Rows rendered beyond each edge of the view once the user scrolls, so that scrolling does not show blank lines. */
@@ -176,6 +178,17 @@ export function LogViewer(props: LogViewerProps) {
   );
   const foldAll = (fold: boolean) => setOverrides(new Map(Array.from(folded, (_, group) => [group, fold])));
 
+  // Download saves the whole log: asked for while the rest of a completed log is being read, it waits for it. Each
+  // click counts; the effect saves once for the latest click the log is ready for.
+  const [downloads, setDownloads] = useState(0);
+  const saved = useRef(0);
+  const { reading = false, fileName = 'job.log' } = props;
+  useEffect(() => {
+    if (reading || saved.current === downloads) return;
+    saved.current = downloads;
+    downloadText(model.text(), model.complete ? fileName : fileName.replace(/(\.log)?$/, '-partial$1'));
+  }, [downloads, reading, model, fileName]);
+
   const flash = (message: string) => {
     setStatus(message);
     setTimeout(() => setStatus(''), 2000);
@@ -259,8 +272,8 @@ export function LogViewer(props: LogViewerProps) {
         onCollapseAll={() => foldAll(true)}
         copyLabel={selected >= 0 ? 'Copy line' : 'Copy log'}
         onCopy={copy}
-        onDownload={() => downloadText(model.text(), props.fileName ?? 'job.log')}
-        status={status}
+        onDownload={() => setDownloads((count) => count + 1)}
+        status={reading && downloads > 0 ? 'Reading the rest of the log to download it…' : status}
       />
       <div
         ref={scrollerRef}

@@ -10,6 +10,7 @@ import {
   job,
   jobsHandler,
   jumpingTimers,
+  logHandler,
   logRequests,
   renderWithClient,
   serveLog,
@@ -114,5 +115,89 @@ describe('a large completed log', () => {
       await vi.advanceTimersByTimeAsync(60_000);
       expect(gone).toBe(asked);
     });
+  });
+});
+
+describe('Download', () => {
+  useBackend();
+
+  /** What the browser is asked to save: each link clicked for a download, with its file name and its text. */
+  const saved: { name: string; text: Promise<string> }[] = [];
+  beforeEach(() => {
+    const blobs = new Map<string, Blob>();
+    // jsdom has no Blob URLs: these keep each Blob under a URL for the link's click below to read back.
+    URL.createObjectURL = (blob: Blob) => {
+      const url = `blob:test/${blobs.size}`;
+      blobs.set(url, blob);
+      return url;
+    };
+    URL.revokeObjectURL = () => undefined;
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      const reader = new FileReader();
+      const text = new Promise<string>((resolve) => (reader.onload = () => resolve(reader.result as string)));
+      reader.readAsText(blobs.get(this.href)!);
+      saved.push({ name: this.download, text });
+    });
+  });
+  afterEach(() => {
+    saved.length = 0;
+    vi.restoreAllMocks();
+  });
+
+  it('waits for the rest of a large completed log, then saves all of it', async () => {
+    let releaseRest = () => {};
+    const rest = new Promise<void>((resolve) => (releaseRest = resolve));
+    server.use(
+      jobsHandler([job(3, 'build')]),
+      http.get(`${API}/repos/octo-org/web-app/jobs/3/logs`, async ({ request }) => {
+        if (new URL(request.url).searchParams.get('start') !== '0') await rest;
+        return serveLog(request, 3, LOG, true);
+      }),
+    );
+    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} />);
+    await screen.findByLabelText('Log of build');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Download' }));
+    expect(screen.getByText('Reading the rest of the log to download it…')).toBeInTheDocument();
+    expect(saved).toHaveLength(0);
+    releaseRest();
+
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]!.name).toBe('octo-org-web-app-job-3.log');
+    expect(await saved[0]!.text).toBe(LOG);
+    expect(screen.queryByText('Reading the rest of the log to download it…')).not.toBeInTheDocument();
+  });
+
+  it('saves a running job’s log as far as it is written, and says in the name that it is not all', async () => {
+    const written = `${TS}deploying\n${TS}waiting for rollout\n`;
+    server.use(
+      jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      logHandler(5, written, false),
+    );
+    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} />);
+    expect(await screen.findByLabelText('Log of deploy')).toHaveTextContent('waiting for rollout');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Download' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]!.name).toBe('octo-org-web-app-job-5-partial.log');
+    expect(await saved[0]!.text).toBe(written);
+  });
+
+  it('saves the part it could read of a log whose later ranges fail, and says so in the name', async () => {
+    server.use(
+      jobsHandler([job(3, 'build')]),
+      http.get(`${API}/repos/octo-org/web-app/jobs/3/logs`, ({ request }) =>
+        new URL(request.url).searchParams.get('start') === '0'
+          ? serveLog(request, 3, LOG, true)
+          : HttpResponse.json({ error: { name: 'UpstreamError', message: 'GitHub failed.' } }, { status: 502 }),
+      ),
+    );
+    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ logMinMs: 20, logMaxMs: 80 }} />);
+    await screen.findByRole('alert');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Download' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]!.name).toBe('octo-org-web-app-job-3-partial.log');
+    expect(LOG.startsWith(await saved[0]!.text)).toBe(true);
   });
 });
