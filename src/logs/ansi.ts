@@ -32,25 +32,52 @@ export function color256(n: number): string | undefined {
   return `rgb(${CUBE[Math.floor(index / 36)]},${CUBE[Math.floor(index / 6) % 6]},${CUBE[index % 6]})`;
 }
 
+function rgb([r, g, b]: number[]): string | undefined {
+  return [r, g, b].every((c) => c >= 0 && c <= 255) ? `rgb(${r},${g},${b})` : undefined;
+}
+
 /** Reads an extended colour (`5;n` or `2;r;g;b`) starting at `codes[i]`; returns it and the index of its last code. */
 function extendedColor(codes: number[], i: number): [string | undefined, number] {
   if (codes[i] === 5) return [color256(codes[i + 1]), i + 1];
-  if (codes[i] === 2) {
-    const [r, g, b] = [codes[i + 1], codes[i + 2], codes[i + 3]];
-    if ([r, g, b].every((c) => c >= 0 && c <= 255)) return [`rgb(${r},${g},${b})`, i + 3];
-    return [undefined, i + 3];
-  }
+  if (codes[i] === 2) return [rgb(codes.slice(i + 1, i + 4)), i + 3];
   return [undefined, i];
 }
 
-/** Applies one SGR sequence's parameters (`1;31`) to a style, returning the new style. */
+/**
+ * An extended colour written as sub-parameters (ITU T.416): `5:n`, `2:r:g:b`, or `2:id:r:g:b` with a colour space id
+ * (often empty).
+ */
+function subParameterColor(sub: number[]): string | undefined {
+  if (sub[0] === 5) return color256(sub[1]);
+  if (sub[0] === 2) return rgb(sub.length === 4 ? sub.slice(1) : sub.slice(2, 5));
+  return undefined;
+}
+
+/**
+ * Applies one `:`-joined parameter: `4:n` (an underline style: 0 none, 1 to 5 single, double, curly, dotted or dashed)
+ * or a colour, `38:…` and `48:…`. Others, such as the underline colour `58:…`, change nothing.
+ */
+function applySubParameters(style: AnsiStyle, group: string): AnsiStyle {
+  const [code, ...sub] = group.split(':').map(Number);
+  if (code === 4 && sub[0] === 0) return { ...style, underline: undefined };
+  if (code === 4 && sub[0] >= 1 && sub[0] <= 5) return { ...style, underline: true };
+  if (code === 38 || code === 48) {
+    const color = subParameterColor(sub);
+    if (color) return { ...style, [code === 38 ? 'fg' : 'bg']: color };
+  }
+  return style;
+}
+
+/** Applies one SGR sequence's parameters (`1;31`, `4:3`) to a style, returning the new style. */
 export function applySgr(style: AnsiStyle, params: string): AnsiStyle {
-  // `38:2::r:g:b` (ITU T.416 sub-parameters) is written with colons; an empty colour-space id is dropped.
-  const codes = params === '' ? [0] : params.replace(/:{2}/g, ':').split(/[;:]/).map(Number);
+  // Parameters are separated by `;`; an empty one is 0. A `:`-joined group is one parameter with its sub-parameters.
+  const groups = params.split(';');
+  const codes = groups.map(Number);
   let next: AnsiStyle = { ...style };
   for (let i = 0; i < codes.length; i++) {
     const code = codes[i];
-    if (code === 0 || Number.isNaN(code)) next = {};
+    if (groups[i].includes(':')) next = applySubParameters(next, groups[i]);
+    else if (code === 0 || Number.isNaN(code)) next = {};
     else if (code === 1) next.bold = true;
     else if (code === 2) next.dim = true;
     else if (code === 3) next.italic = true;
@@ -68,9 +95,10 @@ export function applySgr(style: AnsiStyle, params: string): AnsiStyle {
     else if (code >= 100 && code <= 107) next.bg = ANSI_16[code - 100 + 8];
     else if (code === 39) next.fg = undefined;
     else if (code === 49) next.bg = undefined;
-    else if (code === 38 || code === 48) {
+    else if (code === 38 || code === 48 || code === 58) {
+      // 58 is the underline colour, which is not shown: its colour is read only to skip it.
       const [color, last] = extendedColor(codes, i + 1);
-      if (color) next[code === 38 ? 'fg' : 'bg'] = color;
+      if (color && code !== 58) next[code === 38 ? 'fg' : 'bg'] = color;
       i = last;
     }
   }

@@ -23,6 +23,9 @@ describe('parseAnsi', () => {
     expect(applySgr({}, '38;5;9')).toEqual({ fg: ANSI_16[9] });
     expect(applySgr({}, '38;2;255;105;180;1')).toEqual({ fg: 'rgb(255,105,180)', bold: true });
     expect(applySgr({}, '38:2::10:20:30')).toEqual({ fg: 'rgb(10,20,30)' });
+    expect(applySgr({}, '38:2:10:20:30;1')).toEqual({ fg: 'rgb(10,20,30)', bold: true });
+    expect(applySgr({}, '48:2:0:10:20:30')).toEqual({ bg: 'rgb(10,20,30)' });
+    expect(applySgr({}, '38:5:208;48:5:9')).toEqual({ fg: 'rgb(255,135,0)', bg: ANSI_16[9] });
     expect(color256(16)).toBe('rgb(0,0,0)');
     expect(color256(231)).toBe('rgb(255,255,255)');
   });
@@ -31,6 +34,18 @@ describe('parseAnsi', () => {
     const on = applySgr({}, '1;2;3;4;7;9');
     expect(on).toEqual({ bold: true, dim: true, italic: true, underline: true, inverse: true, strike: true });
     expect(applySgr(on, '22;23;24;27;29')).toEqual({});
+  });
+
+  it('reads curly, dotted and other underline styles (4:1 to 4:5) as underline, and 4:0 as none', () => {
+    expect(applySgr({}, '4:3')).toEqual({ underline: true });
+    expect(applySgr({ bold: true }, '4:1;31')).toEqual({ bold: true, underline: true, fg: ANSI_16[1] });
+    expect(applySgr({ bold: true, underline: true }, '4:0')).toEqual({ bold: true });
+  });
+
+  it('skips the underline colour (58), which is not shown, without reading its numbers as styles', () => {
+    expect(applySgr({}, '58;2;1;3;4;1')).toEqual({ bold: true });
+    expect(applySgr({}, '58;5;2;3')).toEqual({ italic: true });
+    expect(applySgr({ fg: 'red' }, '58:2::1:2:3')).toEqual({ fg: 'red' });
   });
 
   it('treats an empty SGR as a reset', () => {
