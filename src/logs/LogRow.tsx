@@ -6,7 +6,7 @@ import { formatTimestamp } from './format';
 import { LABELS } from './lineText';
 import type { LogModel } from './parse';
 import { LineKind } from './parse';
-import { matchRanges } from './search';
+import { shownMatches } from './search';
 
 const KIND_CLASS: Record<LineKind, string> = {
   [LineKind.Text]: '',
@@ -50,8 +50,11 @@ function css(style: AnsiStyle | undefined): React.CSSProperties | undefined {
   };
 }
 
+/** A span of the row's text; the label ("Error: ") has a class of its own. */
+type RowSpan = Span & { className?: string };
+
 /** Renders spans, wrapping the parts inside `ranges` in <mark>. */
-function withMatches(spans: Span[], ranges: Array<[number, number]>, current: number): React.ReactNode[] {
+function withMatches(spans: RowSpan[], ranges: Array<[number, number]>, current: number): React.ReactNode[] {
   const nodes: React.ReactNode[] = [];
   let offset = 0;
   let r = 0;
@@ -66,15 +69,16 @@ function withMatches(spans: Span[], ranges: Array<[number, number]>, current: nu
       const text = span.text.slice(at - offset, stop - offset);
       const key = `${s}-${at}`;
       const style = css(span.style);
+      const own = span.className ? ` ${span.className}` : '';
       if (inMatch) {
         nodes.push(
-          <mark key={key} className={r === current ? 'ghlv-match ghlv-current' : 'ghlv-match'} style={style}>
+          <mark key={key} className={(r === current ? 'ghlv-match ghlv-current' : 'ghlv-match') + own} style={style}>
             {text}
           </mark>,
         );
-      } else if (style) {
+      } else if (style || span.className) {
         nodes.push(
-          <span key={key} style={style}>
+          <span key={key} className={span.className} style={style}>
             {text}
           </span>,
         );
@@ -103,9 +107,11 @@ function LogRowComponent(props: LogRowProps) {
   const kind = model.kind(line);
   const group = model.group(line);
   const isHeader = kind === LineKind.Group;
-  const spans = parseAnsi(model.content(line));
+  const content = model.content(line);
+  const spans: RowSpan[] = parseAnsi(content);
   const shown = spans.map((span) => span.text).join('');
-  const ranges = pattern ? matchRanges(shown, pattern) : [];
+  const label = LABELS[kind] ?? '';
+  const ranges = pattern ? shownMatches(label, content, spans, pattern) : [];
   const className =
     'ghlv-row' +
     KIND_CLASS[kind] +
@@ -150,8 +156,7 @@ function LogRowComponent(props: LogRowProps) {
             }}
           />
         )}
-        {LABELS[kind] && <span className="ghlv-label">{LABELS[kind]}</span>}
-        {withMatches(spans, ranges, currentMatch)}
+        {withMatches(label ? [{ text: label, className: 'ghlv-label' }, ...spans] : spans, ranges, currentMatch)}
       </span>
     </div>
   );

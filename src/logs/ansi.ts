@@ -107,7 +107,7 @@ export function applySgr(style: AnsiStyle, params: string): AnsiStyle {
 
 const isEmpty = (style: AnsiStyle) => Object.values(style).every((value) => value === undefined);
 
-/** Index just past the escape sequence starting at `esc` (CSI, OSC, or a two- or three-character escape). */
+/** Index just past the escape sequence starting at `esc` (CSI, a control string, or a two- or three-character escape). */
 function sequenceEnd(text: string, esc: number): [end: number, sgr: string | undefined] {
   const kind = text.charCodeAt(esc + 1);
   if (kind === 91 /* [ */) {
@@ -120,7 +120,9 @@ function sequenceEnd(text: string, esc: number): [end: number, sgr: string | und
     }
     return [q, undefined];
   }
-  if (kind === 93 /* ] */) {
+  // OSC (`]`, hyperlinks and titles), and DCS (`P`), SOS (`X`), PM (`^`) and APC (`_`, terminal graphics), run to ST
+  // (ESC \\); xterm also ends them at BEL.
+  if (kind === 93 || kind === 80 || kind === 88 || kind === 94 || kind === 95) {
     const bel = text.indexOf('\x07', esc);
     const st = text.indexOf(`${ESC}\\`, esc);
     const ends = [bel < 0 ? Infinity : bel + 1, st < 0 ? Infinity : st + 2];
@@ -131,41 +133,54 @@ function sequenceEnd(text: string, esc: number): [end: number, sgr: string | und
   return [Math.min(esc + 2, text.length), undefined];
 }
 
+const isControl = (c: number) => (c < 0x20 && c !== 9) || c === 0x7f;
+
 /** Drops control characters other than tab (a lone carriage return, backspace, bell…), which have no width. */
 function withoutControls(text: string): string {
-  let out = '';
-  let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 0x20 && c !== 9) || c === 0x7f) {
-      out += text.slice(from, i);
-      from = i + 1;
-    }
-  }
-  return from === 0 ? text : out + text.slice(from);
+  return splitAtControls(text).join('');
 }
 
-/** Splits one line into styled spans. SGR sequences set the style; every other escape sequence is dropped. */
+/** The text between control characters other than tab: a search match does not cross one (see `shownMatches`). */
+function splitAtControls(text: string): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (!isControl(text.charCodeAt(i))) continue;
+    if (i > from) parts.push(text.slice(from, i));
+    from = i + 1;
+  }
+  if (from === 0) return [text];
+  if (from < text.length) parts.push(text.slice(from));
+  return parts;
+}
+
+/** Whether the line starts with an escape sequence or a control character: no text runs into it from before. */
+export const startsWithControl = (text: string) => text.length > 0 && isControl(text.charCodeAt(0));
+
+/**
+ * Splits one line into styled spans. SGR sequences set the style; every other escape sequence is dropped. Spans end at
+ * each escape sequence and control character.
+ */
 export function parseAnsi(text: string): Span[] {
-  if (!text.includes(ESC)) return [{ text: withoutControls(text) }];
-  const spans: Span[] = [];
+  if (!text.includes(ESC)) return spans(text, {});
+  const result: Span[] = [];
   let style: AnsiStyle = {};
   let from = 0;
   let esc = text.indexOf(ESC);
   while (esc >= 0) {
-    if (esc > from) spans.push(span(text.slice(from, esc), style));
+    if (esc > from) result.push(...spans(text.slice(from, esc), style));
     const [end, sgr] = sequenceEnd(text, esc);
     if (sgr !== undefined) style = applySgr(style, sgr);
     from = end;
     esc = text.indexOf(ESC, from);
   }
-  if (from < text.length) spans.push(span(text.slice(from), style));
-  return spans;
+  if (from < text.length) result.push(...spans(text.slice(from), style));
+  return result;
 }
 
-function span(raw: string, style: AnsiStyle): Span {
-  const text = withoutControls(raw);
-  return isEmpty(style) ? { text } : { text, style };
+function spans(raw: string, style: AnsiStyle): Span[] {
+  const plain = isEmpty(style);
+  return splitAtControls(raw).map((text) => (plain ? { text } : { text, style }));
 }
 
 /** The line as it is shown: escape sequences and control characters removed. */

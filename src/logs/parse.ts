@@ -97,6 +97,8 @@ export class LogModel {
   private readonly kinds = new GrowableUint8();
   private readonly groupStarts = new GrowableUint32();
   private readonly groupEnds = new GrowableUint32();
+  /** Lines of GitHub's annotations (`##[error]`, `##[warning]`, `##[notice]`), which show a label: few, so listed. */
+  private readonly annotations = new GrowableUint32(16);
   /** `##[endgroup]` lines outside any group, which are hidden like the others. */
   private readonly strayEnds = new GrowableUint32(16);
   private openGroup = -1;
@@ -140,7 +142,12 @@ export class LogModel {
     if (this.pending) this.addChunk(this.pending);
     this.pending = '';
     this.complete = true;
-    for (const column of [...this.columns(), this.groupStarts, this.groupEnds]) column.trim();
+    for (const column of [...this.columns(), this.groupStarts, this.groupEnds, this.annotations]) column.trim();
+  }
+
+  /** The lines of annotations, which show a label ("Error: "), in order. */
+  annotationLines(): Uint32Array {
+    return this.annotations.view();
   }
 
   kind(line: number): LineKind {
@@ -315,8 +322,9 @@ export class LogModel {
       if (this.openGroup >= 0) this.groupEnds.array[this.openGroup] = line;
       else this.strayEnds.push(line);
       this.openGroup = -1;
-    } else if (kind === LineKind.Error && this.firstError < 0) {
-      this.firstError = line;
+    } else if (kind === LineKind.Error || kind === LineKind.Warning || kind === LineKind.Notice) {
+      this.annotations.push(line);
+      if (kind === LineKind.Error && this.firstError < 0) this.firstError = line;
     }
   }
 }

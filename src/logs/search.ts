@@ -1,5 +1,7 @@
-import { stripAnsi } from './ansi';
+import type { Span } from './ansi';
+import { parseAnsi, startsWithControl } from './ansi';
 import { GrowableUint32 } from './growable';
+import { LABELS } from './lineText';
 import type { LogModel } from './parse';
 import { LineKind } from './parse';
 
@@ -30,21 +32,53 @@ export function matchRanges(text: string, pattern: RegExp): Array<[number, numbe
 }
 
 /**
- * Finds every match of `term` (case-insensitive) in the shown text of the lines: not in timestamps, `##[…]` markers or
- * ANSI escape sequences. One regular-expression scan over each chunk of raw text does the work; only lines holding a
- * match and an escape sequence are stripped and searched again. A match that spans a colour change is not found.
- * `lineCount` limits the search to the lines a caller has rendered so far.
+ * The matches of `pattern` in a line as the viewer shows it, as `[start, end)` in its label and text. A match does not
+ * cross an escape sequence or a control character, just as `searchLog`'s scan of the raw text cannot: what the search
+ * counts is what the row marks. The label ("Error: ") runs into the text after it, as it reads.
+ */
+export function shownMatches(label: string, content: string, spans: Span[], pattern: RegExp): Array<[number, number]> {
+  const runs = spans.map((span) => span.text);
+  if (label && (runs.length === 0 || startsWithControl(content))) runs.unshift(label);
+  else if (label) runs[0] = label + runs[0];
+  const ranges: Array<[number, number]> = [];
+  let offset = 0;
+  for (const run of runs) {
+    for (const [start, end] of matchRanges(run, pattern)) ranges.push([offset + start, offset + end]);
+    offset += run.length;
+  }
+  return ranges;
+}
+
+const labelOf = (model: LogModel, line: number) => LABELS[model.kind(line)] ?? '';
+
+/**
+ * Finds every match of `term` (case-insensitive) in the shown text of the lines (`shownMatches`): not in timestamps,
+ * `##[…]` markers or ANSI escape sequences. One regular-expression scan over each chunk of raw text does the work; only
+ * lines holding a match and an escape sequence are parsed and searched again, and the few annotation lines, whose
+ * label the raw text does not hold. `lineCount` limits the search to the lines a caller has rendered so far.
  */
 export function searchLog(model: LogModel, term: string, lineCount = model.lineCount): SearchResult {
   if (!term) return EMPTY_SEARCH;
   const pattern = termPattern(term);
   const linePattern = termPattern(term);
   const found = new GrowableUint32();
+  const pushShown = (line: number, content: string) => {
+    const count = shownMatches(labelOf(model, line), content, parseAnsi(content), linePattern).length;
+    for (let i = count; i > 0; i--) found.push(line);
+  };
   model.chunkList().forEach((chunk, index) => {
     const [first, chunkEnd] = model.chunkLines(index);
     const end = Math.min(chunkEnd, lineCount);
     if (first >= end) return;
     let line = first;
+    // Annotation lines, which show a label the raw text does not hold, are searched whole, in order with the others.
+    const annotations = model.annotationLines();
+    let next = 0;
+    while (next < annotations.length && annotations[next] < first) next++;
+    const annotated = () => (next < annotations.length ? annotations[next] : end);
+    const searchAnnotationsBefore = (stop: number) => {
+      for (; annotated() < Math.min(stop, end); next++) pushShown(annotations[next], model.content(annotations[next]));
+    };
     pattern.lastIndex = 0;
     for (let m = pattern.exec(chunk); m; m = pattern.exec(chunk)) {
       while (line + 1 < end && model.lineStart(line + 1) <= m.index) line++;
@@ -54,17 +88,19 @@ export function searchLog(model: LogModel, term: string, lineCount = model.lineC
         pattern.lastIndex = m.index + 1;
         continue;
       }
+      searchAnnotationsBefore(line);
       const content = model.contentStart(line, lineEnd);
       const text = chunk.slice(content, lineEnd);
-      if (model.kind(line) === LineKind.EndGroup) {
+      if (model.kind(line) === LineKind.EndGroup || line === annotated()) {
         pattern.lastIndex = lineEnd;
       } else if (text.includes('\x1b')) {
-        for (let i = matchRanges(stripAnsi(text), linePattern).length; i > 0; i--) found.push(line);
+        pushShown(line, text);
         pattern.lastIndex = lineEnd;
       } else if (m.index >= content) {
         found.push(line);
       }
     }
+    searchAnnotationsBefore(end);
   });
   return { term, lines: found.view() };
 }

@@ -16,6 +16,7 @@ function renderLog(text: string, height = 400) {
 
 const row = (region: HTMLElement, line: number) => region.querySelector<HTMLElement>(`[data-line="${line}"]`);
 const fixture = readLogFixture('failed-job.log');
+const TS = '2024-03-14T09:00:10.0000000Z ';
 
 describe('<LogViewer />', () => {
   it('folds groups by default and opens one when its header is clicked', async () => {
@@ -117,7 +118,6 @@ describe('<LogViewer />', () => {
   });
 
   it('folds the group holding the current match when the user folds it', async () => {
-    const TS = '2024-03-14T09:00:10.0000000Z ';
     const region = renderLog(
       [`${TS}##[group]Run npm ci`, `${TS}added 100 packages`, `${TS}##[endgroup]`, `${TS}done`].join('\n'),
     );
@@ -134,6 +134,24 @@ describe('<LogViewer />', () => {
     expect(region).toHaveTextContent('added 100 packages');
     await userEvent.click(screen.getByRole('button', { name: 'Collapse all' }));
     expect(region).not.toHaveTextContent('added 100 packages');
+  });
+
+  it('marks as many matches as it counts: in the "Error: " label, and not across a carriage return', async () => {
+    const region = renderLog(
+      `${TS}building\n${TS}##[error]Process completed with exit code 1.\n${TS}Downloading 10%\rDownloading 100%\n`,
+    );
+    const box = screen.getByRole('searchbox', { name: 'Search log' });
+    const found = async (term: string) => {
+      await userEvent.clear(box);
+      await userEvent.type(box, `${term}{Enter}`);
+      const count = await screen.findByText(/ of |No matches/);
+      return { count: count.textContent, marks: [...region.querySelectorAll('mark')].map((mark) => mark.textContent) };
+    };
+    expect(row(region, 2)).toHaveTextContent('Error: Process completed with exit code 1.');
+    expect(await found('error')).toEqual({ count: '1 of 1', marks: ['Error'] });
+    expect(await found('error: process')).toEqual({ count: '1 of 1', marks: ['Error: ', 'Process'] });
+    expect(await found('%D')).toEqual({ count: 'No matches', marks: [] });
+    expect(await found('100%')).toEqual({ count: '1 of 1', marks: ['100%'] });
   });
 
   it('says when nothing matches', async () => {

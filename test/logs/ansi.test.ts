@@ -63,6 +63,20 @@ describe('parseAnsi', () => {
     expect(stripAnsi('a\rb\x07c\td')).toBe('abc\td');
   });
 
+  it('drops DCS, APC, PM and SOS strings whole, up to ST or BEL', () => {
+    expect(stripAnsi('before\x1bP1$r0m\x1b\\after')).toBe('beforeafter');
+    expect(stripAnsi('x\x1b_Gf=100;AAAA\x1b\\y')).toBe('xy');
+    expect(stripAnsi('x\x1b^private\x07y\x1bXstring\x1b\\z')).toBe('xyz');
+  });
+
+  it('ends a span at each control character, so that text does not run together across one', () => {
+    expect(parseAnsi('10%\r100%')).toEqual([{ text: '10%' }, { text: '100%' }]);
+    expect(parseAnsi('\x1b[1ma\bb\x1b[0m')).toEqual([
+      { text: 'a', style: { bold: true } },
+      { text: 'b', style: { bold: true } },
+    ]);
+  });
+
   it('ignores an escape sequence cut off at the end of the line', () => {
     expect(stripAnsi('text\x1b[3')).toBe('text');
     expect(stripAnsi('text\x1b')).toBe('text');

@@ -18,6 +18,25 @@ describe('searchLog', () => {
     expect(Array.from(searchLog(model, '31m').lines)).toEqual([2]);
   });
 
+  it('finds the label a line shows ("Error: "), across into the text after it, in line order', () => {
+    const model = parseLog(
+      `${TS}##[error]Process completed\n${TS}process error\n${TS}##[warning]\x1b[33mcareful\n${TS}##[notice]Process\n`,
+    );
+    expect(Array.from(searchLog(model, 'error').lines)).toEqual([0, 1]);
+    expect(Array.from(searchLog(model, 'Error: Process').lines)).toEqual([0]);
+    expect(Array.from(searchLog(model, 'process').lines)).toEqual([0, 1, 3]);
+    expect(Array.from(searchLog(model, 'warning').lines)).toEqual([2]);
+    // The colour sequence right after the label comes between them.
+    expect(Array.from(searchLog(model, 'warning: careful').lines)).toEqual([]);
+  });
+
+  it('does not match across a control character or a colour change, as the row shows them apart', () => {
+    const model = parseLog(`${TS}Downloading 10%\rDownloading 100%\n${TS}\x1b[31mera\x1b[0mse erase\n`);
+    expect(Array.from(searchLog(model, '%D').lines)).toEqual([]);
+    expect(Array.from(searchLog(model, '100%').lines)).toEqual([0]);
+    expect(Array.from(searchLog(model, 'erase').lines)).toEqual([1]);
+  });
+
   it('treats the term literally', () => {
     const model = parseLog('a.b\naxb\n(x)\n');
     expect(Array.from(searchLog(model, 'a.b').lines)).toEqual([0]);
