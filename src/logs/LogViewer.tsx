@@ -189,9 +189,13 @@ export function LogViewer(props: LogViewerProps) {
     downloadText(model.text(), model.complete ? fileName : fileName.replace(/(\.log)?$/, '-partial$1'));
   }, [downloads, reading, model, fileName]);
 
+  // A message shows for 2 s: a new one restarts the wait, and none is set once the viewer is gone.
+  const flashTimer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(flashTimer.current), []);
   const flash = (message: string) => {
     setStatus(message);
-    setTimeout(() => setStatus(''), 2000);
+    clearTimeout(flashTimer.current);
+    flashTimer.current = setTimeout(() => setStatus(''), 2000);
   };
   const copy = async () => {
     const text = selected >= 0 ? shownText(model, selected, showTimestamps) : shownLog(model, showTimestamps);
@@ -224,6 +228,13 @@ export function LogViewer(props: LogViewerProps) {
       },
       Escape: () => (selected >= 0 ? setSelected(-1) : false),
     };
+    // Ctrl+F (⌘F) in the log goes to its search box: the browser's own find sees only the rows drawn, about a screen.
+    if (event.key === 'f' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) {
+      event.preventDefault();
+      searchRef.current?.focus();
+      searchRef.current?.select();
+      return;
+    }
     // Anywhere in the log (a line number or fold arrow clicked last), but not while typing in a field.
     const typing = event.target instanceof HTMLElement && event.target.closest('input, textarea, select');
     const action = typing ? undefined : keys[event.key];

@@ -221,6 +221,45 @@ describe('<LogViewer />', () => {
     expect(region.scrollTop).toBe(98 * 20);
   });
 
+  it('goes to the search box on Ctrl+F in the log, where the browser would find only the rows drawn', async () => {
+    const user = userEvent.setup();
+    const region = renderLog(Array.from({ length: 50 }, (_, i) => `line ${i + 1}`).join('\n'));
+    const box = screen.getByRole('searchbox', { name: 'Search log' });
+    await user.type(box, 'line 4');
+    await user.click(within(region).getByRole('button', { name: 'Line 3' }));
+    await user.keyboard('{Control>}f{/Control}');
+    expect(box).toHaveFocus();
+    // What was typed is selected: typing replaces it.
+    await user.keyboard('line 7');
+    expect(box).toHaveValue('line 7');
+  });
+
+  it('shows a copy message for 2 seconds from the last copy, not from the first', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const user = userEvent.setup({ advanceTimers: (ms) => vi.advanceTimersByTime(ms) });
+      const region = renderLog(Array.from({ length: 50 }, (_, i) => `line ${i + 1}`).join('\n'));
+      await user.click(screen.getByRole('button', { name: 'Copy log' }));
+      expect(await screen.findByText('Copied the log')).toBeInTheDocument();
+      act(() => {
+        vi.advanceTimersByTime(1500);
+      });
+      await user.click(within(region).getByRole('button', { name: 'Line 3' }));
+      await user.click(screen.getByRole('button', { name: 'Copy line' }));
+      expect(await screen.findByText('Copied line 3')).toBeInTheDocument();
+      act(() => {
+        vi.advanceTimersByTime(1000);
+      });
+      expect(screen.getByText('Copied line 3')).toBeInTheDocument();
+      act(() => {
+        vi.advanceTimersByTime(1000);
+      });
+      expect(screen.queryByText('Copied line 3')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('is one Tab stop: Tab enters the log and the next Tab leaves it', async () => {
     const user = userEvent.setup();
     const region = renderLog(fixture);
