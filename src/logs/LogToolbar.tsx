@@ -9,7 +9,6 @@ export interface LogToolbarProps {
   searching: boolean;
   onNext(): void;
   onPrevious(): void;
-  onSearchNow(): void;
   showTimestamps: boolean;
   onToggleTimestamps(): void;
   wrap: boolean;
@@ -33,11 +32,12 @@ function countText({ query, matchCount, currentMatch, searching }: LogToolbarPro
 /** The viewer's search and buttons; the forwarded ref is the search box, which `/` focuses. */
 export const LogToolbar = React.forwardRef<HTMLInputElement, LogToolbarProps>(function LogToolbar(props, searchRef) {
   const { query, matchCount } = props;
+  // While a term waits for the typing pause, the buttons search for it (see LogViewer).
+  const canMove = matchCount > 0 || (props.searching && query !== '');
   const onKeyDown = (event: React.KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'Enter' || event.key === 'F3') {
       event.preventDefault();
-      if (props.searching) props.onSearchNow();
-      else if (event.shiftKey) props.onPrevious();
+      if (event.shiftKey) props.onPrevious();
       else props.onNext();
     } else if (event.key === 'Escape' && query) {
       event.preventDefault();
@@ -58,10 +58,10 @@ export const LogToolbar = React.forwardRef<HTMLInputElement, LogToolbarProps>(fu
       <span className="ghlv-count" aria-live="polite">
         {countText(props)}
       </span>
-      <button type="button" aria-label="Previous match" disabled={matchCount === 0} onClick={props.onPrevious}>
+      <button type="button" aria-label="Previous match" disabled={!canMove} onClick={props.onPrevious}>
         ↑
       </button>
-      <button type="button" aria-label="Next match" disabled={matchCount === 0} onClick={props.onNext}>
+      <button type="button" aria-label="Next match" disabled={!canMove} onClick={props.onNext}>
         ↓
       </button>
       <span className="ghlv-spacer" />

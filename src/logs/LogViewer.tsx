@@ -203,6 +203,9 @@ export function LogViewer(props: LogViewerProps) {
     flash(copied ? (selected >= 0 ? `Copied line ${selected + 1}` : 'Copied the log') : 'Copy failed');
   };
 
+  // Next and previous match. While a new term waits for the typing pause, they search for it at once: the old term's
+  // matches, still marked, are not where the user means to go.
+  const move = (delta: number) => (search.searching ? search.searchNow() : search.goTo(current + delta));
   const scrollBy = (delta: number) => scrollToContent(contentTop + delta);
   const onKeyDown = (event: React.KeyboardEvent) => {
     const row = selected >= 0 ? rows.rowOf(selected) : -1;
@@ -215,8 +218,8 @@ export function LogViewer(props: LogViewerProps) {
     // An action that returns false did nothing: the key is left to the page (Escape closes the full-width view).
     const keys: Record<string, () => void | false> = {
       '/': () => searchRef.current?.focus(),
-      n: () => search.goTo(current + 1),
-      N: () => search.goTo(current - 1),
+      n: () => move(1),
+      N: () => move(-1),
       ArrowDown: () => moveSelection(1),
       ArrowUp: () => moveSelection(-1),
       PageDown: () => scrollBy(viewport.height - ROW_HEIGHT),
@@ -271,9 +274,8 @@ export function LogViewer(props: LogViewerProps) {
         matchCount={matches.length}
         currentMatch={current}
         searching={search.searching}
-        onNext={() => search.goTo(current + 1)}
-        onPrevious={() => search.goTo(current - 1)}
-        onSearchNow={search.searchNow}
+        onNext={() => move(1)}
+        onPrevious={() => move(-1)}
         showTimestamps={showTimestamps}
         onToggleTimestamps={() => setShowTimestamps(!showTimestamps)}
         wrap={wrap}

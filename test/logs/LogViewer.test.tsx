@@ -89,6 +89,30 @@ describe('<LogViewer />', () => {
     }
   });
 
+  it("goes to the new term's first match when Next is pressed before the typing pause has passed", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const lines = Array.from({ length: 1000 }, (_, i) => `line ${i + 1}`);
+      [lines[9], lines[599]] = ['alpha 10', 'alpha 600'];
+      [lines[4], lines[29]] = ['beta 5', 'beta 30'];
+      const region = renderLog(lines.join('\n'));
+      const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+      const box = screen.getByRole('searchbox', { name: 'Search log' });
+      await user.type(box, 'alpha{Enter}');
+      expect(screen.getByText('1 of 2')).toBeInTheDocument();
+
+      // The user types the next term and clicks Next at once: alpha's matches are still marked.
+      await user.clear(box);
+      await user.type(box, 'beta');
+      await user.click(screen.getByRole('button', { name: 'Next match' }));
+      expect(screen.getByText('1 of 2')).toBeInTheDocument();
+      expect(region.querySelector('mark.ghlv-current')?.closest('[data-line]')).toHaveAttribute('data-line', '5');
+      expect(row(region, 600)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('starts the search of an unscrolled log at its first match, even in the first lines', async () => {
     const lines = Array.from({ length: 1000 }, (_, i) => (i === 2 || i === 49 ? `needle ${i + 1}` : `line ${i + 1}`));
     const region = renderLog(lines.join('\n'));
