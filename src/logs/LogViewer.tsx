@@ -313,6 +313,10 @@ export function LogViewer(props: LogViewerProps) {
         >
           {rendered}
         </div>
+        {/* The focus stays on the log while the arrows move the selection: this tells a screen reader which line it is. */}
+        <div className="ghlv-announce" aria-live="polite">
+          {selected >= 0 && selected < lineCount ? `Line ${selected + 1}: ${shownText(model, selected)}` : ''}
+        </div>
         {wrap && (
           <span ref={probeRef} className="ghlv-probe" aria-hidden>
             0000000000

@@ -68,6 +68,7 @@ const CSS = `
 .ghlv-match.ghlv-current { background: ${T.currentMatch}; color: ${T.background}; }
 .ghlv-empty { padding: 16px; color: ${T.muted}; }
 .ghlv-probe { position: absolute; visibility: hidden; white-space: pre; }
+.ghlv-announce { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .ghrl { list-style: none; padding: 0; margin: 0; }
 .ghrl-job { border: 1px solid #d0d7de; border-radius: 6px; margin-bottom: 6px; }
 .ghrl-job-header { display: flex; gap: 8px; width: 100%; align-items: center; padding: 6px 10px; background: none; border: 0;

@@ -214,6 +214,10 @@ describe('<LogViewer />', () => {
 
     await user.keyboard('{ArrowDown}');
     expect(row(region, 21)).toHaveClass('ghlv-selected');
+    // The focus stays on the log, so a screen reader is told which line is selected.
+    expect(region.querySelector('[aria-live]')).toHaveTextContent(
+      `Line 21: ${row(region, 21)?.textContent?.replace(/^21/, '')}`,
+    );
     await user.keyboard('{ArrowUp}{ArrowUp}');
     // Up from line 20 skips the folded permissions group's body and ##[endgroup] to its header, line 16.
     expect(row(region, 16)).toHaveClass('ghlv-selected');
