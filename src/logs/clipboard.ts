@@ -8,6 +8,8 @@ export async function copyText(text: string): Promise<boolean> {
       // Permission denied or not focused: try the old way.
     }
   }
+  // The textarea takes the focus to be copied from: it goes back where the user was (the Copy button, the log).
+  const focused = document.activeElement;
   const area = document.createElement('textarea');
   area.value = text;
   area.style.position = 'fixed';
@@ -18,6 +20,7 @@ export async function copyText(text: string): Promise<boolean> {
     return document.execCommand('copy');
   } finally {
     area.remove();
+    if (focused instanceof HTMLElement) focused.focus();
   }
 }
 

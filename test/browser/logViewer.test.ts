@@ -233,6 +233,16 @@ describe('the run logs in Chromium', () => {
     expect(seen.right).toBeGreaterThan(0);
   });
 
+  it('copies without the Clipboard API (plain-http Deck) and gives the focus back to where it was', async (context) => {
+    if (!browser) return context.skip(SKIP_REASON);
+    const page = await openFailedJob(browser, syntheticLog(200));
+    await page.evaluate(() => Object.defineProperty(navigator, 'clipboard', { value: undefined }));
+    const copyButton = page.getByRole('button', { name: 'Copy line' });
+    await copyButton.click();
+    await page.getByText(/^Copied line \d+$/).waitFor();
+    expect(await copyButton.evaluate((button) => document.activeElement === button)).toBe(true);
+  });
+
   it('keeps the whole log in the window in full width while it says that a later part could not be read', async (context) => {
     if (!browser) return context.skip(SKIP_REASON);
     // The first range (2 MiB) is read; every later one fails.
