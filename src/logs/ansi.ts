@@ -135,23 +135,17 @@ function sequenceEnd(text: string, esc: number): [end: number, sgr: string | und
 
 const isControl = (c: number) => (c < 0x20 && c !== 9) || c === 0x7f;
 
-/** Drops control characters other than tab (a lone carriage return, backspace, bell…), which have no width. */
+/** Drops control characters other than tab (backspace, bell…), which have no width. */
 function withoutControls(text: string): string {
-  return splitAtControls(text).join('');
-}
-
-/** The text between control characters other than tab: a search match does not cross one (see `shownMatches`). */
-function splitAtControls(text: string): string[] {
-  const parts: string[] = [];
+  let out = '';
   let from = 0;
   for (let i = 0; i < text.length; i++) {
-    if (!isControl(text.charCodeAt(i))) continue;
-    if (i > from) parts.push(text.slice(from, i));
-    from = i + 1;
+    if (isControl(text.charCodeAt(i))) {
+      out += text.slice(from, i);
+      from = i + 1;
+    }
   }
-  if (from === 0) return [text];
-  if (from < text.length) parts.push(text.slice(from));
-  return parts;
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /** Whether the line starts with an escape sequence or a control character: no text runs into it from before. */
@@ -159,33 +153,43 @@ export const startsWithControl = (text: string) => text.length > 0 && isControl(
 
 /**
  * Splits one line into styled spans. SGR sequences set the style; every other escape sequence is dropped. Spans end at
- * each escape sequence and control character.
+ * each escape sequence and control character, which a search match does not cross (see `shownMatches`). A carriage
+ * return starts the line again, as in a terminal: the text after it replaces the text before, so a progress line shows
+ * its last state (a shorter last state replaces all of the line, where a terminal would leave the rest in view).
  */
 export function parseAnsi(text: string): Span[] {
-  if (!text.includes(ESC)) return spans(text, {});
   const result: Span[] = [];
   let style: AnsiStyle = {};
+  let restart = false;
+  const addText = (from: number, to: number) => {
+    let start = from;
+    for (let i = from; i <= to; i++) {
+      const c = i < to ? text.charCodeAt(i) : -1;
+      if (c >= 0 && !isControl(c)) continue;
+      if (i > start) {
+        if (restart) result.length = 0;
+        restart = false;
+        const piece = text.slice(start, i);
+        result.push(isEmpty(style) ? { text: piece } : { text: piece, style });
+      }
+      if (c === 13) restart = true;
+      start = i + 1;
+    }
+  };
   let from = 0;
-  let esc = text.indexOf(ESC);
-  while (esc >= 0) {
-    if (esc > from) result.push(...spans(text.slice(from, esc), style));
+  for (let esc = text.indexOf(ESC); esc >= 0; esc = text.indexOf(ESC, from)) {
+    addText(from, esc);
     const [end, sgr] = sequenceEnd(text, esc);
     if (sgr !== undefined) style = applySgr(style, sgr);
     from = end;
-    esc = text.indexOf(ESC, from);
   }
-  if (from < text.length) result.push(...spans(text.slice(from), style));
+  addText(from, text.length);
   return result;
 }
 
-function spans(raw: string, style: AnsiStyle): Span[] {
-  const plain = isEmpty(style);
-  return splitAtControls(raw).map((text) => (plain ? { text } : { text, style }));
-}
-
-/** The line as it is shown: escape sequences and control characters removed. */
+/** The line as it is shown: escape sequences and control characters removed, from its last carriage return on. */
 export function stripAnsi(text: string): string {
-  if (!text.includes(ESC)) return withoutControls(text);
+  if (!text.includes(ESC) && !text.includes('\r')) return withoutControls(text);
   return parseAnsi(text)
     .map((s) => s.text)
     .join('');

@@ -54,8 +54,8 @@ const labelOf = (model: LogModel, line: number) => LABELS[model.kind(line)] ?? '
 /**
  * Finds every match of `term` (case-insensitive) in the shown text of the lines (`shownMatches`): not in timestamps,
  * `##[…]` markers or ANSI escape sequences. One regular-expression scan over each chunk of raw text does the work; only
- * lines holding a match and an escape sequence are parsed and searched again, and the few annotation lines, whose
- * label the raw text does not hold. `lineCount` limits the search to the lines a caller has rendered so far.
+ * lines holding a match and an escape sequence or a carriage return are parsed and searched again, and the annotation
+ * lines, whose label the raw text does not hold. `lineCount` limits the search to the lines a caller has rendered.
  */
 export function searchLog(model: LogModel, term: string, lineCount = model.lineCount): SearchResult {
   if (!term) return EMPTY_SEARCH;
@@ -93,7 +93,7 @@ export function searchLog(model: LogModel, term: string, lineCount = model.lineC
       const text = chunk.slice(content, lineEnd);
       if (model.kind(line) === LineKind.EndGroup || line === annotated()) {
         pattern.lastIndex = lineEnd;
-      } else if (text.includes('\x1b')) {
+      } else if (text.includes('\x1b') || text.includes('\r')) {
         pushShown(line, text);
         pattern.lastIndex = lineEnd;
       } else if (m.index >= content) {

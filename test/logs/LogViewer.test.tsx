@@ -160,7 +160,7 @@ describe('<LogViewer />', () => {
     expect(region).not.toHaveTextContent('added 100 packages');
   });
 
-  it('marks as many matches as it counts: in the "Error: " label, and not across a carriage return', async () => {
+  it('marks as many matches as it counts: in the "Error: " label, and on the last state of a progress line only', async () => {
     const region = renderLog(
       `${TS}building\n${TS}##[error]Process completed with exit code 1.\n${TS}Downloading 10%\rDownloading 100%\n`,
     );
@@ -174,7 +174,9 @@ describe('<LogViewer />', () => {
     expect(row(region, 2)).toHaveTextContent('Error: Process completed with exit code 1.');
     expect(await found('error')).toEqual({ count: '1 of 1', marks: ['Error'] });
     expect(await found('error: process')).toEqual({ count: '1 of 1', marks: ['Error: ', 'Process'] });
+    expect(row(region, 3)).toHaveTextContent(/^3Downloading 100%$/);
     expect(await found('%D')).toEqual({ count: 'No matches', marks: [] });
+    expect(await found('downloading')).toEqual({ count: '1 of 1', marks: ['Downloading'] });
     expect(await found('100%')).toEqual({ count: '1 of 1', marks: ['100%'] });
   });
 

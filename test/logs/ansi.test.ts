@@ -60,7 +60,7 @@ describe('parseAnsi', () => {
     expect(stripAnsi('\x1b[2K\x1b[1Gprogress\x1b[?25l')).toBe('progress');
     expect(stripAnsi('\x1b]8;;https://example.com\x07link\x1b]8;;\x07')).toBe('link');
     expect(stripAnsi('\x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\ text')).toBe('link text');
-    expect(stripAnsi('a\rb\x07c\td')).toBe('abc\td');
+    expect(stripAnsi('a\bb\x07c\td')).toBe('abc\td');
   });
 
   it('drops DCS, APC, PM and SOS strings whole, up to ST or BEL', () => {
@@ -70,11 +70,21 @@ describe('parseAnsi', () => {
   });
 
   it('ends a span at each control character, so that text does not run together across one', () => {
-    expect(parseAnsi('10%\r100%')).toEqual([{ text: '10%' }, { text: '100%' }]);
     expect(parseAnsi('\x1b[1ma\bb\x1b[0m')).toEqual([
       { text: 'a', style: { bold: true } },
       { text: 'b', style: { bold: true } },
     ]);
+  });
+
+  it('starts the line again at a carriage return, keeping the colour: a progress line shows its last state', () => {
+    expect(parseAnsi('10%\r50%\r100%')).toEqual([{ text: '100%' }]);
+    expect(parseAnsi('\x1b[32m[==  ]\r\x1b[1m[====]\x1b[0m done')).toEqual([
+      { text: '[====]', style: { fg: ANSI_16[2], bold: true } },
+      { text: ' done' },
+    ]);
+    // Nothing after the last one: the line keeps what it showed.
+    expect(stripAnsi('Downloading\r')).toBe('Downloading');
+    expect(stripAnsi('a\rb')).toBe('b');
   });
 
   it('ignores an escape sequence cut off at the end of the line', () => {

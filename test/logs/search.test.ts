@@ -30,9 +30,11 @@ describe('searchLog', () => {
     expect(Array.from(searchLog(model, 'warning: careful').lines)).toEqual([]);
   });
 
-  it('does not match across a control character or a colour change, as the row shows them apart', () => {
+  it('finds only what the row shows of a line with a carriage return or colours, and not across them', () => {
     const model = parseLog(`${TS}Downloading 10%\rDownloading 100%\n${TS}\x1b[31mera\x1b[0mse erase\n`);
     expect(Array.from(searchLog(model, '%D').lines)).toEqual([]);
+    // The carriage return starts the line again: the row shows "Downloading 100%" only.
+    expect(Array.from(searchLog(model, 'Downloading 10%').lines)).toEqual([]);
     expect(Array.from(searchLog(model, '100%').lines)).toEqual([0]);
     expect(Array.from(searchLog(model, 'erase').lines)).toEqual([1]);
   });
