@@ -55,7 +55,9 @@ export const LogToolbar = React.forwardRef<HTMLInputElement, LogToolbarProps>(fu
         onChange={(event) => props.onQuery(event.target.value)}
         onKeyDown={onKeyDown}
       />
-      <span className="ghlv-count" aria-live="polite">
+      {/* Busy while the typing pause runs: a screen reader waits for the count instead of reading "Searching…" at every
+          pause in the typing. */}
+      <span className="ghlv-count" aria-live="polite" aria-busy={props.searching && query !== ''}>
         {countText(props)}
       </span>
       <button type="button" aria-label="Previous match" disabled={!canMove} onClick={props.onPrevious}>

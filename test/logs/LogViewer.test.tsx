@@ -99,11 +99,13 @@ describe('<LogViewer />', () => {
       const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
       const box = screen.getByRole('searchbox', { name: 'Search log' });
       await user.type(box, 'alpha{Enter}');
-      expect(screen.getByText('1 of 2')).toBeInTheDocument();
+      expect(screen.getByText('1 of 2')).toHaveAttribute('aria-busy', 'false');
 
       // The user types the next term and clicks Next at once: alpha's matches are still marked.
       await user.clear(box);
       await user.type(box, 'beta');
+      // A screen reader waits for the count rather than reading "Searching…" at each pause in the typing.
+      expect(screen.getByText('Searching…')).toHaveAttribute('aria-busy', 'true');
       await user.click(screen.getByRole('button', { name: 'Next match' }));
       expect(screen.getByText('1 of 2')).toBeInTheDocument();
       expect(region.querySelector('mark.ghlv-current')?.closest('[data-line]')).toHaveAttribute('data-line', '5');
