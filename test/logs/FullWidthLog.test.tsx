@@ -8,6 +8,16 @@ import { job, jobsHandler, logHandler, renderWithClient, server, useBackend } fr
 const TS = '2024-03-14T09:00:10.0000000Z ';
 const LONG = `kubectl apply: ${'deployment.apps/hello-world configured, '.repeat(12)}done`;
 
+/** A one-line log of job 3, "deploy", opened at full width. */
+async function openDeployLog() {
+  server.use(jobsHandler([job(3, 'deploy')]), logHandler(3, `${TS}apply done\n`));
+  renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} />);
+  const user = userEvent.setup();
+  await user.click(await screen.findByRole('button', { name: 'Full width' }));
+  const dialog = screen.getByRole('dialog');
+  return { user, dialog, log: await within(dialog).findByLabelText('Log of deploy') };
+}
+
 describe('<FullWidthLogButton /> in <RunLogs />', () => {
   useBackend();
 
@@ -34,12 +44,7 @@ describe('<FullWidthLogButton /> in <RunLogs />', () => {
   });
 
   it('closes on Escape once the log’s own search is empty', async () => {
-    server.use(jobsHandler([job(3, 'deploy')]), logHandler(3, `${TS}apply done\n`));
-    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} />);
-    const user = userEvent.setup();
-
-    await user.click(await screen.findByRole('button', { name: 'Full width' }));
-    const dialog = screen.getByRole('dialog');
+    const { user, dialog } = await openDeployLog();
     const search = within(dialog).getByRole('searchbox', { name: 'Search log' });
     await user.type(search, 'apply');
     // The first Escape clears the search, the second closes the view.
@@ -51,12 +56,7 @@ describe('<FullWidthLogButton /> in <RunLogs />', () => {
   });
 
   it('closes on Escape in the log once no line is selected', async () => {
-    server.use(jobsHandler([job(3, 'deploy')]), logHandler(3, `${TS}apply done\n`));
-    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} />);
-    const user = userEvent.setup();
-
-    await user.click(await screen.findByRole('button', { name: 'Full width' }));
-    const log = await within(screen.getByRole('dialog')).findByLabelText('Log of deploy');
+    const { user, log } = await openDeployLog();
     await user.click(within(log).getByRole('button', { name: 'Line 1' }));
     expect(log).toHaveFocus();
     // The first Escape clears the selection, the second closes the view.
@@ -68,13 +68,7 @@ describe('<FullWidthLogButton /> in <RunLogs />', () => {
   });
 
   it('keeps Tab and Shift+Tab inside the view, away from the page under it', async () => {
-    server.use(jobsHandler([job(3, 'deploy')]), logHandler(3, `${TS}apply done\n`));
-    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} />);
-    const user = userEvent.setup();
-
-    await user.click(await screen.findByRole('button', { name: 'Full width' }));
-    const dialog = screen.getByRole('dialog');
-    const log = await within(dialog).findByLabelText('Log of deploy');
+    const { user, dialog, log } = await openDeployLog();
     const close = within(dialog).getByRole('button', { name: 'Close full width' });
     expect(close).toHaveFocus();
     // Back from the first control to the last, the log; on from the last to the first.
