@@ -313,15 +313,16 @@ export function LogViewer(props: LogViewerProps) {
         >
           {rendered}
         </div>
-        {/* The focus stays on the log while the arrows move the selection: this tells a screen reader which line it is. */}
-        <div className="ghlv-announce" aria-live="polite">
-          {selected >= 0 && selected < lineCount ? `Line ${selected + 1}: ${shownText(model, selected)}` : ''}
-        </div>
         {wrap && (
           <span ref={probeRef} className="ghlv-probe" aria-hidden>
             0000000000
           </span>
         )}
+      </div>
+      {/* The focus stays on the log while the arrows move the selection: this tells a screen reader which line it is.
+          Outside the log's region, whose text is the log's own. */}
+      <div className="ghlv-announce" aria-live="polite">
+        {selected >= 0 && selected < lineCount ? `Line ${selected + 1}: ${shownText(model, selected)}` : ''}
       </div>
     </div>
   );

@@ -219,7 +219,7 @@ describe('<LogViewer />', () => {
     await user.keyboard('{ArrowDown}');
     expect(row(region, 21)).toHaveClass('ghlv-selected');
     // The focus stays on the log, so a screen reader is told which line is selected.
-    expect(region.querySelector('[aria-live]')).toHaveTextContent(
+    expect(document.querySelector('.ghlv-announce')).toHaveTextContent(
       `Line 21: ${row(region, 21)?.textContent?.replace(/^21/, '')}`,
     );
     await user.keyboard('{ArrowUp}{ArrowUp}');
