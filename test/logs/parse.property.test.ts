@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { parseAnsi, stripAnsi } from '../../src/logs/ansi';
 import { LineKind, LogModel, parseLog } from '../../src/logs/parse';
 import { visibleLines } from '../../src/logs/rows';
-import { searchLog } from '../../src/logs/search';
+import { LABELS } from '../../src/logs/lineText';
+import { searchLog, shownMatches, termPattern } from '../../src/logs/search';
 
 // Hostile and odd log text: GitHub's markers in any order (unterminated and stray groups), ANSI sequences complete
 // and cut off, CR/LF mixes, surrogate pairs and lone surrogates, very long lines.
@@ -17,7 +18,14 @@ const piece = fc.oneof(
 const logText = fc.array(piece, { maxLength: 60 }).map((pieces) => pieces.join(''));
 // Whole lines, so that markers start lines often: groups open, close and nest in any order.
 const logLines = fc
-  .array(fc.constantFrom('##[group]g', '##[endgroup]', '##[error]e', '[command]c', 'text', ''), { maxLength: 40 })
+  .array(
+    fc.constantFrom(
+      ...['##[group]g', '##[endgroup]', '##[error]e', '[command]c', 'text', ''],
+      // Lines whose shown text differs from the raw: a progress line, colours, a backspace, a coloured annotation.
+      ...['10 %\rtext 100 %', 'e\r', '\x1b[31merr\x1b[0mor e', 'te\bxt', '##[warning]\x1b[33mx:e'],
+    ),
+    { maxLength: 40 },
+  )
   .map((lines) => lines.join('\n'));
 
 /** The lines a reader of the raw text would count: split on LF, a trailing LF ends the last line. */
@@ -158,6 +166,32 @@ describe('parseLog on any text', () => {
         expect(found.lines.length).toBeLessThanOrEqual(model.lineCount * Math.max(1, text.length));
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('counts on each line exactly the matches its row marks', () => {
+    // Terms made of what the pieces hold, so that they often match: in text, labels, markers and escape sequences. No
+    // control characters: the search box cannot be typed one, and the rows never show one.
+    const term = fc
+      .array(fc.constantFrom('e', 'r', 'o', 'E', ':', ' ', '[', ']', '#', 'm', '3', '1', 'x', '0', 'T', 'g'), {
+        minLength: 1,
+        maxLength: 4,
+      })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(fc.oneof(logText, logLines), term, (text, term) => {
+        const model = parseLog(text);
+        const counted = new Array<number>(model.lineCount).fill(0);
+        for (const line of searchLog(model, term).lines) counted[line]++;
+        const marked = Array.from({ length: model.lineCount }, (_, line) => {
+          const content = model.content(line);
+          const label = LABELS[model.kind(line)] ?? '';
+          const shown = shownMatches(label, content, parseAnsi(content), termPattern(term));
+          return model.kind(line) === LineKind.EndGroup ? 0 : shown.length;
+        });
+        expect(counted).toEqual(marked);
+      }),
+      { numRuns: 500 },
     );
   });
 });
