@@ -3,7 +3,7 @@ import React from 'react';
 import type { AnsiStyle, Span } from './ansi';
 import { parseAnsi } from './ansi';
 import { formatTimestamp } from './format';
-import { LABELS } from './lineText';
+import { labelOf } from './lineText';
 import type { LogModel } from './parse';
 import { LineKind } from './parse';
 import { shownMatches } from './search';
@@ -110,7 +110,7 @@ function LogRowComponent(props: LogRowProps) {
   const content = model.content(line);
   const spans: RowSpan[] = parseAnsi(content);
   const shown = spans.map((span) => span.text).join('');
-  const label = LABELS[kind] ?? '';
+  const label = labelOf(model, line);
   const ranges = pattern ? shownMatches(label, content, spans, pattern) : [];
   const className =
     'ghlv-row' +

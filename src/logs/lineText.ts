@@ -9,9 +9,12 @@ export const LABELS: Partial<Record<LineKind, string>> = {
   [LineKind.Notice]: 'Notice: ',
 };
 
+/** The label a line shows before its text ("Error: "), or ''. */
+export const labelOf = (model: LogModel, line: number): string => LABELS[model.kind(line)] ?? '';
+
 /** A line as the viewer shows it, as plain text. */
 export function shownText(model: LogModel, line: number, withTimestamp = false): string {
-  const text = (LABELS[model.kind(line)] ?? '') + stripAnsi(model.content(line));
+  const text = labelOf(model, line) + stripAnsi(model.content(line));
   const timestamp = withTimestamp ? model.timestamp(line) : '';
   return timestamp ? `${timestamp} ${text}` : text;
 }

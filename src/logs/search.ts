@@ -1,7 +1,7 @@
 import type { Span } from './ansi';
 import { parseAnsi, startsWithControl } from './ansi';
 import { GrowableUint32 } from './growable';
-import { LABELS } from './lineText';
+import { labelOf } from './lineText';
 import type { LogModel } from './parse';
 import { LineKind } from './parse';
 
@@ -48,8 +48,6 @@ export function shownMatches(label: string, content: string, spans: Span[], patt
   }
   return ranges;
 }
-
-const labelOf = (model: LogModel, line: number) => LABELS[model.kind(line)] ?? '';
 
 /**
  * Finds every match of `term` (case-insensitive) in the shown text of the lines (`shownMatches`): not in timestamps,

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { parseAnsi, stripAnsi } from '../../src/logs/ansi';
 import { LineKind, LogModel, parseLog } from '../../src/logs/parse';
 import { visibleLines } from '../../src/logs/rows';
-import { LABELS } from '../../src/logs/lineText';
+import { labelOf } from '../../src/logs/lineText';
 import { searchLog, shownMatches, termPattern } from '../../src/logs/search';
 
 // Hostile and odd log text: GitHub's markers in any order (unterminated and stray groups), ANSI sequences complete
@@ -185,8 +185,7 @@ describe('parseLog on any text', () => {
         for (const line of searchLog(model, term).lines) counted[line]++;
         const marked = Array.from({ length: model.lineCount }, (_, line) => {
           const content = model.content(line);
-          const label = LABELS[model.kind(line)] ?? '';
-          const shown = shownMatches(label, content, parseAnsi(content), termPattern(term));
+          const shown = shownMatches(labelOf(model, line), content, parseAnsi(content), termPattern(term));
           return model.kind(line) === LineKind.EndGroup ? 0 : shown.length;
         });
         expect(counted).toEqual(marked);
