@@ -64,19 +64,19 @@ export function searchLog(model: LogModel, term: string, lineCount = model.lineC
     const count = shownMatches(labelOf(model, line), content, parseAnsi(content), linePattern).length;
     for (let i = count; i > 0; i--) found.push(line);
   };
+  // Annotation lines, which show a label the raw text does not hold, are searched whole, in order with the others:
+  // `next` walks them once, along with the chunks.
+  const annotations = model.annotationLines();
+  let next = 0;
+  const annotated = () => (next < annotations.length ? annotations[next] : lineCount);
+  const searchAnnotationsBefore = (stop: number) => {
+    for (; annotated() < stop; next++) pushShown(annotations[next], model.content(annotations[next]));
+  };
   model.chunkList().forEach((chunk, index) => {
     const [first, chunkEnd] = model.chunkLines(index);
     const end = Math.min(chunkEnd, lineCount);
     if (first >= end) return;
     let line = first;
-    // Annotation lines, which show a label the raw text does not hold, are searched whole, in order with the others.
-    const annotations = model.annotationLines();
-    let next = 0;
-    while (next < annotations.length && annotations[next] < first) next++;
-    const annotated = () => (next < annotations.length ? annotations[next] : end);
-    const searchAnnotationsBefore = (stop: number) => {
-      for (; annotated() < Math.min(stop, end); next++) pushShown(annotations[next], model.content(annotations[next]));
-    };
     pattern.lastIndex = 0;
     for (let m = pattern.exec(chunk); m; m = pattern.exec(chunk)) {
       while (line + 1 < end && model.lineStart(line + 1) <= m.index) line++;
