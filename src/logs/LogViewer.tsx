@@ -208,6 +208,13 @@ export function LogViewer(props: LogViewerProps) {
   const move = (delta: number) => (search.searching ? search.searchNow() : search.goTo(current + delta));
   const scrollBy = (delta: number) => scrollToContent(contentTop + delta);
   const onKeyDown = (event: React.KeyboardEvent) => {
+    // Ctrl+F (⌘F) in the log goes to its search box: the browser's own find sees only the rows drawn, about a screen.
+    if (event.key === 'f' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) {
+      event.preventDefault();
+      searchRef.current?.focus();
+      searchRef.current?.select();
+      return;
+    }
     const row = selected >= 0 ? rows.rowOf(selected) : -1;
     // With no line selected yet, the arrows start from the first line in view.
     const moveSelection = (delta: number) => {
@@ -231,13 +238,6 @@ export function LogViewer(props: LogViewerProps) {
       },
       Escape: () => (selected >= 0 ? setSelected(-1) : false),
     };
-    // Ctrl+F (⌘F) in the log goes to its search box: the browser's own find sees only the rows drawn, about a screen.
-    if (event.key === 'f' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) {
-      event.preventDefault();
-      searchRef.current?.focus();
-      searchRef.current?.select();
-      return;
-    }
     // Anywhere in the log (a line number or fold arrow clicked last), but not while typing in a field.
     const typing = event.target instanceof HTMLElement && event.target.closest('input, textarea, select');
     const action = typing ? undefined : keys[event.key];
