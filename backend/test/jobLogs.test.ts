@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -288,6 +291,42 @@ describe('job logs on disk', () => {
 describe('job logs on disk, when things go wrong', () => {
   const read = (app: ReturnType<typeof backend>['app'], job: number, query = 'start=0') =>
     request(app).get(`${REPO}/jobs/${job}/logs?${query}`);
+
+  it.each([
+    [
+      'a log host that compresses when asked (fetch asks unless told)',
+      (req: IncomingMessage) => /gzip/.test(req.headers['accept-encoding'] ?? ''),
+    ],
+    ['a proxy that compresses whatever is asked', () => true],
+  ])('takes the size of the log, not of its compressed answer, from %s', async (_name, compresses) => {
+    const log = bigLog(5_000);
+    // A real HTTP server: fetch decodes a compressed body only off the wire, never from a body msw hands it.
+    const asked: Array<string | undefined> = [];
+    const host = createServer((req, res) => {
+      asked.push(req.headers['accept-encoding']);
+      const body = compresses(req) ? gzipSync(log) : Buffer.from(log);
+      const encoding = compresses(req) ? { 'content-encoding': 'gzip' } : {};
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length, ...encoding });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    const { port } = host.address() as AddressInfo;
+    sim.failNext(
+      { path: '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs' },
+      { status: 302, headers: { location: `http://127.0.0.1:${port}/log` } },
+    );
+    const { app } = backend();
+    try {
+      const first = ranged(await read(app, jobs.successBuild, 'start=0&length=65536').expect(200));
+
+      expect(first).toMatchObject({ size: Buffer.byteLength(log), complete: true });
+      expect(first.text).toBe(Buffer.from(log).subarray(0, first.end).toString());
+      // Uncompressed, a log's size is known before it arrives, and its first lines are served while the rest downloads.
+      expect(asked).toEqual(['identity']);
+    } finally {
+      host.close();
+    }
+  });
 
   it('does not send a live viewer back to byte 0 when its poll reaches a replica whose copy is a moment older', async () => {
     const a = backend();

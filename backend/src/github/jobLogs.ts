@@ -50,7 +50,12 @@ export async function openJobLog(
 
   let response = await fetchLog(location, jobId, timeoutMs, from);
   let parts = CONTENT_RANGE.exec(response.headers.get('content-range') ?? '');
-  if (from !== undefined && (response.status === 416 || (response.status === 206 && Number(parts?.[1]) !== from))) {
+  // A compressed part's Content-Range counts compressed bytes: of no use for appending.
+  const compressedPart = response.status === 206 && compressed(response);
+  if (
+    from !== undefined &&
+    (response.status === 416 || compressedPart || (response.status === 206 && Number(parts?.[1]) !== from))
+  ) {
     discard(response.body);
     response = await fetchLog(location, jobId, timeoutMs);
     parts = null;
@@ -61,11 +66,17 @@ export async function openJobLog(
   if (!response.ok || !response.body) {
     throw new UpstreamError(`The log host answered ${response.status} for job ${jobId}.`);
   }
-  const length = Number(response.headers.get('content-length'));
+  const length = compressed(response) ? NaN : Number(response.headers.get('content-length'));
   const contentLength = Number.isFinite(length) && length > 0 ? length : undefined;
   if (response.status !== 206 || !parts) return { body: response.body, contentLength };
   return { body: response.body, contentLength, range: { start: Number(parts[1]), size: Number(parts[3]) } };
 }
+
+/**
+ * Whether the body came compressed: fetch decodes it, and its Content-Length counts the compressed bytes, not the
+ * log's. We ask for none (`fetchLog`), but a proxy on the way may compress all the same.
+ */
+const compressed = (response: Response) => (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
 
 /**
  * Drops a body (or the reader of one) not read to its end: the connection is closed without waiting (msw's cancel of
@@ -86,7 +97,9 @@ async function fetchLog(location: string, jobId: number, timeoutMs: number, from
   const answered = new AbortController();
   const timer = setTimeout(() => answered.abort(), timeoutMs);
   try {
-    const headers = from === undefined ? undefined : { range: `bytes=${from}-` };
+    // identity: the log's own bytes, which Content-Length and Content-Range then count (fetch asks for gzip unless told).
+    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+    if (from !== undefined) headers.range = `bytes=${from}-`;
     return await fetch(location, { headers, signal: answered.signal });
   } catch (error) {
     const why = answered.signal.aborted ? `did not answer within ${timeoutMs / 1000} s` : 'could not be reached';
