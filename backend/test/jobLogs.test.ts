@@ -377,6 +377,62 @@ describe('job logs on disk, when things go wrong', () => {
     expect(warnings).toEqual(Array(3).fill('serving the log on disk: it could not be read again'));
   });
 
+  it('answers a failing log host again for an interval, without asking it at every poll, when it has no copy', async () => {
+    const { app, clock } = backend({ refreshMs: 5_000 });
+    const job = jobs.inProgressDeploy;
+    sim.failNext({ path: /signedlogcontent$/, times: 100 }, { status: 503 });
+
+    const answers = [];
+    for (let poll = 0; poll < 4; poll++) {
+      answers.push((await read(app, job).expect(502)).body.error.message);
+      clock.advance(1_000);
+    }
+    const duringInterval = downloads();
+    clock.advance(1_000);
+    await read(app, job).expect(502);
+
+    expect(new Set(answers)).toEqual(new Set(['The log host answered 503 for job ' + job + '.']));
+    expect([duringInterval, downloads()]).toEqual([1, 2]);
+  });
+
+  it('asks GitHub once per interval for the log of a queued job, and serves it once the job has started', async () => {
+    const { app, clock } = backend({ refreshMs: 5_000 });
+    const run = sim.addRun({ owner: 'octo-org', repo: 'hello-world', workflow: 'deploy.yml', status: 'queued' });
+    const queued = sim.runs.get(Number(run.id))!.jobIds[0]!;
+    const logRequests = () => sim.count('GET', '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs');
+    const before = logRequests();
+
+    for (let poll = 0; poll < 5; poll++) await read(app, queued).expect(404);
+    const whileQueued = logRequests() - before;
+    sim.setRunStatus(Number(run.id), 'in_progress');
+    sim.setJobLog(queued, 'Job started\n');
+    clock.advance(5_000);
+
+    expect(ranged(await read(app, queued).expect(200)).text).toBe('Job started\n');
+    expect(whileQueued).toBe(1);
+  });
+
+  it('downloads a running log again at most once per interval for a client past its end', async () => {
+    const { app, clock } = backend({ refreshMs: 5_000 });
+    const job = jobs.inProgressDeploy;
+    sim.setJobLog(job, 'first line\n');
+    await read(app, job).expect(200);
+
+    // Past the end of every copy: the first read makes this replica download again, and is then sent back to 0.
+    const first = await read(app, job, 'start=1000000').expect(416);
+    const next = [];
+    for (let poll = 0; poll < 4; poll++) next.push(ranged(await read(app, job, 'start=1000000').expect(200)));
+    const inInterval = downloads();
+    clock.advance(5_000);
+    await read(app, job, 'start=1000000').expect(416);
+
+    expect(first.body.error.message).toMatch(/Read it again from 0/);
+    expect(next).toEqual(
+      Array(4).fill({ start: 1_000_000, end: 1_000_000, size: 1_000_000, complete: false, text: '' }),
+    );
+    expect([inInterval, downloads()]).toEqual([2, 3]);
+  });
+
   it('answers 502 when the log host breaks off in the middle of a log', async () => {
     sim.setJobLog(jobs.successBuild, 'x'.repeat(200_000));
     sim.breakJobLog(jobs.successBuild, 100_000);

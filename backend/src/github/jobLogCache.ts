@@ -42,6 +42,8 @@ interface Entry {
   complete: boolean;
   fetchedAt: number;
   usedAt: number;
+  /** When a client past this running log's end last made it download again (see `source`). */
+  forcedAt: number;
 }
 
 /**
@@ -92,6 +94,8 @@ export class RangeNotSatisfiableError extends HttpError {
 export class JobLogCache {
   private readonly entries = new Map<string, Entry>();
   private readonly downloads = new Map<string, Download>();
+  /** The last failed download of a log with no copy to serve instead, answered again until `refreshMs` has passed. */
+  private readonly failures = new Map<string, { error: unknown; at: number }>();
   private readonly options: Required<JobLogCacheOptions>;
   private directory?: Promise<string>;
   private total = 0;
@@ -145,6 +149,7 @@ export class JobLogCache {
     const directory = this.directory;
     this.directory = undefined;
     this.entries.clear();
+    this.failures.clear();
     this.total = 0;
     if (!directory) return;
     const path = await directory;
@@ -160,21 +165,30 @@ export class JobLogCache {
     const key = keyOf(job);
     const now = this.options.clock.now().getTime();
     const cached = this.entries.get(key);
-    const fresh = cached && now - cached.fetchedAt < (cached.complete ? this.options.maxAgeMs : this.options.refreshMs);
-    // A client that has read past a running log's end here read it from another replica, whose copy is newer.
-    if (cached && fresh && (cached.complete || start <= cached.size)) {
+    const { refreshMs } = this.options;
+    const fresh = cached && now - cached.fetchedAt < (cached.complete ? this.options.maxAgeMs : refreshMs);
+    if (cached && fresh) {
       cached.usedAt = now;
-      return cached;
+      if (cached.complete || start <= cached.size) return cached;
+      // A client past a running log's end here read it from another replica, whose copy is newer: download it again,
+      // but once per interval, or a client past the end of every copy would make each of its reads a download. Until
+      // then it is told that nothing follows `start` yet, rather than sent back to byte 0.
+      if (now - cached.forcedAt < refreshMs) return { ...cached, size: start };
+      cached.forcedAt = now;
     }
     let download = this.downloads.get(key);
     if (!download) {
+      // Without a copy to serve, GitHub's failure (a queued job's 404, a 503) is answered again for an interval, so
+      // that every viewer's poll does not go to GitHub while it fails.
+      const failed = this.failures.get(key);
+      if (failed && now - failed.at < refreshMs) throw failed.error;
       let started: (growing: Growing | undefined) => void = () => {};
       const begun = new Promise<Growing | undefined>((resolve) => (started = resolve));
       const fallback = cached && !cached.complete ? cached : undefined;
       const outcome: Download['outcome'] = {};
       const done = this.download(key, job, started)
         .catch((error: unknown) => {
-          if (!fallback || this.entries.get(key) !== fallback) throw error;
+          if (!fallback || this.entries.get(key) !== fallback) throw this.failed(key, error);
           outcome.failure = error;
           return this.stale(fallback, error);
         })
@@ -202,6 +216,18 @@ export class JobLogCache {
       ]);
     }
     return growing.written >= needed ? growing : download.done;
+  }
+
+  /**
+   * Remembers GitHub's answer to a failed download for `refreshMs`, forgetting those older. Not our own failures (a
+   * directory that cannot be made yet): they are tried again at once.
+   */
+  private failed(key: string, error: unknown): unknown {
+    if (!(error instanceof HttpError)) return error;
+    const now = this.options.clock.now().getTime();
+    for (const [other, { at }] of this.failures) if (now - at >= this.options.refreshMs) this.failures.delete(other);
+    this.failures.set(key, { error, at: now });
+    return error;
   }
 
   /**
@@ -253,9 +279,18 @@ export class JobLogCache {
     }
     const size = growing.written;
     const now = this.options.clock.now().getTime();
-    const entry: Entry = { key, path, size, complete, fetchedAt: now, usedAt: now };
+    const entry: Entry = {
+      key,
+      path,
+      size,
+      complete,
+      fetchedAt: now,
+      usedAt: now,
+      forcedAt: previous?.forcedAt ?? -Infinity,
+    };
     const current = this.entries.get(key);
     if (current) await this.remove(current);
+    this.failures.delete(key);
     this.entries.set(key, entry);
     this.total += size;
     await this.evict(entry);
