@@ -50,6 +50,13 @@ export class GoneError extends HttpError {
   }
 }
 
+/** More than one answer may carry (413, RFC 9110's Content Too Large): the message says how to ask for it in parts. */
+export class ContentTooLargeError extends HttpError {
+  constructor(message: string) {
+    super(message, 413);
+  }
+}
+
 /** GitHub or Spinnaker failed, or refused our own credentials: not the caller's fault. */
 export class UpstreamError extends HttpError {
   constructor(message: string, options?: { cause?: unknown; statusCode?: number }) {

@@ -172,14 +172,27 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs', () => {
     expect(logHost[0]?.headers.authorization).toBeUndefined();
   });
 
-  it('passes a large log through whole', async () => {
-    const lines = Array.from({ length: 200_000 }, (_, i) => `2024-01-01T00:00:00.0000000Z line ${i}`);
-    sim.setJobLog(jobs.successBuild, `${lines.join('\n')}\n`);
+  it('answers a log of up to 2 MiB whole, without start and length', async () => {
+    const lines = Array.from({ length: 52_000 }, (_, i) => `2024-01-01T00:00:00.0000000Z line ${i}`);
+    const log = `${lines.join('\n')}\n`;
+    sim.setJobLog(jobs.successBuild, log);
 
     const res = await api().get(`${REPO}/jobs/${jobs.successBuild}/logs`).expect(200);
 
-    expect(res.text.length).toBe(lines.join('\n').length + 1);
-    expect(res.text.endsWith('line 199999\n')).toBe(true);
+    expect(Buffer.byteLength(log)).toBeGreaterThan(2_000_000);
+    expect(res.text).toBe(log);
+  });
+
+  it('refuses a larger log whole, which Gate would hold in its heap, and says how to read it in ranges', async () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => `2024-01-01T00:00:00.0000000Z line ${i}`);
+    sim.setJobLog(jobs.successBuild, `${lines.join('\n')}\n`);
+
+    const res = await api().get(`${REPO}/jobs/${jobs.successBuild}/logs`).expect(413);
+
+    expect(res.body.error).toMatchObject({
+      name: 'ContentTooLargeError',
+      message: expect.stringMatching(/has \d+ bytes, more than one answer may carry \(2 MiB\): read it in ranges/),
+    });
   });
 
   it('answers 410 with a clear message when the log host no longer has the log', async () => {

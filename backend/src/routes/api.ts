@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { ListDto, PipelineStartDto } from '../contract.js';
+import { ContentTooLargeError } from '../errors.js';
 import type { GithubReads } from '../github/githubReads.js';
 import type { JobLogCache } from '../github/jobLogCache.js';
 import type { RunStates } from '../stage/runStates.js';
@@ -137,7 +138,16 @@ export function apiRouter({
     const job = parse(jobParams, req.params, 'path');
     const { start, length } = parse(logQuery, req.query, 'query');
     if (start === undefined && length === undefined) {
-      const log = await logs.read(job);
+      // The whole log, as plain text, only while it fits in one answer: Gate holds each answer whole in its heap, and
+      // a log can be hundreds of megabytes.
+      const log = await logs.read(job, { length: MAX_LOG_RANGE });
+      if (log.end < log.size) {
+        log.body.destroy();
+        throw new ContentTooLargeError(
+          `The log of job ${job.jobId} has ${log.size} bytes, more than one answer may carry (2 MiB): read it in ` +
+            "ranges, ?start=0 and then ?start= the end given on each answer's first line (docs/api.md).",
+        );
+      }
       res.type('text/plain; charset=utf-8');
       res.setHeader('Content-Length', String(log.end));
       return send(res, log.body);
