@@ -245,9 +245,11 @@ export class JobLogCache {
   private async download(key: string, job: JobRef, started: (growing: Growing | undefined) => void): Promise<Entry> {
     const complete = await jobCompleted(this.github, job);
     const previous = this.entries.get(key);
-    // A running job's log only grows: ask for the bytes after those on disk, from the last one, which must not have
-    // changed (asking from the end itself would get 416 from the host when nothing was added).
-    const from = previous && !previous.complete && !complete && previous.size > 0 ? previous.size - 1 : undefined;
+    // A running job's log only grows: ask for the bytes after those on disk, with the last of those (`append`).
+    const from =
+      previous && !previous.complete && !complete && previous.size > 0
+        ? previous.size - Math.min(previous.size, LOG_OVERLAP)
+        : undefined;
     const timeoutMs = this.options.logHostTimeoutMs;
     let log = await openJobLog(this.github, job, { from, timeoutMs });
     if (previous && from !== undefined && log.range) {
@@ -298,8 +300,9 @@ export class JobLogCache {
   }
 
   /**
-   * Appends the part the log host sent (from the last byte on disk) to the file of `entry`. Answers undefined, having
-   * written nothing the entry counts, when the log no longer starts with what is on disk: it is then downloaded whole.
+   * Appends the part the log host sent (from `LOG_OVERLAP` bytes before the end on disk) to the file of `entry`.
+   * Answers undefined, having written nothing the entry counts, when those bytes differ from the ones on disk: the log
+   * was written anew, and is then downloaded whole.
    */
   private async append(entry: Entry, log: JobLog, jobId: number): Promise<Entry | undefined> {
     const file = await open(entry.path, 'r+').catch(() => undefined);
@@ -309,20 +312,19 @@ export class JobLogCache {
       return undefined;
     }
     const reader = log.body.getReader();
-    let checked = false;
+    const overlap = Buffer.alloc(entry.size - log.range!.start);
+    let compared = 0;
     let added = 0;
     try {
-      const last = Buffer.alloc(1);
-      await file.read(last, 0, 1, entry.size - 1);
+      await file.read(overlap, 0, overlap.length, log.range!.start);
       for await (let chunk of logParts(reader, jobId, this.options.logHostTimeoutMs)) {
-        if (!checked && chunk.length) {
-          checked = true;
-          if (chunk[0] !== last[0]) {
-            discard(reader);
-            return undefined;
-          }
-          chunk = chunk.subarray(1);
+        const same = chunk.subarray(0, overlap.length - compared);
+        if (!overlap.subarray(compared, compared + same.length).equals(same)) {
+          discard(reader);
+          return undefined;
         }
+        compared += same.length;
+        chunk = chunk.subarray(same.length);
         await writeAll(file, chunk, entry.size + added);
         added += chunk.length;
       }
@@ -333,7 +335,7 @@ export class JobLogCache {
       await file.close();
     }
     // Evicted while the bytes arrived: its file is gone, so download the log whole.
-    if (!checked || this.entries.get(entry.key) !== entry) return undefined;
+    if (compared < overlap.length || this.entries.get(entry.key) !== entry) return undefined;
     entry.size += added;
     this.total += added;
     entry.fetchedAt = this.options.clock.now().getTime();
@@ -398,6 +400,12 @@ export class JobLogCache {
     return this.directory;
   }
 }
+
+/**
+ * Bytes before the end on disk that a refresh of a running log asks for again, to see that the log only grew (never
+ * from the end itself: the host answers 416 when nothing was added).
+ */
+const LOG_OVERLAP = 4096;
 
 const keyOf = (job: JobRef) => `${job.owner.toLowerCase()}/${job.repo.toLowerCase()}/${job.jobId}`;
 
