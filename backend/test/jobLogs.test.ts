@@ -529,6 +529,28 @@ describe('job logs on disk, when things go wrong', () => {
     expect(await answer).toMatchObject({ start: 2, end: 5, text: '✓' });
   });
 
+  it('makes room for a log while it downloads, not only once it has arrived', async () => {
+    const { app, dir } = backend({ maxBytes: 1_000 });
+    sim.setJobLog(jobs.successBuild, `${'a'.repeat(599)}\n`);
+    sim.setJobLog(jobs.successTest, `${'b'.repeat(599)}\n`);
+    const bytesUnder = () =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((f) => f.isFile())
+        .reduce((sum, f) => sum + statSync(join(f.parentPath, f.name)).size, 0);
+    await read(app, jobs.successBuild).expect(200);
+    await vi.waitFor(() => expect(bytesUnder()).toBe(600), { timeout: 5_000, interval: 10 });
+    // The log host sends 500 bytes of the second log, then waits: 1,100 bytes would be on disk.
+    const release = sim.holdJobLog(jobs.successTest, 500);
+    try {
+      await read(app, jobs.successTest, 'start=0&length=100').expect(200);
+
+      await vi.waitFor(() => expect(bytesUnder()).toBe(500), { timeout: 5_000, interval: 10 });
+    } finally {
+      release();
+    }
+    await vi.waitFor(() => expect(bytesUnder()).toBe(600), { timeout: 5_000, interval: 10 });
+  });
+
   it('keeps to the size limit after two downloads that end together delete the same old logs', async () => {
     const { app, clock, dir } = backend({ maxBytes: 500, maxAgeMs: 10 * 60 * 1000 });
     const log = `${'x'.repeat(99)}\n`;

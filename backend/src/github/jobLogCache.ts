@@ -269,6 +269,9 @@ export class JobLogCache {
       for await (const chunk of logParts(reader, job.jobId, timeoutMs)) {
         await writeAll(file, chunk, growing.written);
         growing.written += chunk.length;
+        // Counted as written, so that logs downloading at once make room by deleting finished ones.
+        this.total += chunk.length;
+        if (this.total > this.options.maxBytes) await this.evict();
         for (const waiter of growing.waiters) if (waiter.bytes <= growing.written) waiter.resolve();
         growing.waiters = growing.waiters.filter((waiter) => waiter.bytes > growing.written);
       }
@@ -277,6 +280,7 @@ export class JobLogCache {
       discard(reader);
       await file.close().catch(() => undefined);
       await rm(path, { force: true });
+      this.total -= growing.written;
       throw error;
     }
     const size = growing.written;
@@ -294,7 +298,6 @@ export class JobLogCache {
     if (current) await this.remove(current);
     this.failures.delete(key);
     this.entries.set(key, entry);
-    this.total += size;
     await this.evict(entry);
     return entry;
   }
@@ -343,7 +346,8 @@ export class JobLogCache {
     return entry;
   }
 
-  private async evict(keep: Entry): Promise<void> {
+  /** Deletes the least recently read logs while the total is over the limit, and those past their age, but `keep`. */
+  private async evict(keep?: Entry): Promise<void> {
     const now = this.options.clock.now().getTime();
     const byUse = [...this.entries.values()].sort((a, b) => a.usedAt - b.usedAt);
     for (const entry of byUse) {
