@@ -434,6 +434,46 @@ describe('job logs on disk, when things go wrong', () => {
     expect([inInterval, downloads()]).toEqual([2, 3]);
   });
 
+  it('stops serving a completed log within a minute of its deletion on GitHub, asking only when a viewer opens it', async () => {
+    const { app, clock } = backend();
+    const job = jobs.successBuild;
+    const logApi = () => sim.count('GET', '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs');
+    sim.setJobLog(job, 'deploy key: hunter2\n');
+    await read(app, job).expect(200);
+    // Someone found a secret in the run's logs and deleted them.
+    sim.deleteRunLogs(runs.success);
+    clock.advance(59_000);
+    const withinMinute = ranged(await read(app, job).expect(200)).text;
+    clock.advance(1_000);
+    // A range further on is no viewer opening the log: not asked.
+    await read(app, job, 'start=5').expect(200);
+    const asked = logApi();
+
+    const opened = await read(app, job).expect(404);
+    const whole = await request(app).get(`${REPO}/jobs/${job}/logs`).expect(404);
+
+    expect(withinMinute).toBe('deploy key: hunter2\n');
+    expect(opened.body.error.message).toMatch(/logs were deleted or have expired/);
+    expect(whole.text).not.toContain('hunter2');
+    expect([asked, logApi()]).toEqual([1, 3]);
+  });
+
+  it('serves a completed log on disk while GitHub cannot say whether it still has it', async () => {
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line).msg) });
+    const { app, clock } = backend({ logger });
+    sim.setJobLog(jobs.successBuild, 'one\n');
+    await read(app, jobs.successBuild).expect(200);
+    clock.advance(60_000);
+    sim.failNext({ path: '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs', times: 10 }, { status: 503 });
+
+    const answer = ranged(await read(app, jobs.successBuild).expect(200));
+
+    expect(answer).toMatchObject({ text: 'one\n', complete: true });
+    expect(warnings).toEqual(['serving the log on disk: GitHub could not be asked']);
+    expect(downloads()).toBe(1);
+  });
+
   it('answers 502 when the log host breaks off in the middle of a log', async () => {
     sim.setJobLog(jobs.successBuild, 'x'.repeat(200_000));
     sim.breakJobLog(jobs.successBuild, 100_000);

@@ -162,6 +162,17 @@ export class GithubSimulator {
     return release;
   }
 
+  /**
+   * Deletes the logs of a run's jobs, as `DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs` does (someone found
+   * a secret in them): their download is refused from then on.
+   */
+  deleteRunLogs(runId: number): void {
+    for (const jobId of this.world.runs.get(runId)?.jobIds ?? []) {
+      this.world.deleteJobLog(jobId);
+      this.logIndexes.delete(jobId);
+    }
+  }
+
   /** The log host sends the first `bytes` of the job's log, then breaks the connection off, as a dropped download. */
   breakJobLog(jobId: number, bytes: number): void {
     const broken = Promise.reject(new TypeError('terminated'));

@@ -363,6 +363,11 @@ export class World {
     state.log = text;
   }
 
+  deleteJobLog(jobId: number): void {
+    const state = this.jobs.get(jobId);
+    if (state) delete state.log;
+  }
+
   private mustRepo(owner: string, name: string): RepoState {
     const repo = this.repo(owner, name);
     if (!repo) throw new Error(`No repository ${owner}/${name} in the simulated GitHub`);

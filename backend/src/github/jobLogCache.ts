@@ -4,9 +4,17 @@ import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
-import { HttpError } from '../errors.js';
+import { GoneError, HttpError, NotFoundError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
-import { discard, jobCompleted, LOG_HOST_TIMEOUT_MS, logParts, openJobLog, type JobLog } from './jobLogs.js';
+import {
+  discard,
+  jobCompleted,
+  jobLogLocation,
+  LOG_HOST_TIMEOUT_MS,
+  logParts,
+  openJobLog,
+  type JobLog,
+} from './jobLogs.js';
 
 export interface JobRef {
   owner: string;
@@ -23,6 +31,8 @@ export interface JobLogCacheOptions {
   maxAgeMs?: number;
   /** LOG_REFRESH_MS: a running job's log is downloaded again at most this often, however many read it. */
   refreshMs?: number;
+  /** A completed log opened from byte 0 is checked to be still on GitHub (not deleted) at most this often. */
+  recheckMs?: number;
   clock?: Clock;
   logger?: Logger;
   /** How long GitHub's log host may take to answer, and then to send each next part of a log. */
@@ -33,6 +43,7 @@ export const LOG_CACHE_DEFAULTS = {
   maxBytes: 2048 * 1024 * 1024,
   maxAgeMs: 24 * 60 * 60 * 1000,
   refreshMs: 2_000,
+  recheckMs: 60_000,
 };
 
 interface Entry {
@@ -44,6 +55,8 @@ interface Entry {
   usedAt: number;
   /** When a client past this running log's end last made it download again (see `source`). */
   forcedAt: number;
+  /** When GitHub last said it still has this log. */
+  checkedAt: number;
 }
 
 /**
@@ -96,6 +109,8 @@ export class JobLogCache {
   private readonly downloads = new Map<string, Download>();
   /** The last failed download of a log with no copy to serve instead, answered again until `refreshMs` has passed. */
   private readonly failures = new Map<string, { error: unknown; at: number }>();
+  /** The checks that GitHub still has a log (`recheck`) under way. */
+  private readonly checks = new Map<Entry, Promise<void>>();
   private readonly options: Required<JobLogCacheOptions>;
   private directory?: Promise<string>;
   private total = 0;
@@ -169,6 +184,8 @@ export class JobLogCache {
     const fresh = cached && now - cached.fetchedAt < (cached.complete ? this.options.maxAgeMs : refreshMs);
     if (cached && fresh) {
       cached.usedAt = now;
+      if (cached.complete && start === 0 && now - cached.checkedAt >= this.options.recheckMs)
+        await this.recheck(cached, job);
       if (cached.complete || start <= cached.size) return cached;
       // A client past a running log's end here read it from another replica, whose copy is newer: download it again,
       // but once per interval, or a client past the end of every copy would make each of its reads a download. Until
@@ -216,6 +233,35 @@ export class JobLogCache {
       ]);
     }
     return growing.written >= needed ? growing : download.done;
+  }
+
+  /**
+   * Whether GitHub still has a completed log kept here, asked when a viewer opens it (reads from byte 0), at most once
+   * per `recheckMs`: a log deleted on GitHub (someone found a secret in it) is deleted here too, instead of being served
+   * until it ages out. While GitHub cannot say, the copy is served.
+   */
+  private recheck(entry: Entry, job: JobRef): Promise<void> {
+    let check = this.checks.get(entry);
+    if (!check) {
+      check = jobLogLocation(this.github, job)
+        .then(
+          () => undefined,
+          async (error: unknown) => {
+            if (error instanceof NotFoundError || error instanceof GoneError) {
+              await this.remove(entry);
+              throw error;
+            }
+            const reason = error instanceof Error ? error.message : String(error);
+            this.options.logger.warn({ job: entry.key, reason }, 'serving the log on disk: GitHub could not be asked');
+          },
+        )
+        .finally(() => {
+          entry.checkedAt = this.options.clock.now().getTime();
+          this.checks.delete(entry);
+        });
+      this.checks.set(entry, check);
+    }
+    return check;
   }
 
   /**
@@ -293,6 +339,7 @@ export class JobLogCache {
       fetchedAt: now,
       usedAt: now,
       forcedAt: previous?.forcedAt ?? -Infinity,
+      checkedAt: now,
     };
     const current = this.entries.get(key);
     if (current) await this.remove(current);

@@ -29,25 +29,7 @@ export async function openJobLog(
   { owner, repo, jobId }: { owner: string; repo: string; jobId: number },
   { from, timeoutMs }: { from?: number; timeoutMs: number },
 ): Promise<JobLog> {
-  const client = await github.forRepo(owner, repo);
-  let location: string | undefined;
-  try {
-    const response = await client.request('GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs', {
-      owner,
-      repo,
-      job_id: jobId,
-      request: { redirect: 'manual' },
-    });
-    location = response.headers.location;
-  } catch (error) {
-    throw toHttpError(error, {
-      action: `reading the log of job ${jobId} in ${owner}/${repo}`,
-      appId: github.appId,
-      notFound: `The log of job ${jobId} in ${owner}/${repo} is not available: the job does not exist, has not started, or its logs were deleted or have expired.`,
-    });
-  }
-  if (!location) throw new UpstreamError(`GitHub did not say where to download the log of job ${jobId}.`);
-
+  const location = await jobLogLocation(github, { owner, repo, jobId });
   let response = await fetchLog(location, jobId, timeoutMs, from);
   let parts = CONTENT_RANGE.exec(response.headers.get('content-range') ?? '');
   // A compressed part's Content-Range counts compressed bytes: of no use for appending.
@@ -70,6 +52,35 @@ export async function openJobLog(
   const contentLength = Number.isFinite(length) && length > 0 ? length : undefined;
   if (response.status !== 206 || !parts) return { body: response.body, contentLength };
   return { body: response.body, contentLength, range: { start: Number(parts[1]), size: Number(parts[3]) } };
+}
+
+/**
+ * Where GitHub's log host serves the job's log, for a minute. Without following it: the answer says whether GitHub
+ * still has the log (404 once it was deleted or has expired), and the log host must never see our token.
+ */
+export async function jobLogLocation(
+  github: GithubApp,
+  { owner, repo, jobId }: { owner: string; repo: string; jobId: number },
+): Promise<string> {
+  const client = await github.forRepo(owner, repo);
+  let location: string | undefined;
+  try {
+    const response = await client.request('GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs', {
+      owner,
+      repo,
+      job_id: jobId,
+      request: { redirect: 'manual' },
+    });
+    location = response.headers.location;
+  } catch (error) {
+    throw toHttpError(error, {
+      action: `reading the log of job ${jobId} in ${owner}/${repo}`,
+      appId: github.appId,
+      notFound: `The log of job ${jobId} in ${owner}/${repo} is not available: the job does not exist, has not started, or its logs were deleted or have expired.`,
+    });
+  }
+  if (!location) throw new UpstreamError(`GitHub did not say where to download the log of job ${jobId}.`);
+  return location;
 }
 
 /**
