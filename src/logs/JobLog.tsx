@@ -35,7 +35,14 @@ export interface JobLogProps {
 export function JobLog({ owner, repo, job, poll, height }: JobLogProps) {
   const live = job.status !== 'completed';
   const started = job.status === 'in_progress' || job.status === 'completed';
-  const { snapshot, error, isLoading } = useJobLog({ owner, repo, jobId: job.id, live, poll, enabled: started });
+  const { snapshot, error, isLoading, growing } = useJobLog({
+    owner,
+    repo,
+    jobId: job.id,
+    live,
+    poll,
+    enabled: started,
+  });
   if (!started) {
     return (
       <p className="ghrl-message" role="status">
@@ -57,7 +64,7 @@ export function JobLog({ owner, repo, job, poll, height }: JobLogProps) {
         <LogViewer
           model={snapshot.model}
           lineCount={snapshot.lineCount}
-          live={live}
+          live={growing}
           focusFirstError={isFailed(job)}
           fileName={`${owner}-${repo}-job-${job.id}.log`}
           label={`Log of ${job.name}`}

@@ -95,5 +95,11 @@ export function useJobLog(args: {
     if (wasLive && !live) void refetch();
   }, [wasLive, live, refetch]);
 
-  return { snapshot: data as LogSnapshot | undefined, error: query.error, isLoading: query.isLoading };
+  return {
+    snapshot: data as LogSnapshot | undefined,
+    error: query.error,
+    isLoading: query.isLoading,
+    // The job list tells that a job has completed before its log's last lines are read: they are still to come.
+    growing: live || (wasLive && !data?.complete),
+  };
 }

@@ -66,8 +66,11 @@ export function useScroller(
     atBottom.current = element.scrollTop + element.clientHeight >= element.scrollHeight - ROW_HEIGHT;
   }, [ref]);
 
+  // The render that ends following is followed too: it brings the log's last lines.
+  const followed = useRef(follow);
   useLayoutEffect(() => {
-    if (follow && atBottom.current) scrollTo(maxScroll);
+    if ((follow || followed.current) && atBottom.current) scrollTo(maxScroll);
+    followed.current = follow;
   }, [follow, maxScroll, scrollTo]);
 
   const top = Math.min(scrollTop, maxScroll);

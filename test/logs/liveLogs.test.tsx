@@ -76,6 +76,71 @@ describe('live logs', () => {
   });
 });
 
+describe('a live log the user follows at its bottom', () => {
+  useBackend();
+
+  it('follows new last lines while the job runs', async () => {
+    const lines = Array.from({ length: 100 }, (_, i) => `${TS}step output ${i}\n`);
+    server.use(
+      jobsHandler(() => [job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      logHandler(5, () => lines.join(''), false),
+    );
+    renderWithClient(
+      <RunLogs
+        owner="octo-org"
+        repo="web-app"
+        runId={42}
+        height={400}
+        poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 20 }}
+      />,
+    );
+    const region = await screen.findByLabelText('Log of deploy');
+    await waitFor(() => expect(region).toHaveTextContent('step output 99'));
+    for (let i = 0; i < 6; i++) lines.push(`${TS}final ${i}\n`);
+    await waitFor(() => expect(region).toHaveTextContent('final 5'), { timeout: 3000 });
+  });
+
+  it('shows the lines the job wrote last, though the job list said it completed before they were read', async () => {
+    const lines = Array.from({ length: 100 }, (_, i) => `${TS}step output ${i}\n`);
+    let completed = false;
+    server.use(
+      jobsHandler(() => [
+        job(5, 'deploy', completed ? {} : { status: 'in_progress', conclusion: null, completedAt: null }),
+      ]),
+      logHandler(
+        5,
+        () => lines.join(''),
+        () => completed,
+      ),
+    );
+    // The log is quiet for a while before the job ends: its poll has backed off (here to a minute).
+    renderWithClient(
+      <RunLogs
+        owner="octo-org"
+        repo="web-app"
+        runId={42}
+        height={400}
+        poll={{ jobsMs: 50, logMinMs: 60_000, logMaxMs: 60_000 }}
+      />,
+    );
+    const region = await screen.findByLabelText('Log of deploy');
+    await waitFor(() => expect(region).toHaveTextContent('step output 99'));
+
+    // The job writes its last lines and completes; the job list says so before the log is read again.
+    lines.push(
+      `${TS}##[group]Run npm run deploy\n`,
+      `${TS}##[endgroup]\n`,
+      `${TS}rollout failed: 2 of 3 pods crashed\n`,
+      `${TS}##[error]Process completed with exit code 1.\n`,
+      `${TS}Post job cleanup.\n`,
+      `${TS}Cleaning up orphan processes\n`,
+    );
+    completed = true;
+    await waitFor(() => expect(logReads.at(-1)?.start).toBeGreaterThan(0));
+    await waitFor(() => expect(region).toHaveTextContent('Cleaning up orphan processes'), { timeout: 3000 });
+  });
+});
+
 describe('a queued job', () => {
   useBackend();
 
