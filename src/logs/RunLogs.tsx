@@ -62,48 +62,62 @@ export function RunLogs({ owner, repo, runId, poll, height, runLive }: RunLogsPr
   const now = jobs.dataUpdatedAt;
 
   if (jobs.isLoading) return <p className="ghrl-message">Loading the jobs of run {runId}…</p>;
-  if (jobs.isError) {
-    const message = jobs.error instanceof Error ? jobs.error.message : String(jobs.error);
+  const failure = jobs.isError ? (jobs.error instanceof Error ? jobs.error.message : String(jobs.error)) : '';
+  if (jobs.data === undefined) {
     return (
       <p className="ghrl-message ghrl-error" role="alert">
-        {message}
+        {failure}
       </p>
     );
   }
+  // A failed poll leaves the jobs as last read, and the open log with what the user did in it, in place.
+  const note = failure && (
+    <p className="ghrl-note" role="status">
+      Could not refresh the jobs; they are shown as last read. {failure}
+    </p>
+  );
   if (jobs.data.length === 0) {
     // A run that ends without jobs is one GitHub could not start, such as one whose workflow file has an error.
     const why = runLive === false ? 'ended without jobs; its page on GitHub says why' : 'has no jobs yet';
-    return <p className="ghrl-message">{`Run ${runId} ${why}.`}</p>;
+    return (
+      <>
+        {note}
+        <p className="ghrl-message">{`Run ${runId} ${why}.`}</p>
+      </>
+    );
   }
 
   const openId = chosen ?? defaultJob(jobs.data)?.id;
   return (
-    <ul className="ghrl" aria-label={`Jobs of run ${runId}`}>
-      {jobs.data.map((job) => {
-        const open = job.id === openId;
-        return (
-          <li key={job.id} className={open ? 'ghrl-job ghrl-open' : 'ghrl-job'}>
-            <button
-              type="button"
-              className="ghrl-job-header"
-              aria-expanded={open}
-              onClick={() => setChosen(open ? -1 : job.id)}
-            >
-              <Status of={job} />
-              <span className="ghrl-name">{job.name}</span>
-              <span className="ghrl-duration">{formatDuration(job.startedAt, job.completedAt, now)}</span>
-            </button>
-            {open && (
-              <div className="ghrl-job-body">
-                <Steps job={job} now={now} />
-                {job.htmlUrl && <ExternalLink href={job.htmlUrl}>Open on GitHub</ExternalLink>}
-                <FullWidthLogButton owner={owner} repo={repo} job={job} poll={polling} />
-                <JobLog owner={owner} repo={repo} job={job} poll={polling} height={height} />
-              </div>
-            )}
-          </li>
-        );
-      })}
-    </ul>
+    <>
+      {note}
+      <ul className="ghrl" aria-label={`Jobs of run ${runId}`}>
+        {jobs.data.map((job) => {
+          const open = job.id === openId;
+          return (
+            <li key={job.id} className={open ? 'ghrl-job ghrl-open' : 'ghrl-job'}>
+              <button
+                type="button"
+                className="ghrl-job-header"
+                aria-expanded={open}
+                onClick={() => setChosen(open ? -1 : job.id)}
+              >
+                <Status of={job} />
+                <span className="ghrl-name">{job.name}</span>
+                <span className="ghrl-duration">{formatDuration(job.startedAt, job.completedAt, now)}</span>
+              </button>
+              {open && (
+                <div className="ghrl-job-body">
+                  <Steps job={job} now={now} />
+                  {job.htmlUrl && <ExternalLink href={job.htmlUrl}>Open on GitHub</ExternalLink>}
+                  <FullWidthLogButton owner={owner} repo={repo} job={job} poll={polling} />
+                  <JobLog owner={owner} repo={repo} job={job} poll={polling} height={height} />
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </>
   );
 }

@@ -82,6 +82,7 @@ const CSS = `
 .ghrl-duration { color: #6e7781; font-variant-numeric: tabular-nums; }
 .ghrl-message { padding: 8px 0; margin: 0; }
 .ghrl-error { color: #cf222e; }
+.ghrl-note { margin: 0 0 6px; color: #6e7781; font-size: 90%; }
 `;
 
 const STYLE_ID = 'github-log-viewer-styles';

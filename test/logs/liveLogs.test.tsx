@@ -1,4 +1,5 @@
 import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import React from 'react';
 
@@ -238,6 +239,49 @@ describe('the job list of a run', () => {
     expect(await screen.findByRole('button', { name: /deploy/ })).toBeInTheDocument();
     jobs = [...jobs, job(6, 'smoke-test', { status: 'queued', conclusion: null, completedAt: null })];
     expect(await screen.findByRole('button', { name: /smoke-test/ })).toBeInTheDocument();
+  });
+
+  it('leaves the open log, and what the user did in it, in place when one read of the list fails', async () => {
+    let failures = 0;
+    server.use(
+      http.get(`${API}/repos/octo-org/web-app/runs/42/jobs`, () => {
+        if (failures === 0) {
+          return HttpResponse.json({
+            items: [job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })],
+          });
+        }
+        failures--;
+        return HttpResponse.json(
+          { error: { name: 'UpstreamError', message: 'GitHub answered 502.' } },
+          { status: 502 },
+        );
+      }),
+      logHandler(5, `${TS}deploying web-app\n${TS}waiting for rollout\n`, false),
+    );
+    renderWithClient(
+      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+    );
+    expect(await screen.findByLabelText('Log of deploy')).toHaveTextContent('waiting for rollout');
+    const search = screen.getByRole('searchbox', { name: 'Search log' });
+    await userEvent.type(search, 'rollout{Enter}');
+    expect(await screen.findByText('1 of 1')).toBeInTheDocument();
+
+    // One read of the job list fails (Gate's 502 for a GitHub hiccup); the next one succeeds.
+    failures = 1;
+    const note = await screen.findByText(/^Could not refresh the jobs; they are shown as last read\./);
+    expect(note).toHaveAttribute('role', 'status');
+    expect(note).toHaveTextContent('GitHub answered 502.');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    // The same search box, never remounted, with the user's search and its match.
+    expect(search).toBeInTheDocument();
+    expect(search).toHaveValue('rollout');
+    expect(screen.getByText('1 of 1')).toBeInTheDocument();
+    expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('waiting for rollout');
+
+    // The next read succeeds: the note goes, and the log stays as the user left it.
+    await waitFor(() => expect(note).not.toBeInTheDocument());
+    expect(search).toBeInTheDocument();
+    expect(screen.getByText('1 of 1')).toBeInTheDocument();
   });
 
   it('says when a finished run had no jobs, and reads the list no more', async () => {
