@@ -1,7 +1,7 @@
 import React from 'react';
 
 import type { PollOptions } from './backoff';
-import { isFailed } from './format';
+import { isFailed, neverRan } from './format';
 import { useJobLog } from './logQueries';
 import { LogRequestError } from './logsClient';
 import { LogViewer } from './LogViewer';
@@ -17,8 +17,12 @@ export function logErrorMessage(error: unknown, job: JobDto, live: boolean): str
   if (error.status === 404 && live) {
     return `The log of ${job.name} is not available yet; it appears here once the job starts writing it.`;
   }
-  if (error.status === 404 || error.status === 403) {
-    return `The log of ${job.name} cannot be shown: the GitHub App may not read this repository's Actions logs, or the log was deleted. ${detail}`;
+  // GitHub answers 404, not 410, for many expired logs too.
+  if (error.status === 404) {
+    return `The log of ${job.name} cannot be shown: it may have expired or been deleted, or the GitHub App may not read this repository's Actions logs. ${detail}`;
+  }
+  if (error.status === 403) {
+    return `The log of ${job.name} cannot be shown: the GitHub App may not read this repository's Actions logs. ${detail}`;
   }
   return detail;
 }
@@ -34,7 +38,8 @@ export interface JobLogProps {
 /** One job's log: loaded when shown, polled while the job runs. */
 export function JobLog({ owner, repo, job, poll, height }: JobLogProps) {
   const live = job.status !== 'completed';
-  const started = job.status === 'in_progress' || job.status === 'completed';
+  const ran = !neverRan(job);
+  const started = ran && (job.status === 'in_progress' || job.status === 'completed');
   const { snapshot, error, isLoading, growing } = useJobLog({
     owner,
     repo,
@@ -43,6 +48,15 @@ export function JobLog({ owner, repo, job, poll, height }: JobLogProps) {
     poll,
     enabled: started,
   });
+  if (!ran) {
+    return (
+      <p className="ghrl-message" role="status">
+        {job.conclusion === 'skipped'
+          ? `${job.name} was skipped; it has no log.`
+          : `${job.name} was cancelled before it started; it has no log.`}
+      </p>
+    );
+  }
   if (!started) {
     return (
       <p className="ghrl-message" role="status">

@@ -4,7 +4,7 @@ import { ExternalLink } from '../components/ExternalLink';
 
 import type { PollOptions } from './backoff';
 import { DEFAULT_POLL } from './backoff';
-import { formatDuration, isFailed, statusLook } from './format';
+import { formatDuration, isFailed, neverRan, statusLook } from './format';
 import { FullWidthLogButton } from './FullWidthLog';
 import { JobLog } from './JobLog';
 import { useRunJobs } from './logQueries';
@@ -24,9 +24,14 @@ export interface RunLogsProps extends RunRef {
   runLive?: boolean;
 }
 
-/** The job opened at first: the first failed one, else the first running one, else the first. */
+/** The job opened at first: the first failed one, else the first running one, else the first that ran, else the first. */
 export function defaultJob(jobs: JobDto[]): JobDto | undefined {
-  return jobs.find(isFailed) ?? jobs.find((job) => job.status === 'in_progress') ?? jobs[0];
+  return (
+    jobs.find(isFailed) ??
+    jobs.find((job) => job.status === 'in_progress') ??
+    jobs.find((job) => !neverRan(job)) ??
+    jobs[0]
+  );
 }
 
 function Status({ of: item }: { of: { status: string; conclusion: string | null } }) {

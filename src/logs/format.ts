@@ -1,3 +1,5 @@
+import type { JobDto } from '../api/types';
+
 /** `1h 2m`, `3m 4s`, `5s`; empty when it has not started. `now` stands in for the end of what still runs. */
 export function formatDuration(startedAt: string | null, completedAt: string | null, now: number): string {
   if (!startedAt) return '';
@@ -37,6 +39,14 @@ export function statusLook({ status, conclusion }: { status: string; conclusion:
 
 export const isFailed = (job: { conclusion: string | null }) =>
   job.conclusion === 'failure' || job.conclusion === 'timed_out' || job.conclusion === 'startup_failure';
+
+/**
+ * A job that completed without a runner running it: skipped, or cancelled before any step started. GitHub has no log
+ * of it and answers 404 when asked for one.
+ */
+export const neverRan = (job: JobDto) =>
+  job.status === 'completed' &&
+  (job.conclusion === 'skipped' || (job.conclusion === 'cancelled' && !job.steps.some((step) => step.startedAt)));
 
 const timestampFormats = new Map<string, Intl.DateTimeFormat>();
 

@@ -10,6 +10,7 @@ import {
   jobsHandler,
   logErrorHandler,
   logHandler,
+  logRequests,
   renderWithClient,
   server,
   useBackend,
@@ -96,7 +97,8 @@ describe('<RunLogs />', () => {
     );
   });
 
-  it('says when the App may not read the log, with the backend’s reason', async () => {
+  it('says when GitHub has no log to show: expired, deleted or not readable by the App, with the backend’s reason', async () => {
+    // GitHub answers 404 for many expired logs too, not only 410.
     server.use(
       jobsHandler([job(3, 'deploy')]),
       logErrorHandler(3, 404, 'NotFoundError', 'The log of job 3 in octo-org/web-app is not available.'),
@@ -104,8 +106,51 @@ describe('<RunLogs />', () => {
     renderRun();
 
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('The log of deploy cannot be shown: the GitHub App may not read');
+    expect(alert).toHaveTextContent(
+      "The log of deploy cannot be shown: it may have expired or been deleted, or the GitHub App may not read this repository's Actions logs.",
+    );
     expect(alert).toHaveTextContent('The log of job 3 in octo-org/web-app is not available.');
+  });
+
+  it('says when the App may not read the log, with the backend’s reason', async () => {
+    server.use(
+      jobsHandler([job(3, 'deploy')]),
+      logErrorHandler(3, 403, 'NotAllowedError', 'The GitHub App may not read the Actions of octo-org/web-app.'),
+    );
+    renderRun();
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(
+      "The log of deploy cannot be shown: the GitHub App may not read this repository's Actions logs.",
+    );
+    expect(alert).toHaveTextContent('The GitHub App may not read the Actions of octo-org/web-app.');
+  });
+
+  it('says a skipped job has no log, without asking for one or blaming the GitHub App', async () => {
+    // GitHub answers 404 for the log of a skipped job, and of one cancelled before it started (cli/cli#11311,
+    // tuist/tuist#11976).
+    const gone =
+      'The log of job 9 in octo-org/web-app is not available: the job does not exist, has not started, or its logs were deleted or have expired.';
+    server.use(
+      jobsHandler([
+        job(9, 'deploy-preview', { conclusion: 'skipped', steps: [] }),
+        job(10, 'build'),
+        job(11, 'notify', { conclusion: 'cancelled', steps: [] }),
+      ]),
+      logErrorHandler(9, 404, 'NotFoundError', gone),
+      logErrorHandler(11, 404, 'NotFoundError', gone.replace('job 9', 'job 11')),
+      logHandler(10, `${TS}compiled\n`),
+    );
+    renderRun();
+
+    // No job failed or runs: the first that ran is open, not the skipped one.
+    expect(await logRegion('build')).toHaveTextContent('compiled');
+    await userEvent.click(screen.getByRole('button', { name: /deploy-preview/ }));
+    expect(screen.getByText('deploy-preview was skipped; it has no log.')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: /notify/ }));
+    expect(screen.getByText('notify was cancelled before it started; it has no log.')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(logRequests.map((read) => read.jobId)).toEqual([10]);
   });
 
   it('shows the backend’s message when the jobs cannot be loaded', async () => {
