@@ -34,11 +34,13 @@ const notCompleted = (job: JobDto) => job.status !== 'completed';
 
 /**
  * Whether a log is read again: while it is not complete, unless GitHub said it cannot be read (a 4xx: expired, not
- * allowed). A running job's log that GitHub does not have yet (404) comes once the runner starts writing it.
+ * allowed). A running job's log that GitHub does not have yet (404) comes once the runner starts writing it. A first
+ * range that failed for the backend, GitHub or the network (a 5xx; fetch's TypeError) is asked again as a later one is.
  */
 function readAgain(data: RangedSnapshot | undefined, error: unknown, live: boolean): boolean {
   if (error instanceof LogRequestError && error.status < 500) return live && error.status === 404;
-  return data ? !data.complete : live;
+  if (data) return !data.complete;
+  return live || error instanceof LogRequestError || error instanceof TypeError;
 }
 
 /**

@@ -60,6 +60,36 @@ describe('a large completed log', () => {
     expect(Math.ceil((bytes - FIRST_RANGE) / NEXT_RANGE) + 1).toBe(logRequests.length);
   });
 
+  it('reads the first range again with backoff once the backend answers again, as a later one', async () => {
+    jumpingTimers();
+    let failing = true;
+    server.use(
+      jobsHandler([job(4, 'build')]),
+      // The backend's RateLimitedError (503) while GitHub's rate limit holds; any 5xx or Gate's 502/504 alike.
+      http.get(`${API}/repos/octo-org/web-app/jobs/4/logs`, ({ request }) =>
+        failing
+          ? HttpResponse.json(
+              {
+                error: {
+                  name: 'RateLimitedError',
+                  message:
+                    "GitHub's rate limit stopped us while reading the log of job 4 in octo-org/web-app; try again in 30 s.",
+                },
+              },
+              { status: 503 },
+            )
+          : serveLog(request, 4, LOG, true),
+      ),
+    );
+    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ logMinMs: 20, logMaxMs: 80 }} />);
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('try again in 30 s');
+    failing = false;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await screen.findByLabelText('Log of build')).toHaveTextContent('building module 0 ✓');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
   describe('when a later range fails', () => {
     /** The log's first range is served; every later one is answered by `later` while it gives a response. */
     function serveFirstRange(later: () => Response | undefined) {
