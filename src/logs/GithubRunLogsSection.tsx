@@ -24,7 +24,14 @@ function GithubRunLogs(props: IExecutionDetailsSectionProps) {
     <ExecutionDetailsSection name={props.name} current={props.current}>
       <QueryClientProvider client={queryClient}>
         {run ? (
-          <RunLogs owner={run.owner} repo={run.repo} runId={run.runId} runLive={run.status !== 'completed'} />
+          // Deck shows another stage of the execution in this same section: the job the user chose belongs to one run.
+          <RunLogs
+            key={`${run.owner}/${run.repo}/${run.runId}`}
+            owner={run.owner}
+            repo={run.repo}
+            runId={run.runId}
+            runLive={run.status !== 'completed'}
+          />
         ) : (
           <p>{noRunMessage(props.stage)}</p>
         )}

@@ -1,4 +1,5 @@
 import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import React from 'react';
 
 import type { JobDto } from '../../src/api/types';
@@ -11,10 +12,11 @@ const run = { owner: 'octo-org', repo: 'web-app', runId: 42, runAttempt: 1, html
 describe('<GithubRunLogsSection />', () => {
   useBackend();
 
-  const renderSection = (context: object, stage: object = { isRunning: true, status: 'RUNNING' }) => {
+  const section = (context: object, stage: object = { isRunning: true, status: 'RUNNING' }) => {
     const props = { name: 'logs', current: 'logs', stage: { ...stage, context }, execution: {}, application: {} };
-    render(<GithubRunLogsSection {...(props as unknown as React.ComponentProps<typeof GithubRunLogsSection>)} />);
+    return <GithubRunLogsSection {...(props as unknown as React.ComponentProps<typeof GithubRunLogsSection>)} />;
   };
+  const renderSection = (context: object, stage?: object) => render(section(context, stage));
 
   it('is the logs section and shows the logs of the run in the stage context', async () => {
     server.use(jobsHandler([job(1, 'build')]), logHandler(1, 'compiled\n'));
@@ -49,6 +51,29 @@ describe('<GithubRunLogsSection />', () => {
     // The list is read every 5 seconds while the run goes on.
     await vi.advanceTimersByTimeAsync(5_000);
     expect(await screen.findByRole('button', { name: /deploy/ })).toBeInTheDocument();
+  });
+
+  it('opens the failed job of the run of the stage the user switches to', async () => {
+    server.use(
+      jobsHandler([job(21, 'lint'), job(22, 'test', { conclusion: 'failure' })], 142),
+      jobsHandler([job(31, 'lint'), job(32, 'e2e', { conclusion: 'failure' })], 143),
+      logHandler(21, 'lint ok\n'),
+      logHandler(22, '##[error]test failed\n'),
+      logHandler(32, '##[error]e2e failed\n'),
+    );
+    const failedStage = { isRunning: false, isFailed: true, status: 'TERMINAL' };
+    const runContext = (runId: number) => ({
+      webhook: { monitor: { body: { run: { ...run, runId, status: 'completed', conclusion: 'failure' } } } },
+    });
+    // Deck's StepDetails renders the stage's sections without a key per stage: clicking another GitHub Workflow stage
+    // of the execution renders this section again with the other stage.
+    const { rerender } = renderSection(runContext(142), failedStage);
+    await userEvent.click(await screen.findByRole('button', { name: /lint/ }));
+    expect(await screen.findByLabelText('Log of lint')).toHaveTextContent('lint ok');
+
+    rerender(section(runContext(143), failedStage));
+    expect(await screen.findByRole('button', { name: /e2e/ })).toHaveAttribute('aria-expanded', 'true');
+    expect(await screen.findByLabelText('Log of e2e')).toHaveTextContent('Error: e2e failed');
   });
 
   it('explains that logs come once the run has started', () => {
