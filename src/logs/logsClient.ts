@@ -43,9 +43,16 @@ export function backendUrl(path: string): string {
 const repoPath = ({ owner, repo }: { owner: string; repo: string }) =>
   `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
 
+/** A web page where the backend's answer should be: most likely Gate's login page, once the session has ended. */
+const sessionEnded = (what: string) =>
+  new Error(
+    `The backend answered with a web page instead of ${what}: your Spinnaker session may have ended. Reload the page, or sign in again.`,
+  );
+
 async function get(path: string, what: string, signal?: AbortSignal): Promise<Response> {
   const response = await fetch(backendUrl(path), { credentials: 'include', signal });
   if (!response.ok) throw await LogRequestError.fromResponse(response, what);
+  if (response.headers.get('content-type')?.startsWith('text/html')) throw sessionEnded(what);
   return response;
 }
 
@@ -65,6 +72,10 @@ export async function fetchJobLogRange(
   signal?: AbortSignal,
 ): Promise<LogRange> {
   const query = new URLSearchParams({ start: String(start), length: String(length) });
-  const response = await get(`${repoPath(job)}/jobs/${job.jobId}/logs?${query}`, `the log of job ${job.jobId}`, signal);
-  return parseLogRange(await response.text());
+  const what = `the log of job ${job.jobId}`;
+  const response = await get(`${repoPath(job)}/jobs/${job.jobId}/logs?${query}`, what, signal);
+  const body = await response.text();
+  // A range starts with its `#log` line; a page may come without its content type.
+  if (body.trimStart().startsWith('<')) throw sessionEnded(what);
+  return parseLogRange(body);
 }

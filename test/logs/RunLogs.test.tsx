@@ -1,10 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
 import React from 'react';
 
 import { RunLogs } from '../../src/logs/RunLogs';
 import { readLogFixture } from './fixtures';
 import {
+  API,
   job,
   jobsErrorHandler,
   jobsHandler,
@@ -151,6 +153,45 @@ describe('<RunLogs />', () => {
     expect(screen.getByText('notify was cancelled before it started; it has no log.')).toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     expect(logRequests.map((read) => read.jobId)).toEqual([10]);
+  });
+
+  describe('when the answer is a web page (Gate’s login page once the Spinnaker session has ended)', () => {
+    const LOGIN_PAGE = '<!doctype html><html><body><form action="/login">Sign in</form></body></html>';
+
+    it.each([
+      ['as HTML', () => HttpResponse.html(LOGIN_PAGE)],
+      ['as text', () => HttpResponse.text(`\n${LOGIN_PAGE}`)],
+    ])('says the session may have ended, for a log served %s', async (_, page) => {
+      server.use(jobsHandler([job(4, 'build')]), http.get(`${API}/repos/octo-org/web-app/jobs/4/logs`, page));
+      renderRun();
+
+      const alert = await screen.findByRole('alert');
+      expect(alert).toHaveTextContent(
+        'The backend answered with a web page instead of the log of job 4: your Spinnaker session may have ended. Reload the page, or sign in again.',
+      );
+      expect(alert).not.toHaveTextContent('older than the plugin');
+    });
+
+    it('says the session may have ended, for the job list', async () => {
+      server.use(http.get(`${API}/repos/octo-org/web-app/runs/42/jobs`, () => HttpResponse.html(LOGIN_PAGE)));
+      renderRun();
+
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'The backend answered with a web page instead of the jobs of run 42: your Spinnaker session may have ended.',
+      );
+    });
+
+    it('still asks whether the backend is older than the plugin for a text answer without a range', async () => {
+      server.use(
+        jobsHandler([job(4, 'build')]),
+        http.get(`${API}/repos/octo-org/web-app/jobs/4/logs`, () => HttpResponse.text(`${TS}compiled\n`)),
+      );
+      renderRun();
+
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        "The backend's answer is not a log range: is it older than the plugin?",
+      );
+    });
   });
 
   it('shows the backend’s message when the jobs cannot be loaded', async () => {
