@@ -76,6 +76,7 @@ export function JobLog({ owner, repo, job, poll, height }: JobLogProps) {
       <>
         {message}
         <LogViewer
+          key={snapshot.generation}
           model={snapshot.model}
           lineCount={snapshot.lineCount}
           live={growing}

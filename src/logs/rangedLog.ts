@@ -9,6 +9,8 @@ export const NEXT_RANGE = 2 * 1024 * 1024;
 export interface LogSnapshot {
   model: LogModel;
   lineCount: number;
+  /** Which log `model` is: a log read again from its start (GitHub replaced it) is another, with another number. */
+  generation: number;
 }
 
 export interface RangedSnapshot extends LogSnapshot {
@@ -21,9 +23,12 @@ export interface RangedSnapshot extends LogSnapshot {
   complete: boolean;
 }
 
+let generations = 0;
+
 /** One job's log read range by range: each range is appended to one `LogModel`, parsing only what is new. */
 export class RangedLog {
   readonly model = new LogModel();
+  readonly generation = ++generations;
   offset = 0;
   private size = 0;
 
@@ -41,7 +46,7 @@ export class RangedLog {
   }
 
   snapshot(): RangedSnapshot {
-    const { model, offset, size } = this;
-    return { log: this, model, lineCount: model.lineCount, offset, size, complete: model.complete };
+    const { model, offset, size, generation } = this;
+    return { log: this, model, lineCount: model.lineCount, generation, offset, size, complete: model.complete };
   }
 }

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import React from 'react';
@@ -139,6 +139,36 @@ describe('a live log the user follows at its bottom', () => {
     completed = true;
     await waitFor(() => expect(logReads.at(-1)?.start).toBeGreaterThan(0));
     await waitFor(() => expect(region).toHaveTextContent('Cleaning up orphan processes'), { timeout: 3000 });
+  });
+});
+
+describe('a running job’s log that GitHub replaced by a shorter one', () => {
+  useBackend();
+
+  it('shows the new log, and forgets the line the user selected in the old one', async () => {
+    const user = userEvent.setup();
+    let whole = Array.from({ length: 30 }, (_, i) => `${TS}old line ${i}\n`).join('');
+    server.use(
+      jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      logHandler(5, () => whole, false),
+    );
+    renderWithClient(
+      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+    );
+    const old = await screen.findByLabelText('Log of deploy');
+    await waitFor(() => expect(old).toHaveTextContent('old line 29'));
+    await user.click(within(old).getByRole('button', { name: 'Line 25' }));
+    expect(screen.getByRole('button', { name: 'Copy line' })).toBeInTheDocument();
+
+    // The job was re-run: its log is shorter than what was read, so the next read from there is answered 416.
+    whole = `${TS}new line 0\n${TS}new line 1\n`;
+    await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('new line 1'));
+    expect(screen.getByLabelText('Log of deploy')).not.toHaveTextContent('old line');
+    // Read again from its start.
+    expect(logReads.filter((read) => read.start === 0)).toHaveLength(2);
+    // Line 25 is not in the new log: nothing is selected, and Copy copies the new log.
+    await user.click(screen.getByRole('button', { name: 'Copy log' }));
+    expect(await navigator.clipboard.readText()).toBe('new line 0\nnew line 1');
   });
 });
 
