@@ -172,6 +172,64 @@ describe('a running job’s log that GitHub replaced by a shorter one', () => {
   });
 });
 
+describe('switching jobs while their logs load, and closing a running one', () => {
+  useBackend();
+
+  it('shows each job its own log, and stops reading the log of a running job the user closed', async () => {
+    jumpingTimers();
+    const errors = vi.spyOn(console, 'error');
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const reads = { 1: 0, 2: 0 };
+    server.use(
+      jobsHandler([job(1, 'build'), job(2, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      http.get(`${API}/repos/octo-org/web-app/jobs/1/logs`, async ({ request }) => {
+        reads[1]++;
+        await held;
+        return serveLog(request, 1, `${TS}compiled build\n`, true);
+      }),
+      http.get(`${API}/repos/octo-org/web-app/jobs/2/logs`, ({ request }) => {
+        reads[2]++;
+        return serveLog(request, 2, `${TS}deploying\n`, false);
+      }),
+    );
+    renderWithClient(
+      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+    );
+    // deploy (running) is open first; the user opens build, whose log is slow, then deploy again, then build.
+    expect(await screen.findByLabelText('Log of deploy')).toHaveTextContent('deploying');
+    await userEvent.click(screen.getByRole('button', { name: /build/ }));
+    expect(screen.getByText('Loading the log of build…')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: /deploy/ }));
+    expect(await screen.findByLabelText('Log of deploy')).toHaveTextContent('deploying');
+    release();
+    await userEvent.click(screen.getByRole('button', { name: /build/ }));
+    expect(await screen.findByLabelText('Log of build')).toHaveTextContent('compiled build');
+    expect(screen.queryByLabelText('Log of deploy')).not.toBeInTheDocument();
+
+    // deploy is closed: its log is not read any more.
+    const deployReads = reads[2];
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(reads[2]).toBe(deployReads);
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+  });
+
+  it('says a completed job’s empty log is empty, and a running job’s that it waits', async () => {
+    server.use(
+      jobsHandler([job(1, 'noop'), job(2, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      logHandler(1, '', true),
+      logHandler(2, '', false),
+    );
+    renderWithClient(
+      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+    );
+    expect(await screen.findByText('Waiting for the job to write its log…')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: /noop/ }));
+    expect(await screen.findByText('The log is empty.')).toBeInTheDocument();
+  });
+});
+
 describe('a queued job', () => {
   useBackend();
 

@@ -148,6 +148,95 @@ describe('a large completed log', () => {
   });
 });
 
+describe('lines split between ranges', () => {
+  useBackend();
+
+  it('joins a CRLF, a ##[group] marker and a multi-byte character cut at the ends of ranges', async () => {
+    const [FIRST, NEXT] = [FIRST_RANGE, NEXT_RANGE];
+    const bytes = (text: string) => new TextEncoder().encode(text).length;
+    let log = '';
+    /** Filler lines up to where `line` must start for its byte `cut` to be the first of the next range. */
+    const place = (rangeEnd: number, line: string, cut: number) => {
+      let gap = rangeEnd - cut - bytes(log);
+      for (let i = 0; gap > 0; i++) {
+        const size = Math.min(gap, 100);
+        const filler = `f${i} `.padEnd(size - 1, 'x').slice(0, size - 1) + '\n';
+        log += filler;
+        gap -= filler.length;
+      }
+      expect(bytes(log)).toBe(rangeEnd - cut);
+      log += line;
+    };
+    // The first range ends between the \r and the \n.
+    const crlf = `${TS}crlf line\r\n`;
+    place(FIRST, crlf, crlf.length - 1);
+    // The second ends inside `##[gro`.
+    place(FIRST + NEXT, `${TS}##[group]Run npm test\n${TS}inside the group\n${TS}##[endgroup]\n`, TS.length + 6);
+    // The third would end after the first byte of a €: the backend ends it before the €.
+    place(FIRST + 2 * NEXT, `${TS}price €€€ due\n${TS}##[error]the last line\n`, bytes(`${TS}price `) + 1);
+
+    server.use(jobsHandler([job(6, 'test', { conclusion: 'failure' })]), logHandler(6, log));
+    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} />);
+    const region = await screen.findByLabelText('Log of test');
+    await waitFor(() => expect(region).toHaveTextContent('the last line'), { timeout: 10_000 });
+    expect(logRequests.map((read) => read.start)).toEqual([0, FIRST, FIRST + NEXT, FIRST + 2 * NEXT - 1]);
+
+    const lineOf = (text: string) => log.split('\n').findIndex((line) => line.includes(text)) + 1;
+    const search = screen.getByRole('searchbox', { name: 'Search log' });
+    await userEvent.type(search, 'price €€€ due{Enter}');
+    expect(await screen.findByText('1 of 1')).toBeInTheDocument();
+    await userEvent.clear(search);
+    await userEvent.type(search, 'crlf line{Enter}');
+    expect(await screen.findByText('1 of 1')).toBeInTheDocument();
+    expect(region.querySelector(`[data-line="${lineOf('crlf line')}"]`)?.textContent).not.toContain('\r');
+    await userEvent.clear(search);
+    await userEvent.type(search, 'Run npm test{Enter}');
+    expect(await screen.findByText('1 of 1')).toBeInTheDocument();
+    expect(region.querySelector(`[data-line="${lineOf('Run npm test')}"]`)?.textContent).not.toContain('##[group]');
+  });
+});
+
+describe('a running job that writes a lot and completes between two polls', () => {
+  useBackend();
+
+  it('reads every byte once, shows the last line without its newline, and stops', async () => {
+    jumpingTimers();
+    let whole = `${TS}starting\n`;
+    let completed = false;
+    server.use(
+      jobsHandler(() => [
+        job(5, 'deploy', completed ? {} : { status: 'in_progress', conclusion: null, completedAt: null }),
+      ]),
+      logHandler(
+        5,
+        () => whole,
+        () => completed,
+      ),
+    );
+    renderWithClient(
+      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+    );
+    expect(await screen.findByLabelText('Log of deploy')).toHaveTextContent('starting');
+
+    const many = Array.from({ length: 40_000 }, (_, i) => `${TS}line ${i} ✓\n`).join('');
+    whole += many + `${TS}done, no newline`;
+    completed = true;
+    const region = screen.getByLabelText('Log of deploy');
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search log' }), 'done, no newline{Enter}');
+    await waitFor(() => expect(screen.getByText('1 of 1')).toBeInTheDocument(), { timeout: 10_000 });
+    expect(region).toHaveTextContent('done, no newline');
+    await userEvent.clear(screen.getByRole('searchbox', { name: 'Search log' }));
+    const reads = logRequests.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(logRequests.length).toBe(reads);
+    // Each range from where the last ended: the starts only grow.
+    const starts = logRequests.map((read) => read.start ?? -1);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search log' }), 'line 39999 ✓{Enter}');
+    expect(await screen.findByText('1 of 1')).toBeInTheDocument();
+  });
+});
+
 describe('Download', () => {
   useBackend();
 
