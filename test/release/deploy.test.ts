@@ -99,6 +99,15 @@ describe('deploy/Dockerfile', () => {
   });
 });
 
+const MiB = 1024 * 1024;
+const UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: MiB, Gi: 1024 * MiB };
+
+/** A Kubernetes quantity of bytes (`4Gi`, `500M`); NaN when there is none. */
+function bytesOf(quantity: string | undefined): number {
+  const [, number, unit] = /^(\d+)([kMG]i?|Ki)?$/.exec(quantity ?? '') ?? [];
+  return number === undefined ? NaN : Number(number) * UNITS[unit ?? '']!;
+}
+
 interface Container {
   name: string;
   image: string;
@@ -178,6 +187,22 @@ describe('deploy/kubernetes', () => {
     expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
     expect(container.resources.requests).toBeDefined();
     expect(container.resources.limits).toBeDefined();
+  });
+
+  it('keeps job logs on a volume the scheduler counts, with room past the log cache for logs downloading', () => {
+    // Node's os.tmpdir() in the image, which sets no TMPDIR.
+    const cacheDir = configMap.data.LOG_CACHE_DIR ?? '/tmp';
+    const maxBytes = Number(configMap.data.LOG_CACHE_MAX_MB ?? 2048) * MiB;
+    const mount = container.volumeMounts.find(
+      (m) => cacheDir === m.mountPath || cacheDir.startsWith(`${m.mountPath}/`),
+    );
+    const volume = pod.volumes.find((v) => v.name === mount?.name) as { emptyDir?: { sizeLimit: string } } | undefined;
+    const requests = container.resources.requests as Record<string, string>;
+
+    expect(mount).toBeDefined();
+    expect(bytesOf(requests['ephemeral-storage'])).toBeGreaterThanOrEqual(maxBytes);
+    // Logs downloading count as they arrive but cannot be deleted before they end: room for a dozen of 124 MB.
+    expect(bytesOf(volume?.emptyDir?.sizeLimit)).toBeGreaterThanOrEqual(maxBytes + 12 * 124e6);
   });
 
   it('mounts the App key where GITHUB_APP_PRIVATE_KEY_PATH points', () => {
