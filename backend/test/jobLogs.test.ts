@@ -117,7 +117,11 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs?start=&length=', () => {
   it.each([
     ['a length over 2 MiB', 'start=0&length=3000000', /query.length must be at most 2097152/],
     ['a negative start', 'start=-1', /query.start must be 0 or more/],
-    ['a start that is not a number', 'start=abc', /query.start must be a number of bytes/],
+    ['a start that is not a number', 'start=abc', /query.start must be a number of bytes, in digits/],
+    ['an empty start', 'start=&length=10', /query.start must be a number of bytes, in digits/],
+    ['a start in hexadecimal', 'start=0x10', /query.start must be a number of bytes, in digits/],
+    ['a length in exponent notation', 'start=0&length=1e3', /query.length must be a number of bytes, in digits/],
+    ['a start given twice', 'start=0&start=10', /query.start must be given once/],
   ])('refuses %s with 400', async (_name, query, message) => {
     const { app } = backend();
 

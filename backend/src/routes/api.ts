@@ -21,12 +21,20 @@ const runsQuery = z.object({ workflow: workflow.optional() });
 
 /** The most bytes of a log one answer carries: Gate holds each proxied answer whole in its heap. */
 export const MAX_LOG_RANGE = 2 * 1024 * 1024;
-const byteCount = z.coerce.number({ error: 'must be a number of bytes' }).int({ error: 'must be a whole number' });
+// Digits only: `start=`, `0x10` or `1e3` are a client's mistake, not 0, 16 and 1000.
+const byteCount = z
+  .string({ error: 'must be given once' })
+  .regex(/^-?\d{1,15}$/, { error: 'must be a number of bytes, in digits' })
+  .transform(Number);
 const logQuery = z.object({
-  start: byteCount.min(0, { error: 'must be 0 or more' }).optional(),
+  start: byteCount.pipe(z.number().min(0, { error: 'must be 0 or more' })).optional(),
   length: byteCount
-    .min(1, { error: 'must be at least 1' })
-    .max(MAX_LOG_RANGE, { error: `must be at most ${MAX_LOG_RANGE} (2 MiB)` })
+    .pipe(
+      z
+        .number()
+        .min(1, { error: 'must be at least 1' })
+        .max(MAX_LOG_RANGE, { error: `must be at most ${MAX_LOG_RANGE} (2 MiB)` }),
+    )
     .optional(),
 });
 
