@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import React from 'react';
 
+import type { PollOptions } from '../../src/logs/backoff';
 import { RunLogs } from '../../src/logs/RunLogs';
 import type { JobDto } from '../../src/api/types';
 import {
@@ -79,6 +80,8 @@ describe('live logs', () => {
 
 describe('a live log the user follows at its bottom', () => {
   useBackend();
+  const renderRun = (poll: PollOptions) =>
+    renderWithClient(<RunLogs owner="octo-org" repo="web-app" runId={42} height={400} poll={poll} />);
 
   it('follows new last lines while the job runs', async () => {
     const lines = Array.from({ length: 100 }, (_, i) => `${TS}step output ${i}\n`);
@@ -86,15 +89,7 @@ describe('a live log the user follows at its bottom', () => {
       jobsHandler(() => [job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
       logHandler(5, () => lines.join(''), false),
     );
-    renderWithClient(
-      <RunLogs
-        owner="octo-org"
-        repo="web-app"
-        runId={42}
-        height={400}
-        poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 20 }}
-      />,
-    );
+    renderRun({ jobsMs: 50, logMinMs: 20, logMaxMs: 20 });
     const region = await screen.findByLabelText('Log of deploy');
     await waitFor(() => expect(region).toHaveTextContent('step output 99'));
     for (let i = 0; i < 6; i++) lines.push(`${TS}final ${i}\n`);
@@ -115,15 +110,7 @@ describe('a live log the user follows at its bottom', () => {
       ),
     );
     // The log is quiet for a while before the job ends: its poll has backed off (here to a minute).
-    renderWithClient(
-      <RunLogs
-        owner="octo-org"
-        repo="web-app"
-        runId={42}
-        height={400}
-        poll={{ jobsMs: 50, logMinMs: 60_000, logMaxMs: 60_000 }}
-      />,
-    );
+    renderRun({ jobsMs: 50, logMinMs: 60_000, logMaxMs: 60_000 });
     const region = await screen.findByLabelText('Log of deploy');
     await waitFor(() => expect(region).toHaveTextContent('step output 99'));
 
