@@ -140,10 +140,12 @@ async function main(): Promise<void> {
         logger.info({ pruned: triggers, before }, 'events in the triggers of settled pipeline starts dropped');
       const runs = await pruneRunStates(store.db, before);
       if (runs) logger.info({ pruned: runs, before }, 'state of runs unchanged since the retention dropped');
+      await logs.prune();
     },
     {
       intervalMs: HOUR_MS,
-      onError: (err) => logger.warn({ err }, 'dropping old delivery bodies failed; will try again in an hour'),
+      onError: (err) =>
+        logger.warn({ err }, 'pruning old deliveries, run states or job logs failed; will try again in an hour'),
       stopped: true,
     },
   );

@@ -280,6 +280,21 @@ describe('job logs on disk', () => {
     expect(downloads()).toBe(4);
   });
 
+  it('deletes a log past the age limit at the hourly pruning, though no log is read', async () => {
+    const { app, clock, dir } = backend({ maxAgeMs: 10 * 60 * 1000 });
+    sim.setJobLog(jobs.successBuild, 'one\n');
+    await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=0`).expect(200);
+    const cache = caches.at(-1)!;
+    clock.advance(9 * 60 * 1000);
+    await cache.prune();
+    const young = filesUnder(dir);
+    clock.advance(60 * 1000);
+
+    await cache.prune();
+
+    expect([young, filesUnder(dir)]).toEqual([1, 0]);
+  });
+
   it('keeps serving the whole log without a range to callers that ask for it', async () => {
     const log = bigLog(1_000);
     sim.setJobLog(jobs.successBuild, log);

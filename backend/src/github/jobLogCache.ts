@@ -159,6 +159,14 @@ export class JobLogCache {
     }
   }
 
+  /**
+   * Deletes the logs past `maxAgeMs` (and the least recently read past `maxBytes`) without waiting for a download to
+   * do it: the hourly pruning calls it, so that an idle backend keeps no log longer than LOG_CACHE_MAX_AGE_HOURS.
+   */
+  async prune(): Promise<void> {
+    await this.evict();
+  }
+
   /** Deletes every file this cache wrote. */
   async close(): Promise<void> {
     const directory = this.directory;
