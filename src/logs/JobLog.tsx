@@ -1,10 +1,10 @@
-import React from 'react';
+import React, { useState } from 'react';
 
 import type { PollOptions } from './backoff';
 import { isFailed, neverRan } from './format';
 import { useJobLog } from './logQueries';
 import { LogRequestError } from './logsClient';
-import { LogViewer } from './LogViewer';
+import { focusHandover, LogViewer } from './LogViewer';
 import type { JobDto } from '../api/types';
 
 /** What to tell the user when a log cannot be shown; the backend's message says why. */
@@ -48,6 +48,7 @@ export function JobLog({ owner, repo, job, poll, height }: JobLogProps) {
     poll,
     enabled: started,
   });
+  const [handover] = useState(focusHandover);
   if (!ran) {
     return (
       <p className="ghrl-message" role="status">
@@ -83,6 +84,7 @@ export function JobLog({ owner, repo, job, poll, height }: JobLogProps) {
           focusFirstError={isFailed(job)}
           fileName={`${owner}-${repo}-job-${job.id}.log`}
           label={`Log of ${job.name}`}
+          handover={handover}
           height={height}
           reading={!live && !error && !snapshot.model.complete}
         />

@@ -30,6 +30,30 @@ export interface LogViewerProps {
   label?: string;
   /** More of a completed log is on its way: Download waits for it. */
   reading?: boolean;
+  /** Hands the keyboard focus on to the viewer that replaces this one (see `focusHandover`). */
+  handover?: FocusHandover;
+}
+
+/** Where a viewer had the keyboard focus when another took its place. */
+export interface FocusHandover {
+  leave(where: 'search' | 'log' | undefined): void;
+  take(): 'search' | 'log' | undefined;
+}
+
+/**
+ * For a viewer remounted on another log (`key`): the new one takes the focus where the old one had it, so that a
+ * keyboard or screen-reader user is not sent to the top of the page. Make one per place that shows a log.
+ */
+export function focusHandover(): FocusHandover {
+  let left: 'search' | 'log' | undefined;
+  return {
+    leave: (where) => (left = where),
+    take: () => {
+      const where = left;
+      left = undefined;
+      return where;
+    },
+  };
 }
 
 /** Rows rendered beyond each edge of the view once the user scrolls, so that scrolling does not show blank lines. */
@@ -59,6 +83,20 @@ export function LogViewer(props: LogViewerProps) {
   const [overscan, setOverscan] = useState(0);
 
   useLayoutEffect(injectStyles, []);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const { handover } = props;
+  // The old viewer's cleanup runs before this one's effects in the commit that replaces it, while its DOM is there.
+  useLayoutEffect(() => {
+    const where = handover?.take();
+    if (where === 'search') searchRef.current?.focus();
+    else if (where === 'log') scrollerRef.current?.focus({ preventScroll: true });
+    const [root, searchBox] = [rootRef.current, searchRef.current];
+    return () => {
+      const active = document.activeElement;
+      const inside = active !== null && root !== null && root.contains(active);
+      handover?.leave(!inside ? undefined : active === searchBox ? 'search' : 'log');
+    };
+  }, [handover]);
   // Only wrapped lines need the width of a character; reading it would cost the first paint a second render.
   useLayoutEffect(() => {
     const width = probeRef.current ? probeRef.current.offsetWidth / 10 : 0;
@@ -266,7 +304,7 @@ export function LogViewer(props: LogViewerProps) {
   }
 
   return (
-    <div className={wrap ? 'ghlv ghlv-wrap' : 'ghlv'} style={{ height }}>
+    <div ref={rootRef} className={wrap ? 'ghlv ghlv-wrap' : 'ghlv'} style={{ height }}>
       <LogToolbar
         ref={searchRef}
         query={search.query}

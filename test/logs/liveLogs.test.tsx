@@ -159,6 +159,32 @@ describe('a running job’s log that GitHub replaced by a shorter one', () => {
   });
 });
 
+describe('a replaced log while the keyboard is in its viewer', () => {
+  useBackend();
+
+  it.each([
+    ['the search box', () => screen.getByRole('searchbox', { name: 'Search log' })],
+    ['the log', () => screen.getByRole('region', { name: 'Log of deploy' })],
+  ])('keeps the keyboard in %s when GitHub replaces the log', async (_where, control) => {
+    let whole = Array.from({ length: 30 }, (_, i) => `${TS}old line ${i}\n`).join('');
+    server.use(
+      jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      logHandler(5, () => whole, false),
+    );
+    renderWithClient(
+      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+    );
+    await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('old line 29'));
+    control().focus();
+
+    whole = `${TS}new line 0\n${TS}new line 1\n`;
+    await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('new line 1'));
+
+    // Not sent back to the top of the page: the same control of the new viewer has it.
+    await waitFor(() => expect(document.activeElement).toBe(control()));
+  });
+});
+
 describe('switching jobs while their logs load, and closing a running one', () => {
   useBackend();
 
