@@ -269,7 +269,8 @@ describe('job logs on disk', () => {
     await vi.waitFor(() => expect(files()).toBe(1), { timeout: 5_000, interval: 10 });
     const afterTwo = files();
     await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=0`).expect(200);
-    // Its download ends (and evicts the other log) after the answer; a read while it runs would share it.
+    // Its download ends after the answer (a read while it runs would share it), and deletes the other log as it writes.
+    await caches.at(-1)!.idle();
     await vi.waitFor(() => expect(files()).toBe(1), { timeout: 5_000, interval: 10 });
     const downloadsWithinLimits = downloads();
     clock.advance(10 * 60 * 1000);
@@ -285,6 +286,7 @@ describe('job logs on disk', () => {
     sim.setJobLog(jobs.successBuild, 'one\n');
     await request(app).get(`${REPO}/jobs/${jobs.successBuild}/logs?start=0`).expect(200);
     const cache = caches.at(-1)!;
+    await cache.idle();
     clock.advance(9 * 60 * 1000);
     await cache.prune();
     const young = filesUnder(dir);
@@ -459,6 +461,8 @@ describe('job logs on disk, when things go wrong', () => {
     const logApi = () => sim.count('GET', '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs');
     sim.setJobLog(job, 'deploy key: hunter2\n');
     await read(app, job).expect(200);
+    // A completed log's first bytes are served while it downloads: the clock moves once it is on disk.
+    await caches.at(-1)!.idle();
     // Someone found a secret in the run's logs and deleted them.
     sim.deleteRunLogs(runs.success);
     clock.advance(59_000);
@@ -483,6 +487,7 @@ describe('job logs on disk, when things go wrong', () => {
     const { app, clock } = backend({ logger });
     sim.setJobLog(jobs.successBuild, 'one\n');
     await read(app, jobs.successBuild).expect(200);
+    await caches.at(-1)!.idle();
     clock.advance(60_000);
     sim.failNext({ path: '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs', times: 10 }, { status: 503 });
 
@@ -630,6 +635,8 @@ describe('job logs on disk, when things go wrong', () => {
       return sim.runs.get(Number(run.id))!.jobIds;
     };
     for (const job of newJobs(4)) await read(app, job).expect(200);
+    // Their downloads may end after the answers: the clock moves once they are on disk, or they would be younger.
+    await caches.at(-1)!.idle();
     clock.advance(60 * 60 * 1000);
     // Two downloads held until both have started, then let go together: each deletes the four old logs.
     const [a, b] = newJobs(2) as [number, number];

@@ -167,6 +167,11 @@ export class JobLogCache {
     await this.evict();
   }
 
+  /** Settles once the downloads under way have ended, whether they wrote their log or failed. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.downloads.values()].map((download) => download.done));
+  }
+
   /** Deletes every file this cache wrote. */
   async close(): Promise<void> {
     const directory = this.directory;
