@@ -132,40 +132,8 @@ describe('a live log the user follows at its bottom', () => {
 describe('a running job’s log that GitHub replaced by a shorter one', () => {
   useBackend();
 
-  it('shows the new log, and forgets the line the user selected in the old one', async () => {
-    const user = userEvent.setup();
-    let whole = Array.from({ length: 30 }, (_, i) => `${TS}old line ${i}\n`).join('');
-    server.use(
-      jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
-      logHandler(5, () => whole, false),
-    );
-    renderWithClient(
-      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
-    );
-    const old = await screen.findByLabelText('Log of deploy');
-    await waitFor(() => expect(old).toHaveTextContent('old line 29'));
-    await user.click(within(old).getByRole('button', { name: 'Line 25' }));
-    expect(screen.getByRole('button', { name: 'Copy line' })).toBeInTheDocument();
-
-    // The job was re-run: its log is shorter than what was read, so the next read from there is answered 416.
-    whole = `${TS}new line 0\n${TS}new line 1\n`;
-    await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('new line 1'));
-    expect(screen.getByLabelText('Log of deploy')).not.toHaveTextContent('old line');
-    // Read again from its start.
-    expect(logReads.filter((read) => read.start === 0)).toHaveLength(2);
-    // Line 25 is not in the new log: nothing is selected, and Copy copies the new log.
-    await user.click(screen.getByRole('button', { name: 'Copy log' }));
-    expect(await navigator.clipboard.readText()).toBe('new line 0\nnew line 1');
-  });
-});
-
-describe('a replaced log while the keyboard is in its viewer', () => {
-  useBackend();
-
-  it.each([
-    ['the search box', () => screen.getByRole('searchbox', { name: 'Search log' })],
-    ['the log', () => screen.getByRole('region', { name: 'Log of deploy' })],
-  ])('keeps the keyboard in %s when GitHub replaces the log', async (_where, control) => {
+  /** Shows a running job's log of 30 lines; the function it answers makes GitHub's copy two other lines. */
+  async function showLogToBeReplaced(): Promise<() => void> {
     let whole = Array.from({ length: 30 }, (_, i) => `${TS}old line ${i}\n`).join('');
     server.use(
       jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
@@ -175,9 +143,34 @@ describe('a replaced log while the keyboard is in its viewer', () => {
       <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
     );
     await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('old line 29'));
+    // The job was re-run: its log is shorter than what was read, so the next read from there is answered 416.
+    return () => (whole = `${TS}new line 0\n${TS}new line 1\n`);
+  }
+
+  it('shows the new log, and forgets the line the user selected in the old one', async () => {
+    const user = userEvent.setup();
+    const replace = await showLogToBeReplaced();
+    await user.click(within(screen.getByLabelText('Log of deploy')).getByRole('button', { name: 'Line 25' }));
+    expect(screen.getByRole('button', { name: 'Copy line' })).toBeInTheDocument();
+
+    replace();
+    await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('new line 1'));
+    expect(screen.getByLabelText('Log of deploy')).not.toHaveTextContent('old line');
+    // Read again from its start.
+    expect(logReads.filter((read) => read.start === 0)).toHaveLength(2);
+    // Line 25 is not in the new log: nothing is selected, and Copy copies the new log.
+    await user.click(screen.getByRole('button', { name: 'Copy log' }));
+    expect(await navigator.clipboard.readText()).toBe('new line 0\nnew line 1');
+  });
+
+  it.each([
+    ['the search box', () => screen.getByRole('searchbox', { name: 'Search log' })],
+    ['the log', () => screen.getByRole('region', { name: 'Log of deploy' })],
+  ])('keeps the keyboard in %s when GitHub replaces the log', async (_where, control) => {
+    const replace = await showLogToBeReplaced();
     control().focus();
 
-    whole = `${TS}new line 0\n${TS}new line 1\n`;
+    replace();
     await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('new line 1'));
 
     // Not sent back to the top of the page: the same control of the new viewer has it.
