@@ -264,8 +264,7 @@ export class JobLogCache {
               await this.remove(entry);
               throw error;
             }
-            const reason = error instanceof Error ? error.message : String(error);
-            this.options.logger.warn({ job: entry.key, reason }, 'serving the log on disk: GitHub could not be asked');
+            this.warnServingCopy(entry, error, 'GitHub could not be asked');
           },
         )
         .finally(() => {
@@ -295,10 +294,14 @@ export class JobLogCache {
    */
   private stale(entry: Entry, error: unknown): Entry {
     entry.fetchedAt = this.options.clock.now().getTime();
+    this.warnServingCopy(entry, error, 'it could not be read again');
+    return entry;
+  }
+
+  private warnServingCopy(entry: Entry, error: unknown, because: string): void {
     // The message only: a GitHub error's cause holds the request, with its token.
     const reason = error instanceof Error ? error.message : String(error);
-    this.options.logger.warn({ job: entry.key, reason }, 'serving the log on disk: it could not be read again');
-    return entry;
+    this.options.logger.warn({ job: entry.key, reason }, `serving the log on disk: ${because}`);
   }
 
   private async download(key: string, job: JobRef, started: (growing: Growing | undefined) => void): Promise<Entry> {
