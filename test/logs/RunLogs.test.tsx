@@ -99,33 +99,29 @@ describe('<RunLogs />', () => {
     );
   });
 
-  it('says when GitHub has no log to show: expired, deleted or not readable by the App, with the backend’s reason', async () => {
-    // GitHub answers 404 for many expired logs too, not only 410.
-    server.use(
-      jobsHandler([job(3, 'deploy')]),
-      logErrorHandler(3, 404, 'NotFoundError', 'The log of job 3 in octo-org/web-app is not available.'),
-    );
-    renderRun();
-
-    const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent(
+  // GitHub answers 404 for many expired logs too, not only 410.
+  it.each([
+    [
+      'has no log to show: expired, deleted or not readable by the App',
+      404,
+      'NotFoundError',
+      'The log of job 3 in octo-org/web-app is not available.',
       "The log of deploy cannot be shown: it may have expired or been deleted, or the GitHub App may not read this repository's Actions logs.",
-    );
-    expect(alert).toHaveTextContent('The log of job 3 in octo-org/web-app is not available.');
-  });
-
-  it('says when the App may not read the log, with the backend’s reason', async () => {
-    server.use(
-      jobsHandler([job(3, 'deploy')]),
-      logErrorHandler(3, 403, 'NotAllowedError', 'The GitHub App may not read the Actions of octo-org/web-app.'),
-    );
+    ],
+    [
+      'may not read the log, for the App',
+      403,
+      'NotAllowedError',
+      'The GitHub App may not read the Actions of octo-org/web-app.',
+      "The log of deploy cannot be shown: the GitHub App may not read this repository's Actions logs.",
+    ],
+  ])('says when GitHub %s, with the backend’s reason', async (_when, status, name, reason, shown) => {
+    server.use(jobsHandler([job(3, 'deploy')]), logErrorHandler(3, status, name, reason));
     renderRun();
 
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent(
-      "The log of deploy cannot be shown: the GitHub App may not read this repository's Actions logs.",
-    );
-    expect(alert).toHaveTextContent('The GitHub App may not read the Actions of octo-org/web-app.');
+    expect(alert).toHaveTextContent(shown);
+    expect(alert).toHaveTextContent(reason);
   });
 
   it('says a skipped job has no log, without asking for one or blaming the GitHub App', async () => {
