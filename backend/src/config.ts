@@ -30,7 +30,7 @@ export interface Config {
   /** How many replicas share each installation's request budget (each takes its share). */
   githubBudgetReplicas: number;
   /** Job logs on disk: where, how many bytes and how long at most, and how often a running job's log is read again. */
-  logs: { dir?: string; maxBytes: number; maxAgeMs: number; refreshMs: number };
+  logs: { dir?: string; maxBytes: number; maxAgeMs: number; refreshMs: number; refreshRateLimitShare: number };
   /** Which applications may dispatch to which repositories; `configured: false` denies every dispatch. */
   accessPolicy: { configured: boolean; policy: AccessPolicy };
 }
@@ -98,6 +98,12 @@ const envSchema = z.object({
     .int()
     .min(500, { error: 'must be at least 500' })
     .default(2_000),
+  LOG_REFRESH_RATE_LIMIT_PERCENT: z.coerce
+    .number({ error: 'must be a whole number of percent' })
+    .int({ error: 'must be a whole number of percent' })
+    .min(1, { error: 'must be at least 1' })
+    .max(100, { error: 'must be at most 100' })
+    .default(25),
 });
 
 /** Thrown when the environment cannot run the backend; `problems` has one line per variable. */
@@ -208,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: e.LOG_CACHE_MAX_MB * 1024 * 1024,
       maxAgeMs: e.LOG_CACHE_MAX_AGE_HOURS * 60 * 60 * 1000,
       refreshMs: e.LOG_REFRESH_MS,
+      refreshRateLimitShare: e.LOG_REFRESH_RATE_LIMIT_PERCENT / 100,
     },
     accessPolicy: access.policy,
   };

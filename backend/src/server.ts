@@ -104,7 +104,12 @@ async function main(): Promise<void> {
     logger: logger.child({ component: 'dispatch-watch' }),
   });
   const lifecycle = { draining: false };
-  const logs = new JobLogCache(github, { ...config.logs, logger: logger.child({ component: 'job-logs' }) });
+  const logs = new JobLogCache(github, {
+    ...config.logs,
+    replicas: config.githubBudgetReplicas,
+    logger: logger.child({ component: 'job-logs' }),
+    registry: metrics.registry,
+  });
   const app = createApp({
     lifecycle,
     logs,

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ url: undefined, file: 'data/spinnaker-github.db' });
     expect(config.deliveryBodyRetentionDays).toBe(14);
     expect(config.githubBudgetReplicas).toBe(1);
+    expect(config.logs.refreshRateLimitShare).toBe(0.25);
   });
 
   it('accepts a GitHub Enterprise Server API url and a PostgreSQL url', () => {
@@ -68,6 +69,7 @@ describe('loadConfig', () => {
       PORT: '99999',
       DATABASE_URL: 'mysql://db/github',
       DELIVERY_BODY_RETENTION_DAYS: '0.5',
+      LOG_REFRESH_RATE_LIMIT_PERCENT: '0',
     });
     expect(problems).toEqual([
       expect.stringMatching(/^PORT: /),
@@ -75,6 +77,7 @@ describe('loadConfig', () => {
       'STAGE_SECRET: must be at least 16 characters',
       'DATABASE_URL: must start with postgres:// or postgresql://',
       'DELIVERY_BODY_RETENTION_DAYS: must be a whole number of days',
+      'LOG_REFRESH_RATE_LIMIT_PERCENT: must be at least 1',
       expect.stringMatching(/^GITHUB_APP_PRIVATE_KEY: is not a PEM private key/),
     ]);
     expect(problems.join('\n')).not.toContain('SECRET-MATERIAL');

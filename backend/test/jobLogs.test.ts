@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { LogRangeDto } from '../src/contract.js';
@@ -32,6 +33,8 @@ function backend(options: JobLogCacheOptions = {}, dir = mkdtempSync(join(root, 
   const clock = new TestClock();
   const app = appFor(sim, temp.store, {}, undefined, undefined, undefined, {
     logs: (github) => {
+      // `/metrics` as the server registers them: the installation's rate limit, and the refreshes put off.
+      if (options.registry) github.requestBudgets.register(options.registry);
       const cache = new JobLogCache(github, { dir, clock, ...options });
       caches.push(cache);
       return cache;
@@ -64,6 +67,9 @@ function ranged(res: request.Response): LogRangeDto & { text: string } {
     text: text.slice(newline + 1),
   };
 }
+
+const read = (app: ReturnType<typeof backend>['app'], job: number, query = 'start=0') =>
+  request(app).get(`${REPO}/jobs/${job}/logs?${query}`);
 
 const bigLog = (lines: number) =>
   `${Array.from({ length: lines }, (_, i) => `2024-01-01T00:00:00.0000000Z line ${i} ✓ done`).join('\n')}\n`;
@@ -311,9 +317,6 @@ describe('job logs on disk', () => {
 });
 
 describe('job logs on disk, when things go wrong', () => {
-  const read = (app: ReturnType<typeof backend>['app'], job: number, query = 'start=0') =>
-    request(app).get(`${REPO}/jobs/${job}/logs?${query}`);
-
   it.each([
     [
       'a log host that compresses when asked (fetch asks unless told)',
@@ -650,5 +653,70 @@ describe('job logs on disk, when things go wrong', () => {
     // Five logs of 100 bytes fit in 500; ten more are read.
     for (const job of newJobs(10)) await read(app, job).expect(200);
     await vi.waitFor(() => expect(filesUnder(dir)).toBeLessThanOrEqual(5), { timeout: 5_000, interval: 10 });
+  });
+});
+
+describe("job logs within the installation's GitHub rate limit", () => {
+  const org = SEED.installations.org.id;
+
+  it("refreshes running logs at most at LOG_REFRESH_RATE_LIMIT_PERCENT of the installation's limit, losing no line", async () => {
+    // 1 % of the simulator's 5,000 an hour: 50 refreshes an hour, four at once.
+    const registry = new Registry();
+    const { app, clock } = backend({ refreshMs: 2_000, refreshRateLimitShare: 0.01, registry });
+    const job = jobs.inProgressDeploy;
+    let log = 'line 0\n';
+    sim.setJobLog(job, log);
+    let offset = ranged(await read(app, job).expect(200)).end;
+    let shown = log;
+
+    // Four minutes of a viewer's polls every 2 s, the job writing a line between each two.
+    for (let poll = 1; poll <= 120; poll++) {
+      log += `line ${poll}\n`;
+      sim.setJobLog(job, log);
+      clock.advance(2_000);
+      const part = ranged(await read(app, job, `start=${offset}`).expect(200));
+      shown += part.text;
+      offset = part.end;
+    }
+    const refreshes = downloads() - 1;
+    // The next refresh the allowance earns (one each 72 s) brings every line written since the last.
+    clock.advance(72_000);
+    shown += ranged(await read(app, job, `start=${offset}`).expect(200)).text;
+
+    // Four at once, and 50 an hour for the four minutes: 7; without the allowance, 120.
+    expect(refreshes).toBeGreaterThanOrEqual(6);
+    expect(refreshes).toBeLessThanOrEqual(7);
+    expect(shown).toBe(log);
+    const deferred = await registry.getSingleMetricAsString('github_log_refreshes_deferred_total');
+    expect(deferred).toContain(`github_log_refreshes_deferred_total{installation="${org}"} ${120 - refreshes}`);
+  });
+
+  it('refreshes no running log while less than a tenth of the hour is left, until GitHub resets the count', async () => {
+    const registry = new Registry();
+    const { app, clock } = backend({ refreshMs: 2_000, registry });
+    const job = jobs.inProgressDeploy;
+    sim.setJobLog(job, 'line 0\n');
+    await read(app, job).expect(200);
+    // Other work of the App has used 4,600 of the installation's 5,000: the next answer says 398 are left.
+    sim.useRateLimit(org, 4_600);
+    sim.setJobLog(job, 'line 0\nline 1\n');
+    clock.advance(2_000);
+    const told = ranged(await read(app, job).expect(200)).text;
+    sim.setJobLog(job, 'line 0\nline 1\nline 2\n');
+    const whileLow = [];
+    for (let poll = 0; poll < 5; poll++) {
+      clock.advance(2_000);
+      whileLow.push(ranged(await read(app, job).expect(200)).text);
+    }
+    const refreshesWhileLow = downloads() - 2;
+    clock.advance(3_600_000);
+    const afterReset = ranged(await read(app, job).expect(200)).text;
+
+    expect(told).toBe('line 0\nline 1\n');
+    expect(whileLow).toEqual(Array(5).fill('line 0\nline 1\n'));
+    expect(refreshesWhileLow).toBe(0);
+    expect(afterReset).toBe('line 0\nline 1\nline 2\n');
+    const metrics = await registry.getSingleMetricAsString('github_rate_limit_remaining');
+    expect(metrics).toMatch(new RegExp(`github_rate_limit_remaining\\{installation="${org}"\\} 3\\d\\d$`, 'm'));
   });
 });

@@ -198,6 +198,11 @@ export class GithubSimulator {
     this.faults.push({ ...match, times: match.times ?? 1, retryAfterSeconds: match.retryAfterSeconds ?? 1, fault });
   }
 
+  /** Counts `requests` more against the installation's hourly rate limit, as other clients of the App would. */
+  useRateLimit(installationId: number, requests: number): void {
+    for (let i = 0; i < requests; i++) this.rateLimits.take(`installation:${installationId}`);
+  }
+
   /** Requests that reached the simulator (faulted ones included); `method` `*` counts every method. */
   count(method: string, path: string | RegExp): number {
     return this.requests.filter(

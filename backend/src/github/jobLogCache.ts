@@ -3,6 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
 import { systemClock, type Clock } from '../clock.js';
 import { GoneError, HttpError, NotFoundError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
@@ -15,6 +16,7 @@ import {
   openJobLog,
   type JobLog,
 } from './jobLogs.js';
+import { LogRefreshAllowance } from './logRefreshAllowance.js';
 
 export interface JobRef {
   owner: string;
@@ -33,8 +35,17 @@ export interface JobLogCacheOptions {
   refreshMs?: number;
   /** A completed log opened from byte 0 is checked to be still on GitHub (not deleted) at most this often. */
   recheckMs?: number;
+  /**
+   * LOG_REFRESH_RATE_LIMIT_PERCENT / 100: the most of an installation's primary rate limit that refreshing running
+   * logs may use (logRefreshAllowance.ts).
+   */
+  refreshRateLimitShare?: number;
+  /** GITHUB_BUDGET_REPLICAS: replicas that share that part of the rate limit. */
+  replicas?: number;
   clock?: Clock;
   logger?: Logger;
+  /** Where `/metrics` finds the refreshes put off to keep within the rate limit. */
+  registry?: Registry;
   /** How long GitHub's log host may take to answer, and then to send each next part of a log. */
   logHostTimeoutMs?: number;
 }
@@ -44,6 +55,8 @@ export const LOG_CACHE_DEFAULTS = {
   maxAgeMs: 24 * 60 * 60 * 1000,
   refreshMs: 2_000,
   recheckMs: 60_000,
+  refreshRateLimitShare: 0.25,
+  replicas: 1,
 };
 
 interface Entry {
@@ -111,7 +124,9 @@ export class JobLogCache {
   private readonly failures = new Map<string, { error: unknown; at: number }>();
   /** The checks that GitHub still has a log (`recheck`) under way. */
   private readonly checks = new Map<Entry, Promise<void>>();
-  private readonly options: Required<JobLogCacheOptions>;
+  private readonly options: Required<Omit<JobLogCacheOptions, 'registry'>>;
+  private readonly allowance: LogRefreshAllowance;
+  private readonly deferred?: Counter<'installation'>;
   private directory?: Promise<string>;
   private total = 0;
   private count = 0;
@@ -128,6 +143,19 @@ export class JobLogCache {
       ...options,
       dir: options.dir ?? tmpdir(),
     };
+    this.allowance = new LogRefreshAllowance(github.requestBudgets, {
+      share: this.options.refreshRateLimitShare,
+      replicas: this.options.replicas,
+      clock: this.options.clock,
+    });
+    if (options.registry) {
+      this.deferred = new Counter({
+        name: 'github_log_refreshes_deferred_total',
+        help: "Running jobs' logs served as they were on disk instead of downloaded again, to keep within the installation's rate limit (LOG_REFRESH_RATE_LIMIT_PERCENT)",
+        labelNames: ['installation'],
+        registers: [options.registry],
+      });
+    }
   }
 
   /**
@@ -207,6 +235,12 @@ export class JobLogCache {
       cached.forcedAt = now;
     }
     let download = this.downloads.get(key);
+    if (!download && cached && !cached.complete && !(await this.mayRefresh(job))) {
+      // Put off to keep within the rate limit: the copy on disk, and for a client past its end, nothing after `start`.
+      cached.usedAt = now;
+      return start <= cached.size ? cached : { ...cached, size: start };
+    }
+    download = this.downloads.get(key);
     if (!download) {
       // Without a copy to serve, GitHub's failure (a queued job's 404, a 503) is answered again for an interval, so
       // that every viewer's poll does not go to GitHub while it fails.
@@ -246,6 +280,15 @@ export class JobLogCache {
       ]);
     }
     return growing.written >= needed ? growing : download.done;
+  }
+
+  /** Whether the allowance of the job's installation lets its running log be downloaded again now. */
+  private async mayRefresh(job: JobRef): Promise<boolean> {
+    // Not known (the App's installation could not be looked up): the download says why.
+    const installation = await this.github.installationIdFor(job.owner, job.repo).catch(() => undefined);
+    if (installation === undefined || this.allowance.take(String(installation))) return true;
+    this.deferred?.inc({ installation: String(installation) });
+    return false;
   }
 
   /**

@@ -80,11 +80,36 @@ const isDispatch = ({ method, path }: RequestKind) =>
 /** Bottleneck's priorities: lower runs first; FIFO within one priority. */
 const priorityOf = (kind: RequestKind) => (isDispatch(kind) ? 0 : kind.method === 'GET' ? 5 : 3);
 
+/**
+ * What GitHub last said of an installation's primary rate limit (`x-ratelimit-*` of resource `core`): 5,000 to 15,000
+ * requests an hour (https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#primary-rate-limit-for-github-app-installations).
+ * GitHub Enterprise Server with rate limits off sends no such headers: nothing is known then.
+ */
+export interface PrimaryRateLimit {
+  limit: number;
+  remaining: number;
+  /** When the hour's count starts again (epoch ms). */
+  resetAt: number;
+}
+
+type ResponseHeaders = Record<string, string | number | undefined>;
+
+function primaryRateLimitOf(headers: ResponseHeaders | undefined): PrimaryRateLimit | undefined {
+  if (!headers || (headers['x-ratelimit-resource'] ?? 'core') !== 'core') return undefined;
+  const limit = Number(headers['x-ratelimit-limit']);
+  const remaining = Number(headers['x-ratelimit-remaining']);
+  const reset = Number(headers['x-ratelimit-reset']);
+  if (!(limit > 0 && remaining >= 0 && reset > 0)) return undefined;
+  return { limit, remaining, resetAt: reset * 1000 };
+}
+
 /** One installation's share of GitHub's secondary limits; requests over it wait, in order, dispatches first. */
 class InstallationBudget {
   readonly points: Bottleneck;
   readonly contentMinute: Bottleneck;
   readonly contentHour: Bottleneck;
+  /** Kept from the last answer that said it. */
+  primary?: PrimaryRateLimit;
 
   constructor(limits: BudgetLimits) {
     this.points = bucket(limits.pointsPerMinute, 60_000, 1 / 6, limits.concurrent);
@@ -104,6 +129,11 @@ class InstallationBudget {
     // Every write counts as content-creating: GitHub does not list which are, and dispatches, deployment statuses
     // and check runs, the writes that matter here, all are.
     return this.contentHour.schedule({ priority }, () => this.contentMinute.schedule({ priority }, spend));
+  }
+
+  /** Keeps what an answer's headers (or an error's answer's) say of the primary rate limit. */
+  observe(headers: ResponseHeaders | undefined): void {
+    this.primary = primaryRateLimitOf(headers) ?? this.primary;
   }
 }
 
@@ -128,7 +158,15 @@ export class RequestBudgets {
     return budget;
   }
 
-  /** `/metrics`: each installation's queued and running requests, and what is left of each bucket. */
+  /** What GitHub last said of the installation's primary rate limit; undefined before its first answer that said. */
+  primaryRateLimit(scope: string): PrimaryRateLimit | undefined {
+    return this.budgets.get(scope)?.primary;
+  }
+
+  /**
+   * `/metrics`: each installation's queued and running requests, what is left of each bucket, and GitHub's primary rate
+   * limit and what is left of it.
+   */
   register(registry: Registry): void {
     const budgets = this.budgets;
     new Gauge({
@@ -172,6 +210,28 @@ export class RequestBudgets {
         }
       },
     });
+    const primary = (name: string, help: string, value: (limit: PrimaryRateLimit) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['installation'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const [installation, budget] of budgets)
+            if (budget.primary) this.set({ installation }, value(budget.primary));
+        },
+      });
+    primary(
+      'github_rate_limit_limit',
+      "GitHub's primary rate limit of the installation: requests an hour",
+      (l) => l.limit,
+    );
+    primary(
+      'github_rate_limit_remaining',
+      'What is left of the primary rate limit until it resets, as GitHub last said, by installation',
+      (l) => l.remaining,
+    );
   }
 }
 
@@ -191,7 +251,16 @@ export function requestBudgetPlugin(
   octokit.hook.wrap('request', (request, options) => {
     const { url } = octokit.request.endpoint.parse(options);
     const kind = { method: options.method, path: new URL(url).pathname };
-    return budget.schedule(kind, async () => request(options));
+    return budget.schedule(kind, async () => {
+      try {
+        const response = await request(options);
+        budget.observe(response.headers);
+        return response;
+      } catch (error) {
+        budget.observe((error as { response?: { headers?: ResponseHeaders } }).response?.headers);
+        throw error;
+      }
+    });
   });
   return {};
 }
