@@ -101,7 +101,8 @@ export function useJobLog(args: {
     snapshot: data as LogSnapshot | undefined,
     error: query.error,
     isLoading: query.isLoading,
-    // The job list tells that a job has completed before its log's last lines are read: they are still to come.
-    growing: live || (wasLive && !data?.complete),
+    // The job list tells that a job has completed before its log's last lines are read: they are still to come,
+    // unless GitHub said the log cannot be read (deleted, expired): then nothing more will come.
+    growing: live || (wasLive && readAgain(data, query.error, false)),
   };
 }

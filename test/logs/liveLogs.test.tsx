@@ -127,6 +127,27 @@ describe('a live log the user follows at its bottom', () => {
     await waitFor(() => expect(logReads.at(-1)?.start).toBeGreaterThan(0));
     await waitFor(() => expect(region).toHaveTextContent('Cleaning up orphan processes'), { timeout: 3000 });
   });
+  it('stops waiting for lines once the completed job’s log can no longer be read', async () => {
+    let completed = false;
+    server.use(
+      jobsHandler(() => [
+        job(5, 'deploy', completed ? {} : { status: 'in_progress', conclusion: null, completedAt: null }),
+      ]),
+      http.get(`${API}/repos/octo-org/web-app/jobs/5/logs`, ({ request }) =>
+        completed
+          ? HttpResponse.json({ error: { name: 'GoneError', message: 'expired' } }, { status: 404 })
+          : serveLog(request, 5, '', false),
+      ),
+    );
+    renderRun({ jobsMs: 50, logMinMs: 20, logMaxMs: 20 });
+    const region = await screen.findByLabelText('Log of deploy');
+    expect(region).toHaveTextContent('Waiting for the job to write its log…');
+
+    // The job completes, and its logs are deleted before the final read.
+    completed = true;
+    expect(await screen.findByRole('alert')).toHaveTextContent(/expired|deleted/);
+    expect(screen.getByLabelText('Log of deploy')).not.toHaveTextContent('Waiting for the job');
+  });
 });
 
 describe('a running job’s log that GitHub replaced by a shorter one', () => {
