@@ -45,7 +45,7 @@ export const LogToolbar = React.forwardRef<HTMLInputElement, LogToolbarProps>(fu
     }
   };
   return (
-    <div className="ghlv-toolbar" role="toolbar" aria-label="Log tools">
+    <div className="ghlv-toolbar" role="group" aria-label="Log tools">
       <input
         ref={searchRef}
         type="search"

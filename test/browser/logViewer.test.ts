@@ -146,7 +146,7 @@ describe('the run logs in Chromium', () => {
     if (!browser) return context.skip(SKIP_REASON);
     const page = await openFailedJob(browser, syntheticLog(200), { viewport: { width: 600, height: 720 } });
     await page.locator('[data-line="199"]').waitFor();
-    const toolbar = await page.getByRole('toolbar', { name: 'Log tools' }).boundingBox();
+    const toolbar = await page.getByRole('group', { name: 'Log tools' }).boundingBox();
     expect(toolbar!.height).toBeGreaterThan(60);
 
     expect(await shownRow(page, '[data-line="199"]')).toMatchObject({ visible: true });

@@ -306,6 +306,24 @@ describe('<LogViewer />', () => {
     expect(region.querySelector('.ghlv-selected')).not.toBeNull();
   });
 
+  it('offers its tools as a labelled group that Tab walks, not as a toolbar whose arrow keys would do nothing', async () => {
+    const user = userEvent.setup();
+    renderLog(fixture);
+    const tools = screen.getByRole('group', { name: 'Log tools' });
+    screen.getByRole('searchbox', { name: 'Search log' }).focus();
+
+    const reached = [];
+    for (let i = 0; i < 6; i++) {
+      await user.tab();
+      reached.push(document.activeElement?.textContent);
+    }
+
+    expect(screen.queryByRole('toolbar')).toBeNull();
+    // The match buttons wait for a term; the rest take the Tab in turn.
+    expect(reached).toEqual(['Expand all', 'Collapse all', 'Timestamps', 'Wrap', 'Copy log', 'Download']);
+    expect(within(tools).getByRole('button', { name: 'Download' })).toBeInTheDocument();
+  });
+
   it('colours ANSI output and keeps only the rows in view in the DOM', () => {
     const lines = Array.from({ length: 50_000 }, (_, i) => `\x1b[32mline ${i + 1}\x1b[0m`).join('\n');
     const region = renderLog(lines);
