@@ -703,20 +703,62 @@ describe("job logs within the installation's GitHub rate limit", () => {
     clock.advance(2_000);
     const told = ranged(await read(app, job).expect(200)).text;
     sim.setJobLog(job, 'line 0\nline 1\nline 2\n');
+    const statusReads = () => sim.count('GET', '/repos/{owner}/{repo}/actions/jobs/{job_id}');
+    const statusBefore = statusReads();
     const whileLow = [];
     for (let poll = 0; poll < 5; poll++) {
       clock.advance(2_000);
       whileLow.push(ranged(await read(app, job).expect(200)).text);
     }
     const refreshesWhileLow = downloads() - 2;
+    // Whether the job has completed is asked every 10 s meanwhile, not at each poll.
+    const statusWhileLow = statusReads() - statusBefore;
     clock.advance(3_600_000);
     const afterReset = ranged(await read(app, job).expect(200)).text;
 
     expect(told).toBe('line 0\nline 1\n');
     expect(whileLow).toEqual(Array(5).fill('line 0\nline 1\n'));
     expect(refreshesWhileLow).toBe(0);
+    expect(statusWhileLow).toBe(1);
     expect(afterReset).toBe('line 0\nline 1\nline 2\n');
     const metrics = await registry.getSingleMetricAsString('github_rate_limit_remaining');
     expect(metrics).toMatch(new RegExp(`github_rate_limit_remaining\\{installation="${org}"\\} 3\\d\\d$`, 'm'));
+  });
+
+  it("brings a completed job's last lines and says it is complete though running logs' refreshes are held back", async () => {
+    const { app, clock } = backend({ refreshMs: 2_000 });
+    const job = jobs.inProgressDeploy;
+    sim.setJobLog(job, 'line 0\n');
+    await read(app, job).expect(200);
+    // Other work of the App has used most of the hour: the next refresh's answer says less than a tenth is left.
+    sim.useRateLimit(org, 4_600);
+    clock.advance(2_000);
+    await read(app, job).expect(200);
+    // The job fails; its last lines say why.
+    sim.setRunStatus(runs.inProgress, 'completed', 'failure');
+    sim.setJobLog(job, 'line 0\nError: the deploy failed\n');
+    clock.advance(60_000);
+
+    const final = ranged(await read(app, job).expect(200));
+
+    expect(final).toMatchObject({ complete: true, text: 'line 0\nError: the deploy failed\n' });
+  });
+
+  it('counts a refresh put off once, however many viewers poll the log in the interval', async () => {
+    const registry = new Registry();
+    const { app, clock } = backend({ refreshMs: 2_000, registry });
+    const job = jobs.inProgressDeploy;
+    sim.setJobLog(job, 'line 0\n');
+    await read(app, job).expect(200);
+    sim.useRateLimit(org, 4_600);
+    clock.advance(2_000);
+    await read(app, job).expect(200);
+    clock.advance(2_000);
+
+    // Five viewers poll within one interval: one refresh is due, and put off.
+    for (let viewer = 0; viewer < 5; viewer++) await read(app, job).expect(200);
+
+    const deferred = await registry.getSingleMetricAsString('github_log_refreshes_deferred_total');
+    expect(deferred).toContain(`github_log_refreshes_deferred_total{installation="${org}"} 1`);
   });
 });

@@ -94,4 +94,32 @@ describe('RequestBudgets', () => {
     await Promise.all(reads);
     expect(mostInAnyWindow(sent, 60_000)).toBeLessThanOrEqual(60);
   });
+
+  it("shows GitHub's primary rate limit of each installation, as its last answer said, and all of it after the reset", async () => {
+    const budgets = new RequestBudgets();
+    const registry = new Registry();
+    budgets.register(registry);
+    budgets.of('11').observe({
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '321',
+      'x-ratelimit-reset': '60',
+      'x-ratelimit-resource': 'core',
+    });
+    // Another resource's limit (search) is not the one the backend's requests count against.
+    budgets
+      .of('11')
+      .observe({ 'x-ratelimit-limit': '30', 'x-ratelimit-remaining': '0', 'x-ratelimit-resource': 'search' });
+    const remaining = async () =>
+      /github_rate_limit_remaining\{installation="11"\} (\d+)/.exec(
+        await registry.getSingleMetricAsString('github_rate_limit_remaining'),
+      )?.[1];
+
+    const before = await remaining();
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    expect([before, await remaining()]).toEqual(['321', '5000']);
+    expect(await registry.getSingleMetricAsString('github_rate_limit_limit')).toContain(
+      'github_rate_limit_limit{installation="11"} 5000',
+    );
+  });
 });

@@ -70,6 +70,8 @@ interface Entry {
   forcedAt: number;
   /** When GitHub last said it still has this log. */
   checkedAt: number;
+  /** When the job's status was last asked while its refreshes were put off (see `mayRefresh`). */
+  statusAt: number;
 }
 
 /**
@@ -235,9 +237,11 @@ export class JobLogCache {
       cached.forcedAt = now;
     }
     let download = this.downloads.get(key);
-    if (!download && cached && !cached.complete && !(await this.mayRefresh(job))) {
+    if (!download && cached && !cached.complete && !(await this.mayRefresh(job, cached))) {
       // Put off to keep within the rate limit: the copy on disk, and for a client past its end, nothing after `start`.
+      // Asked again after `refreshMs`, not at every viewer's poll.
       cached.usedAt = now;
+      cached.fetchedAt = now;
       return start <= cached.size ? cached : { ...cached, size: start };
     }
     download = this.downloads.get(key);
@@ -282,11 +286,21 @@ export class JobLogCache {
     return growing.written >= needed ? growing : download.done;
   }
 
-  /** Whether the allowance of the job's installation lets its running log be downloaded again now. */
-  private async mayRefresh(job: JobRef): Promise<boolean> {
+  /**
+   * Whether the job's running log may be downloaded again now: when the allowance of its installation lets it, and,
+   * whatever the allowance, once the job has completed, or its last lines (those that say why it failed) would wait for
+   * the allowance, up to GitHub's hour. While refreshes are put off the job's status is asked at most every
+   * `STATUS_CHECK_MS`; it is revalidated with its ETag, and GitHub's 304 while the job runs unchanged costs nothing.
+   */
+  private async mayRefresh(job: JobRef, entry: Entry): Promise<boolean> {
     // Not known (the App's installation could not be looked up): the download says why.
     const installation = await this.github.installationIdFor(job.owner, job.repo).catch(() => undefined);
     if (installation === undefined || this.allowance.take(String(installation))) return true;
+    const now = this.options.clock.now().getTime();
+    if (now - entry.statusAt >= STATUS_CHECK_MS) {
+      entry.statusAt = now;
+      if (await jobCompleted(this.github, job).catch(() => false)) return true;
+    }
     this.deferred?.inc({ installation: String(installation) });
     return false;
   }
@@ -399,6 +413,7 @@ export class JobLogCache {
       usedAt: now,
       forcedAt: previous?.forcedAt ?? -Infinity,
       checkedAt: now,
+      statusAt: now,
     };
     const current = this.entries.get(key);
     if (current) await this.remove(current);
@@ -516,6 +531,9 @@ export class JobLogCache {
  * from the end itself: the host answers 416 when nothing was added).
  */
 const LOG_OVERLAP = 4096;
+
+/** How often a running job's status is asked while its log's refreshes are put off: its last lines come within this. */
+const STATUS_CHECK_MS = 10_000;
 
 const keyOf = (job: JobRef) => `${job.owner.toLowerCase()}/${job.repo.toLowerCase()}/${job.jobId}`;
 

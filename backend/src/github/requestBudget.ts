@@ -230,7 +230,8 @@ export class RequestBudgets {
     primary(
       'github_rate_limit_remaining',
       'What is left of the primary rate limit until it resets, as GitHub last said, by installation',
-      (l) => l.remaining,
+      // GitHub starts the count again at the reset time, whether or not an answer has said so since.
+      (l) => (Date.now() >= l.resetAt ? l.limit : l.remaining),
     );
   }
 }
