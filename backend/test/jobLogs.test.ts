@@ -9,12 +9,12 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import type { LogRangeDto } from '../src/contract.js';
 import { JobLogCache, type JobLogCacheOptions } from '../src/github/jobLogCache.js';
 import { useGithubSimulator } from './support/githubServer.js';
 import { SEED } from '../emulators/github/simulator.js';
 import { appFor, useTempStore } from './support/app.js';
 import { TestClock } from './support/clock.js';
+import { ranged } from './support/logRange.js';
 
 const sim = useGithubSimulator();
 const temp = useTempStore();
@@ -46,27 +46,6 @@ function backend(options: JobLogCacheOptions = {}, dir = mkdtempSync(join(root, 
 const downloads = () => sim.requests.filter((r) => r.host === 'logs').length;
 const filesUnder = (dir: string) =>
   readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).length;
-
-/** The answer of a ranged read: its first line parsed, and the log text after it. */
-function ranged(res: request.Response): LogRangeDto & { text: string } {
-  const text = res.text;
-  const newline = text.indexOf('\n');
-  const fields = Object.fromEntries(
-    text
-      .slice(0, newline)
-      .split(' ')
-      .slice(1)
-      .map((field) => field.split('=')),
-  );
-  expect(text.slice(0, newline)).toMatch(/^#log start=\d+ end=\d+ size=\d+ complete=(true|false)$/);
-  return {
-    start: Number(fields.start),
-    end: Number(fields.end),
-    size: Number(fields.size),
-    complete: fields.complete === 'true',
-    text: text.slice(newline + 1),
-  };
-}
 
 const read = (app: ReturnType<typeof backend>['app'], job: number, query = 'start=0') =>
   request(app).get(`${REPO}/jobs/${job}/logs?${query}`);
@@ -160,7 +139,7 @@ describe('job logs on disk', () => {
     const { app } = backend();
 
     try {
-      let first: (LogRangeDto & { text: string }) | undefined;
+      let first: ReturnType<typeof ranged> | undefined;
       void request(app)
         .get(`${REPO}/jobs/${jobs.successBuild}/logs?start=0&length=65536`)
         .then((res) => (first = ranged(res)));

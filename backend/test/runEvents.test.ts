@@ -3,17 +3,19 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { DeploymentStatuses } from '../src/deployments/deploymentStatuses.js';
+import { JobLogCache } from '../src/github/jobLogCache.js';
 import { Gate } from '../src/spinnaker/gate.js';
 import { RunStates } from '../src/stage/runStates.js';
 import { StageRuns } from '../src/stage/stageRuns.js';
 import { DeliveryWorker } from '../src/triggers/deliveryWorker.js';
 import { PipelineCache } from '../src/triggers/pipelineCache.js';
-import { createGithubSimulator, type SimulatedEvent } from '../emulators/github/simulator.js';
+import { createGithubSimulator, SEED, type SimulatedEvent } from '../emulators/github/simulator.js';
 import { GateSimulator } from '../emulators/spinnaker/gateSimulator.js';
 import { ACCESS_POLICY, STAGE_SECRET, WEBHOOK_SECRET, useTempStore } from './support/app.js';
 import { TestClock } from './support/clock.js';
 import { collectEvents, deliver } from './support/deliveries.js';
 import { githubAppFor, silentLogger } from './support/githubApp.js';
+import { ranged } from './support/logRange.js';
 import { localRequestsOnly } from './support/net.js';
 
 const sim = createGithubSimulator();
@@ -29,6 +31,10 @@ afterEach(() => {
   expect(violations, 'simulated requests, answers and events that break GitHub’s OpenAPI description').toEqual([]);
 });
 afterAll(() => server.close());
+const caches: JobLogCache[] = [];
+afterEach(async () => {
+  await Promise.all(caches.splice(0).map((cache) => cache.close()));
+});
 
 const FALLBACK_MS = 60_000;
 
@@ -40,6 +46,8 @@ function backend() {
   const { store } = temp;
   const runStates = new RunStates({ store, reads, logger: silentLogger, clock, fallbackMs: FALLBACK_MS });
   const stageRuns = new StageRuns({ github, reads, store, logger: silentLogger, runStates, lookupTimeoutMs: 3_000 });
+  const logs = new JobLogCache(github, { clock, jobStatus: (job) => runStates.jobCompleted(job) });
+  caches.push(logs);
   const client = new Gate({ url: gate.url, logger: silentLogger });
   const worker = new DeliveryWorker({
     store,
@@ -64,11 +72,13 @@ function backend() {
       spinnakerUiUrl: 'https://x',
     }),
     shared: { reads, stageRuns },
+    logs,
   });
   const events = collectEvents(sim);
   return {
     app,
     clock,
+    logs,
     /** GitHub sends what happened since the last call; the worker applies it. `arrive` loses or reorders some. */
     async sendEvents(arrive: (events: SimulatedEvent[]) => SimulatedEvent[] = (all) => all) {
       for (const event of arrive(events.take())) await deliver(app, event);
@@ -209,5 +219,76 @@ describe('GET /api/repos/:owner/:repo/runs/:runId/jobs of a followed run', () =>
     expect(res.body.items).toHaveLength(2);
     expect(res.body.items[0]).toMatchObject({ status: 'in_progress', steps: expect.arrayContaining([]) });
     expect(runReads(started.runId)).toBe(before);
+  });
+});
+
+describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs of a followed run', () => {
+  const jobReads = () => sim.count('GET', '/repos/{owner}/{repo}/actions/jobs/{job_id}');
+  const readLog = (api: ReturnType<typeof backend>, jobId: number, start: number) =>
+    request(api.app).get(`/api/repos/octo-org/hello-world/jobs/${jobId}/logs?start=${start}`).expect(200);
+
+  it("refreshes a running job's log without reading the job from GitHub, and reads it a last time once it completes", async () => {
+    const api = backend();
+    const { body: started } = await api.dispatch();
+    sim.setRunStatus(started.runId, 'in_progress');
+    await api.sendEvents();
+    const jobId = sim.runs.get(started.runId)!.jobIds[0]!;
+    sim.setJobLog(jobId, 'line 0\n');
+
+    const first = ranged(await readLog(api, jobId, 0));
+    sim.setJobLog(jobId, 'line 0\nline 1\n');
+    api.clock.advance(2_000);
+    const second = ranged(await readLog(api, jobId, first.end));
+    // The job fails; its last line says why. The completed events arrive before the next poll.
+    sim.setRunStatus(started.runId, 'completed', 'failure');
+    sim.setJobLog(jobId, 'line 0\nline 1\nError: the deploy failed\n');
+    await api.sendEvents();
+    api.clock.advance(2_000);
+    const last = ranged(await readLog(api, jobId, second.end));
+
+    expect([first, second, last].map(({ text, complete }) => [text, complete])).toEqual([
+      ['line 0\n', false],
+      ['line 1\n', false],
+      ['Error: the deploy failed\n', true],
+    ]);
+    expect(jobReads()).toBe(0);
+  });
+
+  it('reads the last lines at the first poll after the completed event, though refreshes are put off', async () => {
+    const api = backend();
+    const { body: started } = await api.dispatch();
+    sim.setRunStatus(started.runId, 'in_progress');
+    await api.sendEvents();
+    const jobId = sim.runs.get(started.runId)!.jobIds[0]!;
+    sim.setJobLog(jobId, 'line 0\n');
+    await readLog(api, jobId, 0);
+    // Other work of the App has used most of the hour: the next answer says less than a tenth is left.
+    sim.useRateLimit(SEED.installations.org.id, 4_600);
+    api.clock.advance(2_000);
+    await readLog(api, jobId, 0);
+    sim.setJobLog(jobId, 'line 0\nline 1\n');
+    api.clock.advance(2_000);
+    const putOff = ranged(await readLog(api, jobId, 0));
+    sim.setRunStatus(started.runId, 'completed', 'failure');
+    sim.setJobLog(jobId, 'line 0\nline 1\nError: the deploy failed\n');
+    await api.sendEvents();
+    api.clock.advance(2_000);
+    const last = ranged(await readLog(api, jobId, 0));
+
+    expect(putOff).toMatchObject({ complete: false, text: 'line 0\n' });
+    expect(last).toMatchObject({ complete: true, text: 'line 0\nline 1\nError: the deploy failed\n' });
+    expect(jobReads()).toBe(0);
+  });
+
+  it('reads the job from GitHub when no event has reached its run', async () => {
+    const api = backend();
+    const { body: started } = await api.dispatch();
+    sim.setRunStatus(started.runId, 'in_progress');
+    await api.sendEvents(() => []);
+    const jobId = sim.runs.get(started.runId)!.jobIds[0]!;
+    sim.setJobLog(jobId, 'line 0\n');
+
+    expect(ranged(await readLog(api, jobId, 0))).toMatchObject({ complete: false, text: 'line 0\n' });
+    expect(jobReads()).toBe(1);
   });
 });

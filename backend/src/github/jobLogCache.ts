@@ -42,6 +42,11 @@ export interface JobLogCacheOptions {
   refreshRateLimitShare?: number;
   /** GITHUB_BUDGET_REPLICAS: replicas that share that part of the rate limit. */
   replicas?: number;
+  /**
+   * Whether the job has completed, as the run states that GitHub's events keep say (`RunStates.jobCompleted`);
+   * undefined when they cannot say, and GitHub is asked.
+   */
+  jobStatus?: (job: JobRef) => Promise<boolean | undefined>;
   clock?: Clock;
   logger?: Logger;
   /** Where `/metrics` finds the refreshes put off to keep within the rate limit. */
@@ -142,6 +147,7 @@ export class JobLogCache {
       clock: systemClock,
       logger: pino({ enabled: false }),
       logHostTimeoutMs: LOG_HOST_TIMEOUT_MS,
+      jobStatus: async () => undefined,
       ...options,
       dir: options.dir ?? tmpdir(),
     };
@@ -289,15 +295,18 @@ export class JobLogCache {
   /**
    * Whether the job's running log may be downloaded again now: when the allowance of its installation lets it, and,
    * whatever the allowance, once the job has completed, or its last lines (those that say why it failed) would wait for
-   * the allowance, up to GitHub's hour. While refreshes are put off the job's status is asked at most every
-   * `STATUS_CHECK_MS`; it is revalidated with its ETag, and GitHub's 304 while the job runs unchanged costs nothing.
+   * the allowance, up to GitHub's hour. While refreshes are put off, the run states say when the job completes; when
+   * they cannot, GitHub is asked at most every `STATUS_CHECK_MS` (revalidated with the job's ETag: GitHub's 304 while
+   * the job runs unchanged costs nothing).
    */
   private async mayRefresh(job: JobRef, entry: Entry): Promise<boolean> {
     // Not known (the App's installation could not be looked up): the download says why.
     const installation = await this.github.installationIdFor(job.owner, job.repo).catch(() => undefined);
     if (installation === undefined || this.allowance.take(String(installation))) return true;
     const now = this.options.clock.now().getTime();
-    if (now - entry.statusAt >= STATUS_CHECK_MS) {
+    const known = await this.knownStatus(job);
+    if (known) return true;
+    if (known === undefined && now - entry.statusAt >= STATUS_CHECK_MS) {
       entry.statusAt = now;
       if (await jobCompleted(this.github, job).catch(() => false)) return true;
     }
@@ -361,8 +370,13 @@ export class JobLogCache {
     this.options.logger.warn({ job: entry.key, reason }, `serving the log on disk: ${because}`);
   }
 
+  /** Whether the job has completed, as the run states say; undefined when they cannot (or fail to) say. */
+  private knownStatus(job: JobRef): Promise<boolean | undefined> {
+    return this.options.jobStatus(job).catch(() => undefined);
+  }
+
   private async download(key: string, job: JobRef, started: (growing: Growing | undefined) => void): Promise<Entry> {
-    const complete = await jobCompleted(this.github, job);
+    const complete = (await this.knownStatus(job)) ?? (await jobCompleted(this.github, job));
     const previous = this.entries.get(key);
     // A running job's log only grows: ask for the bytes after those on disk, with the last of those (`append`).
     const from =

@@ -3,7 +3,15 @@ import { Counter, type Registry } from 'prom-client';
 import { systemClock, type Clock } from '../clock.js';
 import type { JobDto, RunDto } from '../contract.js';
 import type { GithubReads } from '../github/githubReads.js';
-import { applyRunEvent, findRunState, saveJobs, saveRun, type RunState, type Store } from '../store/index.js';
+import {
+  applyRunEvent,
+  findRunOfJob,
+  findRunState,
+  saveJobs,
+  saveRun,
+  type RunState,
+  type Store,
+} from '../store/index.js';
 import { FAILED } from './runStatus.js';
 import { runEventOf } from './runEvents.js';
 
@@ -144,6 +152,29 @@ export class RunStates {
         this.clock.now(),
       );
     return jobs;
+  }
+
+  /**
+   * Whether a job of a followed run has completed, as the run's state says while events keep it current (the job log
+   * cache asks it at each refresh of a running log, instead of reading the job from GitHub). Undefined when the state
+   * cannot say: no followed run has the job, no event has reached its run, or the job is of an earlier attempt.
+   */
+  async jobCompleted({
+    owner,
+    repo,
+    jobId,
+  }: {
+    owner: string;
+    repo: string;
+    jobId: number;
+  }): Promise<boolean | undefined> {
+    const runId = await findRunOfJob(this.options.store.db, jobId);
+    if (runId === undefined) return undefined;
+    const ref = { owner, repo, runId };
+    const { state } = await this.current(ref);
+    if (!state) return undefined;
+    const job = (await this.jobsOf(ref, state)).find((each) => each.id === jobId);
+    return job && job.status === 'completed';
   }
 
   /**

@@ -48,7 +48,16 @@ export {
   type DeploymentLink,
   type StatusUpdate,
 } from './deployments.js';
-export { applyRunEvent, findRunState, pruneRunStates, rankOf, saveJobs, saveRun, type RunState } from './runStates.js';
+export {
+  applyRunEvent,
+  findRunOfJob,
+  findRunState,
+  pruneRunStates,
+  rankOf,
+  saveJobs,
+  saveRun,
+  type RunState,
+} from './runStates.js';
 export {
   backoff,
   claimDue,

@@ -142,6 +142,12 @@ export async function findRunState(db: Kysely<Database>, runId: number): Promise
   };
 }
 
+/** The run a job of a followed run belongs to; undefined when no followed run has the job. */
+export async function findRunOfJob(db: Kysely<Database>, jobId: number): Promise<number | undefined> {
+  const row = await db.selectFrom('run_jobs').select('run_id').where('job_id', '=', jobId).executeTakeFirst();
+  return row === undefined ? undefined : Number(row.run_id);
+}
+
 const PRUNE_BATCH = 500;
 
 /**
