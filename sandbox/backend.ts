@@ -6,11 +6,14 @@ import { createApp } from '../backend/src/app.js';
 import { CheckRuns } from '../backend/src/checks/checkRuns.js';
 import { DeploymentStatuses } from '../backend/src/deployments/deploymentStatuses.js';
 import { GithubApp } from '../backend/src/github/githubApp.js';
+import { GithubReads } from '../backend/src/github/githubReads.js';
 import { JobLogCache } from '../backend/src/github/jobLogCache.js';
 import { createLogger } from '../backend/src/logger.js';
 import { createMetrics } from '../backend/src/metrics.js';
 import { Gate } from '../backend/src/spinnaker/gate.js';
 import type { AccessPolicy } from '../backend/src/stage/accessPolicy.js';
+import { RunStates } from '../backend/src/stage/runStates.js';
+import { StageRuns } from '../backend/src/stage/stageRuns.js';
 import { openStore } from '../backend/src/store/index.js';
 import { DeliveryWorker } from '../backend/src/triggers/deliveryWorker.js';
 import { DEPLOYMENT_TRIGGER } from '../backend/src/triggers/matching.js';
@@ -56,8 +59,30 @@ export async function startBackend(options: {
     spinnakerUiUrl: options.spinnakerUiUrl,
   });
   const metrics = createMetrics();
+  github.requestBudgets.register(metrics.registry);
+  // The run state kept from the emulator's workflow_run and workflow_job events, as in server.ts.
+  const reads = new GithubReads(github);
+  const runStates = new RunStates({
+    store,
+    reads,
+    logger: logger.child({ component: 'run-states' }),
+    registry: metrics.registry,
+  });
+  const stageRuns = new StageRuns({
+    github,
+    reads,
+    store,
+    logger,
+    runStates,
+    ...(options.runLookupMs ? { lookupTimeoutMs: options.runLookupMs, lookupIntervalMs: 250 } : {}),
+  });
   // In the sandbox's data directory, which it removes when it stops, as server.ts puts them in LOG_CACHE_DIR.
-  const logs = new JobLogCache(github, { dir: join(options.dataDir, 'logs') });
+  const logs = new JobLogCache(github, {
+    dir: join(options.dataDir, 'logs'),
+    jobStatus: (job) => runStates.jobCompleted(job),
+    logger: logger.child({ component: 'job-logs' }),
+    registry: metrics.registry,
+  });
   const worker = new DeliveryWorker({
     store,
     gate,
@@ -68,6 +93,7 @@ export async function startBackend(options: {
       if (start.trigger.type === DEPLOYMENT_TRIGGER) await statuses.pipelineStarted({ ...start, executionId });
       await checkRuns.pipelineStarted({ executionId, trigger: start.trigger });
     },
+    onEvent: (event, payload) => runStates.apply(event, payload),
   });
   const app = createApp({
     logger,
@@ -80,7 +106,7 @@ export async function startBackend(options: {
     statuses,
     checkRuns,
     logs,
-    stage: options.runLookupMs ? { lookupTimeoutMs: options.runLookupMs, lookupIntervalMs: 250 } : undefined,
+    shared: { reads, stageRuns },
   });
   worker.start();
   statuses.start();
