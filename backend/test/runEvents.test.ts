@@ -227,6 +227,24 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs of a followed run', () =>
   const readLog = (api: ReturnType<typeof backend>, jobId: number, start: number) =>
     request(api.app).get(`/api/repos/octo-org/hello-world/jobs/${jobId}/logs?start=${start}`).expect(200);
 
+  /** Polls the log every 2 s for up to two minutes (the run's other job runs on), until it is complete. */
+  async function pollUntilComplete(api: ReturnType<typeof backend>, jobId: number) {
+    let last = ranged(await readLog(api, jobId, 0));
+    for (let waited = 0; waited < 120_000 && !last.complete; waited += 2_000) {
+      api.clock.advance(2_000);
+      last = ranged(await readLog(api, jobId, 0));
+    }
+    return last;
+  }
+
+  /** The run's first job fails while the other runs on, and its `workflow_job` completed delivery is lost. */
+  async function failFirstJobWithoutEvent(api: ReturnType<typeof backend>, runId: number): Promise<void> {
+    const jobId = sim.runs.get(runId)!.jobIds[0]!;
+    sim.completeJob(jobId, 'failure');
+    sim.setJobLog(jobId, 'line 0\nError: the deploy failed\n');
+    await api.sendEvents(() => []);
+  }
+
   it("refreshes a running job's log without reading the job from GitHub, and reads it a last time once it completes", async () => {
     const api = backend();
     const { body: started } = await api.dispatch();
@@ -290,5 +308,48 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs of a followed run', () =>
 
     expect(ranged(await readLog(api, jobId, 0))).toMatchObject({ complete: false, text: 'line 0\n' });
     expect(jobReads()).toBe(1);
+  });
+
+  it.each([
+    ['refreshes are allowed', false],
+    ['refreshes are put off', true],
+  ])('marks a job’s log complete within a minute when its completed event was lost and %s', async (_case, putOff) => {
+    const api = backend();
+    const { body: started } = await api.dispatch();
+    sim.setRunStatus(started.runId, 'in_progress');
+    await api.sendEvents();
+    const jobId = sim.runs.get(started.runId)!.jobIds[0]!;
+    sim.setJobLog(jobId, 'line 0\n');
+    await readLog(api, jobId, 0);
+    // Less than a tenth of the hour's requests is left: refreshes are put off from the next answer on.
+    if (putOff) sim.useRateLimit(SEED.installations.org.id, 4_600);
+    api.clock.advance(2_000);
+    await readLog(api, jobId, 0);
+    await failFirstJobWithoutEvent(api, started.runId);
+    const before = api.clock.now().getTime();
+
+    const last = await pollUntilComplete(api, jobId);
+
+    expect(last).toMatchObject({ complete: true, text: 'line 0\nError: the deploy failed\n' });
+    expect(api.clock.now().getTime() - before).toBeLessThanOrEqual(62_000);
+  });
+
+  it('marks a job’s log complete for an App subscribed to workflow_run only, whose jobs the backend read once', async () => {
+    const api = backend();
+    const runEventsOnly = (all: SimulatedEvent[]) => all.filter((event) => event.name === 'workflow_run');
+    const { body: started } = await api.dispatch();
+    // Orca's first poll, before any event: the run and its jobs are read from GitHub and kept.
+    await api.poll(started.runId);
+    sim.setRunStatus(started.runId, 'in_progress');
+    await api.sendEvents(runEventsOnly);
+    const jobId = sim.runs.get(started.runId)!.jobIds[0]!;
+    sim.setJobLog(jobId, 'line 0\n');
+    await readLog(api, jobId, 0);
+    await failFirstJobWithoutEvent(api, started.runId);
+
+    expect(await pollUntilComplete(api, jobId)).toMatchObject({
+      complete: true,
+      text: 'line 0\nError: the deploy failed\n',
+    });
   });
 });

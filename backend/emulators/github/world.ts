@@ -254,6 +254,19 @@ export class World {
     if (status === 'completed') this.onChange?.({ kind: 'run', runId, action: 'completed' });
   }
 
+  /** Ends one job (and its unfinished steps) while its run goes on, as one job of a matrix or of a `needs` graph ends. */
+  completeJob(jobId: number, conclusion: 'success' | 'failure' | 'cancelled'): void {
+    const job = this.jobs.get(jobId)?.job;
+    if (!job) throw new Error(`No job ${jobId}`);
+    const completedAt = iso(Date.now());
+    Object.assign(job, { status: 'completed', conclusion, completed_at: completedAt });
+    for (const step of job.steps ?? []) {
+      if (step.status !== 'completed')
+        Object.assign(step, { status: 'completed', conclusion, completed_at: completedAt });
+    }
+    this.jobChanged(jobId);
+  }
+
   private jobChanged(jobId: number): void {
     const status = this.jobs.get(jobId)?.job.status;
     if (status === 'queued' || status === 'in_progress' || status === 'completed') {

@@ -75,7 +75,7 @@ interface Entry {
   forcedAt: number;
   /** When GitHub last said it still has this log. */
   checkedAt: number;
-  /** When the job's status was last asked while its refreshes were put off (see `mayRefresh`). */
+  /** When GitHub was last asked whether the job has completed (see `completed`). */
   statusAt: number;
 }
 
@@ -243,12 +243,17 @@ export class JobLogCache {
       cached.forcedAt = now;
     }
     let download = this.downloads.get(key);
-    if (!download && cached && !cached.complete && !(await this.mayRefresh(job, cached))) {
-      // Put off to keep within the rate limit: the copy on disk, and for a client past its end, nothing after `start`.
-      // Asked again after `refreshMs`, not at every viewer's poll.
-      cached.usedAt = now;
-      cached.fetchedAt = now;
-      return start <= cached.size ? cached : { ...cached, size: start };
+    let completed: boolean | undefined;
+    if (!download && cached && !cached.complete) {
+      const refresh = await this.mayRefresh(job, cached);
+      if (refresh === 'wait') {
+        // Put off to keep within the rate limit: the copy on disk, and for a client past its end, nothing after
+        // `start`. Asked again after `refreshMs`, not at every viewer's poll.
+        cached.usedAt = now;
+        cached.fetchedAt = now;
+        return start <= cached.size ? cached : { ...cached, size: start };
+      }
+      if (refresh === 'completed') completed = true;
     }
     download = this.downloads.get(key);
     if (!download) {
@@ -260,7 +265,7 @@ export class JobLogCache {
       const begun = new Promise<Growing | undefined>((resolve) => (started = resolve));
       const fallback = cached && !cached.complete ? cached : undefined;
       const outcome: Download['outcome'] = {};
-      const done = this.download(key, job, started)
+      const done = this.download(key, job, started, completed)
         .catch((error: unknown) => {
           if (!fallback || this.entries.get(key) !== fallback) throw this.failed(key, error);
           outcome.failure = error;
@@ -293,25 +298,35 @@ export class JobLogCache {
   }
 
   /**
-   * Whether the job's running log may be downloaded again now: when the allowance of its installation lets it, and,
-   * whatever the allowance, once the job has completed, or its last lines (those that say why it failed) would wait for
-   * the allowance, up to GitHub's hour. While refreshes are put off, the run states say when the job completes; when
-   * they cannot, GitHub is asked at most every `STATUS_CHECK_MS` (revalidated with the job's ETag: GitHub's 304 while
-   * the job runs unchanged costs nothing).
+   * Whether the job's running log may be downloaded again now (`refresh`): when the allowance of its installation lets
+   * it; and, whatever the allowance, once the job has completed (`completed`), or its last lines (those that say why it
+   * failed) would wait for the allowance, up to GitHub's hour. GitHub is asked whether it has at most every
+   * `STATUS_CHECK_MS` while refreshes are put off (see `completed`).
    */
-  private async mayRefresh(job: JobRef, entry: Entry): Promise<boolean> {
+  private async mayRefresh(job: JobRef, entry: Entry): Promise<'refresh' | 'completed' | 'wait'> {
     // Not known (the App's installation could not be looked up): the download says why.
     const installation = await this.github.installationIdFor(job.owner, job.repo).catch(() => undefined);
-    if (installation === undefined || this.allowance.take(String(installation))) return true;
-    const now = this.options.clock.now().getTime();
-    const known = await this.knownStatus(job);
-    if (known) return true;
-    if (known === undefined && now - entry.statusAt >= STATUS_CHECK_MS) {
-      entry.statusAt = now;
-      if (await jobCompleted(this.github, job).catch(() => false)) return true;
-    }
+    if (installation === undefined || this.allowance.take(String(installation))) return 'refresh';
+    if (await this.completed(job, entry, STATUS_CHECK_MS).catch(() => false)) return 'completed';
     this.deferred?.inc({ installation: String(installation) });
-    return false;
+    return 'wait';
+  }
+
+  /**
+   * Whether the job has completed. The run state's "completed" is final. Its "running" may hide a completed event that
+   * was lost (or an App not subscribed to `workflow_job`): GitHub is asked too once its last answer for `entry` is
+   * `LOST_EVENT_CHECK_MS` old. Without a word from the run state, GitHub is asked once its last answer is `everyMs` old,
+   * else the answer is undefined. GitHub's job is revalidated with its ETag: its 304, while the job runs unchanged,
+   * costs nothing against the rate limit.
+   */
+  private async completed(job: JobRef, entry: Entry | undefined, everyMs: number): Promise<boolean | undefined> {
+    const known = await this.options.jobStatus(job).catch(() => undefined);
+    if (known) return true;
+    const now = this.options.clock.now().getTime();
+    const last = entry ? entry.statusAt : now;
+    if (now - last < (known === undefined ? everyMs : LOST_EVENT_CHECK_MS)) return known;
+    if (entry) entry.statusAt = now;
+    return jobCompleted(this.github, job);
   }
 
   /**
@@ -370,14 +385,14 @@ export class JobLogCache {
     this.options.logger.warn({ job: entry.key, reason }, `serving the log on disk: ${because}`);
   }
 
-  /** Whether the job has completed, as the run states say; undefined when they cannot (or fail to) say. */
-  private knownStatus(job: JobRef): Promise<boolean | undefined> {
-    return this.options.jobStatus(job).catch(() => undefined);
-  }
-
-  private async download(key: string, job: JobRef, started: (growing: Growing | undefined) => void): Promise<Entry> {
-    const complete = (await this.knownStatus(job)) ?? (await jobCompleted(this.github, job));
+  private async download(
+    key: string,
+    job: JobRef,
+    started: (growing: Growing | undefined) => void,
+    completed?: boolean,
+  ): Promise<Entry> {
     const previous = this.entries.get(key);
+    const complete = completed ?? (await this.completed(job, previous, 0)) === true;
     // A running job's log only grows: ask for the bytes after those on disk, with the last of those (`append`).
     const from =
       previous && !previous.complete && !complete && previous.size > 0
@@ -427,7 +442,7 @@ export class JobLogCache {
       usedAt: now,
       forcedAt: previous?.forcedAt ?? -Infinity,
       checkedAt: now,
-      statusAt: now,
+      statusAt: previous?.statusAt ?? now,
     };
     const current = this.entries.get(key);
     if (current) await this.remove(current);
@@ -548,6 +563,9 @@ const LOG_OVERLAP = 4096;
 
 /** How often a running job's status is asked while its log's refreshes are put off: its last lines come within this. */
 const STATUS_CHECK_MS = 10_000;
+
+/** How often GitHub is asked about a job the run state says runs: its completed event may have been lost. */
+const LOST_EVENT_CHECK_MS = 60_000;
 
 const keyOf = (job: JobRef) => `${job.owner.toLowerCase()}/${job.repo.toLowerCase()}/${job.jobId}`;
 
