@@ -79,7 +79,7 @@ export async function startBackend(options: {
   // In the sandbox's data directory, which it removes when it stops, as server.ts puts them in LOG_CACHE_DIR.
   const logs = new JobLogCache(github, {
     dir: join(options.dataDir, 'logs'),
-    jobStatus: (job) => runStates.jobCompleted(job),
+    jobCompleted: (job) => runStates.jobCompleted(job),
     logger: logger.child({ component: 'job-logs' }),
     registry: metrics.registry,
   });

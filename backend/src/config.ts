@@ -99,8 +99,8 @@ const envSchema = z.object({
     .min(500, { error: 'must be at least 500' })
     .default(2_000),
   LOG_REFRESH_RATE_LIMIT_PERCENT: z.coerce
-    .number({ error: 'must be a whole number of percent' })
-    .int({ error: 'must be a whole number of percent' })
+    .number({ error: 'must be a whole number of percent, like 25 (without %)' })
+    .int({ error: 'must be a whole number of percent, like 25 (without %)' })
     .min(1, { error: 'must be at least 1' })
     .max(100, { error: 'must be at most 100' })
     .default(25),

@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const logs = new JobLogCache(github, {
     ...config.logs,
     replicas: config.githubBudgetReplicas,
-    jobStatus: (job) => runStates.jobCompleted(job),
+    jobCompleted: (job) => runStates.jobCompleted(job),
     logger: logger.child({ component: 'job-logs' }),
     registry: metrics.registry,
   });

@@ -740,4 +740,29 @@ describe("job logs within the installation's GitHub rate limit", () => {
     const deferred = await registry.getSingleMetricAsString('github_log_refreshes_deferred_total');
     expect(deferred).toContain(`github_log_refreshes_deferred_total{installation="${org}"} 1`);
   });
+
+  it('counts a refresh put off once when five viewers poll together while GitHub is asked whether the job ended', async () => {
+    const registry = new Registry();
+    const { app, clock } = backend({ refreshMs: 2_000, registry });
+    const job = jobs.inProgressDeploy;
+    sim.setJobLog(job, 'line 0\n');
+    await read(app, job).expect(200);
+    sim.useRateLimit(org, 4_600);
+    clock.advance(2_000);
+    await read(app, job).expect(200);
+    const deferred = async () =>
+      Number(
+        new RegExp(`github_log_refreshes_deferred_total\\{installation="${org}"\\} (\\d+)`).exec(
+          await registry.getSingleMetricAsString('github_log_refreshes_deferred_total'),
+        )?.[1] ?? 0,
+      );
+    const before = await deferred();
+    // The job's status is due to be asked again (10 s); five viewers' polls arrive together.
+    clock.advance(10_000);
+
+    const answers = await Promise.all(Array.from({ length: 5 }, () => read(app, job)));
+
+    expect(answers.map((res) => ranged(res).text)).toEqual(Array(5).fill('line 0\n'));
+    expect((await deferred()) - before).toBe(1);
+  });
 });

@@ -46,7 +46,7 @@ function backend() {
   const { store } = temp;
   const runStates = new RunStates({ store, reads, logger: silentLogger, clock, fallbackMs: FALLBACK_MS });
   const stageRuns = new StageRuns({ github, reads, store, logger: silentLogger, runStates, lookupTimeoutMs: 3_000 });
-  const logs = new JobLogCache(github, { clock, jobStatus: (job) => runStates.jobCompleted(job) });
+  const logs = new JobLogCache(github, { clock, jobCompleted: (job) => runStates.jobCompleted(job) });
   caches.push(logs);
   const client = new Gate({ url: gate.url, logger: silentLogger });
   const worker = new DeliveryWorker({

@@ -146,12 +146,12 @@ export class GithubSimulator {
     this.world.setRunStatus(runId, status, conclusion);
   }
 
-  /** The log host measures the log now, as a blob host knows a blob's size before anyone reads it. */
   /** Ends one job while its run goes on; its `workflow_job` completed event goes to `onEvent` listeners. */
   completeJob(jobId: number, conclusion: 'success' | 'failure' | 'cancelled'): void {
     this.world.completeJob(jobId, conclusion);
   }
 
+  /** The log host measures the log now, as a blob host knows a blob's size before anyone reads it. */
   setJobLog(jobId: number, text: string): void {
     this.world.setJobLog(jobId, text);
     this.logIndex(jobId, text);

@@ -44,9 +44,9 @@ export interface JobLogCacheOptions {
   replicas?: number;
   /**
    * Whether the job has completed, as the run states that GitHub's events keep say (`RunStates.jobCompleted`);
-   * undefined when they cannot say, and GitHub is asked.
+   * undefined when they cannot say, and GitHub is asked (`hasCompleted`).
    */
-  jobStatus?: (job: JobRef) => Promise<boolean | undefined>;
+  jobCompleted?: (job: JobRef) => Promise<boolean | undefined>;
   clock?: Clock;
   logger?: Logger;
   /** Where `/metrics` finds the refreshes put off to keep within the rate limit. */
@@ -75,8 +75,10 @@ interface Entry {
   forcedAt: number;
   /** When GitHub last said it still has this log. */
   checkedAt: number;
-  /** When GitHub was last asked whether the job has completed (see `completed`). */
+  /** When GitHub was last asked whether the job has completed (see `hasCompleted`). */
   statusAt: number;
+  /** When a refresh of this running log was last counted as put off (`github_log_refreshes_deferred_total`). */
+  deferredAt: number;
 }
 
 /**
@@ -147,7 +149,7 @@ export class JobLogCache {
       clock: systemClock,
       logger: pino({ enabled: false }),
       logHostTimeoutMs: LOG_HOST_TIMEOUT_MS,
-      jobStatus: async () => undefined,
+      jobCompleted: async () => undefined,
       ...options,
       dir: options.dir ?? tmpdir(),
     };
@@ -300,15 +302,19 @@ export class JobLogCache {
   /**
    * Whether the job's running log may be downloaded again now (`refresh`): when the allowance of its installation lets
    * it; and, whatever the allowance, once the job has completed (`completed`), or its last lines (those that say why it
-   * failed) would wait for the allowance, up to GitHub's hour. GitHub is asked whether it has at most every
-   * `STATUS_CHECK_MS` while refreshes are put off (see `completed`).
+   * failed) would wait for the allowance, up to GitHub's hour (see `hasCompleted` for how often GitHub is asked).
    */
   private async mayRefresh(job: JobRef, entry: Entry): Promise<'refresh' | 'completed' | 'wait'> {
     // Not known (the App's installation could not be looked up): the download says why.
     const installation = await this.github.installationIdFor(job.owner, job.repo).catch(() => undefined);
     if (installation === undefined || this.allowance.take(String(installation))) return 'refresh';
-    if (await this.completed(job, entry, STATUS_CHECK_MS).catch(() => false)) return 'completed';
-    this.deferred?.inc({ installation: String(installation) });
+    if (await this.hasCompleted(job, entry, STATUS_CHECK_MS).catch(() => false)) return 'completed';
+    // Once per interval, however many viewers' polls arrived together while the job's status was asked.
+    const now = this.options.clock.now().getTime();
+    if (now - entry.deferredAt >= this.options.refreshMs) {
+      entry.deferredAt = now;
+      this.deferred?.inc({ installation: String(installation) });
+    }
     return 'wait';
   }
 
@@ -319,12 +325,12 @@ export class JobLogCache {
    * else the answer is undefined. GitHub's job is revalidated with its ETag: its 304, while the job runs unchanged,
    * costs nothing against the rate limit.
    */
-  private async completed(job: JobRef, entry: Entry | undefined, everyMs: number): Promise<boolean | undefined> {
-    const known = await this.options.jobStatus(job).catch(() => undefined);
+  private async hasCompleted(job: JobRef, entry: Entry | undefined, everyMs: number): Promise<boolean | undefined> {
+    const known = await this.options.jobCompleted(job).catch(() => undefined);
     if (known) return true;
     const now = this.options.clock.now().getTime();
-    const last = entry ? entry.statusAt : now;
-    if (now - last < (known === undefined ? everyMs : LOST_EVENT_CHECK_MS)) return known;
+    const interval = known === undefined ? everyMs : LOST_EVENT_CHECK_MS;
+    if (now - (entry ? entry.statusAt : now) < interval) return known;
     if (entry) entry.statusAt = now;
     return jobCompleted(this.github, job);
   }
@@ -392,7 +398,7 @@ export class JobLogCache {
     completed?: boolean,
   ): Promise<Entry> {
     const previous = this.entries.get(key);
-    const complete = completed ?? (await this.completed(job, previous, 0)) === true;
+    const complete = completed ?? (await this.hasCompleted(job, previous, 0)) === true;
     // A running job's log only grows: ask for the bytes after those on disk, with the last of those (`append`).
     const from =
       previous && !previous.complete && !complete && previous.size > 0
@@ -443,6 +449,7 @@ export class JobLogCache {
       forcedAt: previous?.forcedAt ?? -Infinity,
       checkedAt: now,
       statusAt: previous?.statusAt ?? now,
+      deferredAt: previous?.deferredAt ?? -Infinity,
     };
     const current = this.entries.get(key);
     if (current) await this.remove(current);

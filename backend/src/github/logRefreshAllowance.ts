@@ -22,9 +22,10 @@ export interface LogRefreshAllowanceOptions {
  * (one request against the installation's primary rate limit, 5,000 an hour at least): watched at `LOG_REFRESH_MS`
  * of 2 s, one running job would use 1,800 an hour, and three watched at once would leave the stages' dispatches and
  * reads without any. So refreshes get at most `share` of the limit GitHub reports (`x-ratelimit-limit`), with a burst
- * of five minutes' worth, and none while less than `RATE_LIMIT_RESERVE` of the hour's requests is left. The job's
- * status, also read at each refresh, is revalidated with its ETag: GitHub answers 304, which costs nothing, until the
- * job changes. With no rate limit reported (GitHub Enterprise Server with rate limits off), refreshes are not limited.
+ * of five minutes' worth, and none while less than `RATE_LIMIT_RESERVE` of the hour's requests is left. Whether the
+ * job has completed, which a refresh also needs, costs no such request: it comes from the run state GitHub's events
+ * keep, or from the job read with its ETag, which GitHub answers with a free 304 while the job is unchanged. With no
+ * rate limit reported (GitHub Enterprise Server with rate limits off), refreshes are not limited.
  *
  * A token bucket written here rather than Bottleneck (the request budget's): a refresh that may not go now is not
  * queued, the copy on disk is served instead, and the time is the injected clock's.
