@@ -59,6 +59,10 @@ export function useJobLog(args: {
 }) {
   const { owner, repo, jobId, live, poll, enabled = true } = args;
   const [backoff] = useState(() => new LogBackoff(poll));
+  const [wasLive] = useState(live);
+  // The job list says the job has ended; its last lines are on their way (the backend reads them within seconds of
+  // the end, even while it puts off refreshes to keep within GitHub's rate limit): read again without backing off.
+  const ending = wasLive && !live;
   const client = useQueryClient();
   const query = useQuery({
     queryKey: logKeys.log(owner, repo, jobId),
@@ -76,8 +80,10 @@ export function useJobLog(args: {
       }
     },
     enabled,
-    refetchInterval: (data, current) =>
-      readAgain(data, current.state.error, live) ? backoff.next(current.state) : false,
+    refetchInterval: (data, current) => {
+      if (!readAgain(data, current.state.error, live)) return false;
+      return ending ? poll.logMinMs : backoff.next(current.state);
+    },
     structuralSharing: false,
     // Logs can be large: do not keep them once nobody shows them.
     cacheTime: 30_000,
@@ -92,10 +98,9 @@ export function useJobLog(args: {
   useEffect(() => {
     if (data && data.offset < data.size) void refetch({ cancelRefetch: false });
   }, [data, refetch]);
-  const [wasLive] = useState(live);
   useEffect(() => {
-    if (wasLive && !live) void refetch();
-  }, [wasLive, live, refetch]);
+    if (ending) void refetch();
+  }, [ending, refetch]);
 
   return {
     snapshot: data as LogSnapshot | undefined,

@@ -127,6 +127,38 @@ describe('a live log the user follows at its bottom', () => {
     await waitFor(() => expect(logReads.at(-1)?.start).toBeGreaterThan(0));
     await waitFor(() => expect(region).toHaveTextContent('Cleaning up orphan processes'), { timeout: 3000 });
   });
+  it('reads a job’s log again without backing off once the job list says it ended, until its last lines come', async () => {
+    jumpingTimers();
+    const lines = Array.from({ length: 100 }, (_, i) => `${TS}step output ${i}\n`);
+    let completed = false;
+    let readsSinceEnd = 0;
+    server.use(
+      jobsHandler(() => [
+        job(5, 'deploy', completed ? {} : { status: 'in_progress', conclusion: null, completedAt: null }),
+      ]),
+      logHandler(
+        5,
+        () => {
+          if (completed) readsSinceEnd++;
+          // The backend has the last lines from its second read after the end on (it had put its refresh off).
+          return readsSinceEnd >= 2
+            ? `${lines.join('')}${TS}##[error]Process completed with exit code 1.\n`
+            : lines.join('');
+        },
+        () => readsSinceEnd >= 2,
+      ),
+    );
+    renderRun({ jobsMs: 1_000, logMinMs: 20, logMaxMs: 60_000 });
+    const region = await screen.findByLabelText('Log of deploy');
+    await waitFor(() => expect(region).toHaveTextContent('step output 99'));
+    // Nothing new for two minutes: the log's poll has backed off to a minute.
+    await vi.advanceTimersByTimeAsync(120_000);
+
+    completed = true;
+    await waitFor(() => expect(readsSinceEnd).toBeGreaterThanOrEqual(1));
+    await waitFor(() => expect(region).toHaveTextContent('Process completed with exit code 1.'), { timeout: 3000 });
+  });
+
   it('stops waiting for lines once the completed job’s log can no longer be read', async () => {
     let completed = false;
     server.use(
