@@ -3,20 +3,12 @@ import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from '../clock.js';
 import { GoneError, HttpError, NotFoundError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
-import {
-  discard,
-  jobCompleted,
-  jobLogLocation,
-  LOG_HOST_TIMEOUT_MS,
-  logParts,
-  openJobLog,
-  type JobLog,
-} from './jobLogs.js';
-import { LogRefreshAllowance } from './logRefreshAllowance.js';
+import { discard, jobLogLocation, LOG_HOST_TIMEOUT_MS, logParts, openJobLog, type JobLog } from './jobLogs.js';
+import { LogRefreshes, type RefreshMarks } from './logRefreshes.js';
 
 export interface JobRef {
   owner: string;
@@ -44,7 +36,7 @@ export interface JobLogCacheOptions {
   replicas?: number;
   /**
    * Whether the job has completed, as the run states that GitHub's events keep say (`RunStates.jobCompleted`);
-   * undefined when they cannot say, and GitHub is asked (`hasCompleted`).
+   * undefined when they cannot say, and GitHub is asked (logRefreshes.ts).
    */
   jobCompleted?: (job: JobRef) => Promise<boolean | undefined>;
   clock?: Clock;
@@ -64,7 +56,7 @@ export const LOG_CACHE_DEFAULTS = {
   replicas: 1,
 };
 
-interface Entry {
+interface Entry extends RefreshMarks {
   key: string;
   path: string;
   size: number;
@@ -75,10 +67,6 @@ interface Entry {
   forcedAt: number;
   /** When GitHub last said it still has this log. */
   checkedAt: number;
-  /** When GitHub was last asked whether the job has completed (see `hasCompleted`). */
-  statusAt: number;
-  /** When a refresh of this running log was last counted as put off (`github_log_refreshes_deferred_total`). */
-  deferredAt: number;
 }
 
 /**
@@ -134,8 +122,7 @@ export class JobLogCache {
   /** The checks that GitHub still has a log (`recheck`) under way. */
   private readonly checks = new Map<Entry, Promise<void>>();
   private readonly options: Required<Omit<JobLogCacheOptions, 'registry'>>;
-  private readonly allowance: LogRefreshAllowance;
-  private readonly deferred?: Counter<'installation'>;
+  private readonly refreshes: LogRefreshes;
   private directory?: Promise<string>;
   private total = 0;
   private count = 0;
@@ -153,19 +140,14 @@ export class JobLogCache {
       ...options,
       dir: options.dir ?? tmpdir(),
     };
-    this.allowance = new LogRefreshAllowance(github.requestBudgets, {
+    this.refreshes = new LogRefreshes(github, {
       share: this.options.refreshRateLimitShare,
       replicas: this.options.replicas,
+      refreshMs: this.options.refreshMs,
+      jobCompleted: this.options.jobCompleted,
       clock: this.options.clock,
+      registry: options.registry,
     });
-    if (options.registry) {
-      this.deferred = new Counter({
-        name: 'github_log_refreshes_deferred_total',
-        help: "Running jobs' logs served as they were on disk instead of downloaded again, to keep within the installation's rate limit (LOG_REFRESH_RATE_LIMIT_PERCENT)",
-        labelNames: ['installation'],
-        registers: [options.registry],
-      });
-    }
   }
 
   /**
@@ -247,7 +229,7 @@ export class JobLogCache {
     let download = this.downloads.get(key);
     let completed: boolean | undefined;
     if (!download && cached && !cached.complete) {
-      const refresh = await this.mayRefresh(job, cached);
+      const refresh = await this.refreshes.decide(job, cached);
       if (refresh === 'wait') {
         // Put off to keep within the rate limit: the copy on disk, and for a client past its end, nothing after
         // `start`. Asked again after `refreshMs`, not at every viewer's poll.
@@ -297,42 +279,6 @@ export class JobLogCache {
       ]);
     }
     return growing.written >= needed ? growing : download.done;
-  }
-
-  /**
-   * Whether the job's running log may be downloaded again now (`refresh`): when the allowance of its installation lets
-   * it; and, whatever the allowance, once the job has completed (`completed`), or its last lines (those that say why it
-   * failed) would wait for the allowance, up to GitHub's hour (see `hasCompleted` for how often GitHub is asked).
-   */
-  private async mayRefresh(job: JobRef, entry: Entry): Promise<'refresh' | 'completed' | 'wait'> {
-    // Not known (the App's installation could not be looked up): the download says why.
-    const installation = await this.github.installationIdFor(job.owner, job.repo).catch(() => undefined);
-    if (installation === undefined || this.allowance.take(String(installation))) return 'refresh';
-    if (await this.hasCompleted(job, entry, STATUS_CHECK_MS).catch(() => false)) return 'completed';
-    // Once per interval, however many viewers' polls arrived together while the job's status was asked.
-    const now = this.options.clock.now().getTime();
-    if (now - entry.deferredAt >= this.options.refreshMs) {
-      entry.deferredAt = now;
-      this.deferred?.inc({ installation: String(installation) });
-    }
-    return 'wait';
-  }
-
-  /**
-   * Whether the job has completed. The run state's "completed" is final. Its "running" may hide a completed event that
-   * was lost (or an App not subscribed to `workflow_job`): GitHub is asked too once its last answer for `entry` is
-   * `LOST_EVENT_CHECK_MS` old. Without a word from the run state, GitHub is asked once its last answer is `everyMs` old,
-   * else the answer is undefined. GitHub's job is revalidated with its ETag: its 304, while the job runs unchanged,
-   * costs nothing against the rate limit.
-   */
-  private async hasCompleted(job: JobRef, entry: Entry | undefined, everyMs: number): Promise<boolean | undefined> {
-    const known = await this.options.jobCompleted(job).catch(() => undefined);
-    if (known) return true;
-    const now = this.options.clock.now().getTime();
-    const interval = known === undefined ? everyMs : LOST_EVENT_CHECK_MS;
-    if (now - (entry ? entry.statusAt : now) < interval) return known;
-    if (entry) entry.statusAt = now;
-    return jobCompleted(this.github, job);
   }
 
   /**
@@ -398,7 +344,7 @@ export class JobLogCache {
     completed?: boolean,
   ): Promise<Entry> {
     const previous = this.entries.get(key);
-    const complete = completed ?? (await this.hasCompleted(job, previous, 0)) === true;
+    const complete = completed ?? (await this.refreshes.completed(job, previous, 0)) === true;
     // A running job's log only grows: ask for the bytes after those on disk, with the last of those (`append`).
     const from =
       previous && !previous.complete && !complete && previous.size > 0
@@ -567,12 +513,6 @@ export class JobLogCache {
  * from the end itself: the host answers 416 when nothing was added).
  */
 const LOG_OVERLAP = 4096;
-
-/** How often a running job's status is asked while its log's refreshes are put off: its last lines come within this. */
-const STATUS_CHECK_MS = 10_000;
-
-/** How often GitHub is asked about a job the run state says runs: its completed event may have been lost. */
-const LOST_EVENT_CHECK_MS = 60_000;
 
 const keyOf = (job: JobRef) => `${job.owner.toLowerCase()}/${job.repo.toLowerCase()}/${job.jobId}`;
 
