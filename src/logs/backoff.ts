@@ -28,6 +28,11 @@ export class LogBackoff {
     this.delay = poll.logMinMs;
   }
 
+  /** Back to the minimum: something outside the log says new text is coming (the job has just ended). */
+  reset(): void {
+    this.delay = this.poll.logMinMs;
+  }
+
   next(state: FetchState): number {
     const key = `${state.dataUpdatedAt}/${state.errorUpdatedAt}`;
     if (key === this.seen) return this.delay;

@@ -60,9 +60,6 @@ export function useJobLog(args: {
   const { owner, repo, jobId, live, poll, enabled = true } = args;
   const [backoff] = useState(() => new LogBackoff(poll));
   const [wasLive] = useState(live);
-  // The job list says the job has ended; its last lines are on their way (the backend reads them within seconds of
-  // the end, even while it puts off refreshes to keep within GitHub's rate limit): read again without backing off.
-  const ending = wasLive && !live;
   const client = useQueryClient();
   const query = useQuery({
     queryKey: logKeys.log(owner, repo, jobId),
@@ -80,10 +77,8 @@ export function useJobLog(args: {
       }
     },
     enabled,
-    refetchInterval: (data, current) => {
-      if (!readAgain(data, current.state.error, live)) return false;
-      return ending ? poll.logMinMs : backoff.next(current.state);
-    },
+    refetchInterval: (data, current) =>
+      readAgain(data, current.state.error, live) ? backoff.next(current.state) : false,
     structuralSharing: false,
     // Logs can be large: do not keep them once nobody shows them.
     cacheTime: 30_000,
@@ -99,8 +94,12 @@ export function useJobLog(args: {
     if (data && data.offset < data.size) void refetch({ cancelRefetch: false });
   }, [data, refetch]);
   useEffect(() => {
-    if (ending) void refetch();
-  }, [ending, refetch]);
+    if (!wasLive || live) return;
+    // The job list says the job has ended: its last lines are on their way (the backend reads them within seconds of
+    // the end, also while it puts off refreshes to keep within GitHub's rate limit). Read now, then soon again.
+    backoff.reset();
+    void refetch();
+  }, [wasLive, live, backoff, refetch]);
 
   return {
     snapshot: data as LogSnapshot | undefined,

@@ -127,7 +127,7 @@ describe('a live log the user follows at its bottom', () => {
     await waitFor(() => expect(logReads.at(-1)?.start).toBeGreaterThan(0));
     await waitFor(() => expect(region).toHaveTextContent('Cleaning up orphan processes'), { timeout: 3000 });
   });
-  it('reads a job’s log again without backing off once the job list says it ended, until its last lines come', async () => {
+  it('reads a job’s log again soon once the job list says it ended, not after the minute its poll had backed off to', async () => {
     jumpingTimers();
     const lines = Array.from({ length: 100 }, (_, i) => `${TS}step output ${i}\n`);
     let completed = false;
