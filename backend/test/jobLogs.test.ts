@@ -704,15 +704,23 @@ describe("job logs within the installation's GitHub rate limit", () => {
     expect(metrics).toMatch(new RegExp(`github_rate_limit_remaining\\{installation="${org}"\\} 3\\d\\d$`, 'm'));
   });
 
-  it("brings a completed job's last lines and says it is complete though running logs' refreshes are held back", async () => {
-    const { app, clock } = backend({ refreshMs: 2_000 });
+  /**
+   * A running job's log read twice: once, then again after other work of the App used 4,600 of the installation's
+   * 5,000 requests, which that refresh's answer tells. From then on its refreshes are put off.
+   */
+  async function logWithRefreshesPutOff(options: JobLogCacheOptions = {}) {
+    const { app, clock } = backend({ refreshMs: 2_000, ...options });
     const job = jobs.inProgressDeploy;
     sim.setJobLog(job, 'line 0\n');
     await read(app, job).expect(200);
-    // Other work of the App has used most of the hour: the next refresh's answer says less than a tenth is left.
     sim.useRateLimit(org, 4_600);
     clock.advance(2_000);
     await read(app, job).expect(200);
+    return { app, clock, job };
+  }
+
+  it("brings a completed job's last lines and says it is complete though running logs' refreshes are put off", async () => {
+    const { app, clock, job } = await logWithRefreshesPutOff();
     // The job fails; its last lines say why.
     sim.setRunStatus(runs.inProgress, 'completed', 'failure');
     sim.setJobLog(job, 'line 0\nError: the deploy failed\n');
@@ -723,33 +731,12 @@ describe("job logs within the installation's GitHub rate limit", () => {
     expect(final).toMatchObject({ complete: true, text: 'line 0\nError: the deploy failed\n' });
   });
 
-  it('counts a refresh put off once, however many viewers poll the log in the interval', async () => {
+  it.each([
+    ['one after the other within an interval', 2_000, false],
+    ['together, while GitHub is asked whether the job ended', 10_000, true],
+  ])('counts a refresh put off once when five viewers poll %s', async (_case, wait, together) => {
     const registry = new Registry();
-    const { app, clock } = backend({ refreshMs: 2_000, registry });
-    const job = jobs.inProgressDeploy;
-    sim.setJobLog(job, 'line 0\n');
-    await read(app, job).expect(200);
-    sim.useRateLimit(org, 4_600);
-    clock.advance(2_000);
-    await read(app, job).expect(200);
-    clock.advance(2_000);
-
-    // Five viewers poll within one interval: one refresh is due, and put off.
-    for (let viewer = 0; viewer < 5; viewer++) await read(app, job).expect(200);
-
-    const deferred = await registry.getSingleMetricAsString('github_log_refreshes_deferred_total');
-    expect(deferred).toContain(`github_log_refreshes_deferred_total{installation="${org}"} 1`);
-  });
-
-  it('counts a refresh put off once when five viewers poll together while GitHub is asked whether the job ended', async () => {
-    const registry = new Registry();
-    const { app, clock } = backend({ refreshMs: 2_000, registry });
-    const job = jobs.inProgressDeploy;
-    sim.setJobLog(job, 'line 0\n');
-    await read(app, job).expect(200);
-    sim.useRateLimit(org, 4_600);
-    clock.advance(2_000);
-    await read(app, job).expect(200);
+    const { app, clock, job } = await logWithRefreshesPutOff({ registry });
     const deferred = async () =>
       Number(
         new RegExp(`github_log_refreshes_deferred_total\\{installation="${org}"\\} (\\d+)`).exec(
@@ -757,10 +744,13 @@ describe("job logs within the installation's GitHub rate limit", () => {
         )?.[1] ?? 0,
       );
     const before = await deferred();
-    // The job's status is due to be asked again (10 s); five viewers' polls arrive together.
-    clock.advance(10_000);
+    // A refresh is due (after 10 s, so is the question whether the job ended).
+    clock.advance(wait);
 
-    const answers = await Promise.all(Array.from({ length: 5 }, () => read(app, job)));
+    const poll = () => read(app, job).expect(200);
+    const answers = together
+      ? await Promise.all(Array.from({ length: 5 }, poll))
+      : [await poll(), await poll(), await poll(), await poll(), await poll()];
 
     expect(answers.map((res) => ranged(res).text)).toEqual(Array(5).fill('line 0\n'));
     expect((await deferred()) - before).toBe(1);

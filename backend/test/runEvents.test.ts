@@ -227,6 +227,20 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs of a followed run', () =>
   const readLog = (api: ReturnType<typeof backend>, jobId: number, start: number) =>
     request(api.app).get(`/api/repos/octo-org/hello-world/jobs/${jobId}/logs?start=${start}`).expect(200);
 
+  /** A run the backend dispatched, in progress, its events delivered by `arrive`; its first job's log one line long. */
+  async function runningJob(
+    api: ReturnType<typeof backend>,
+    arrive?: (events: SimulatedEvent[]) => SimulatedEvent[],
+  ): Promise<{ runId: number; jobId: number }> {
+    const { body: started } = await api.dispatch();
+    const runId: number = started.runId;
+    sim.setRunStatus(runId, 'in_progress');
+    await api.sendEvents(arrive);
+    const jobId = sim.runs.get(runId)!.jobIds[0]!;
+    sim.setJobLog(jobId, 'line 0\n');
+    return { runId, jobId };
+  }
+
   /** Polls the log every 2 s for up to two minutes (the run's other job runs on), until it is complete. */
   async function pollUntilComplete(api: ReturnType<typeof backend>, jobId: number) {
     let last = ranged(await readLog(api, jobId, 0));
@@ -247,18 +261,14 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs of a followed run', () =>
 
   it("refreshes a running job's log without reading the job from GitHub, and reads it a last time once it completes", async () => {
     const api = backend();
-    const { body: started } = await api.dispatch();
-    sim.setRunStatus(started.runId, 'in_progress');
-    await api.sendEvents();
-    const jobId = sim.runs.get(started.runId)!.jobIds[0]!;
-    sim.setJobLog(jobId, 'line 0\n');
+    const { runId, jobId } = await runningJob(api);
 
     const first = ranged(await readLog(api, jobId, 0));
     sim.setJobLog(jobId, 'line 0\nline 1\n');
     api.clock.advance(2_000);
     const second = ranged(await readLog(api, jobId, first.end));
     // The job fails; its last line says why. The completed events arrive before the next poll.
-    sim.setRunStatus(started.runId, 'completed', 'failure');
+    sim.setRunStatus(runId, 'completed', 'failure');
     sim.setJobLog(jobId, 'line 0\nline 1\nError: the deploy failed\n');
     await api.sendEvents();
     api.clock.advance(2_000);
@@ -274,11 +284,7 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs of a followed run', () =>
 
   it('reads the last lines at the first poll after the completed event, though refreshes are put off', async () => {
     const api = backend();
-    const { body: started } = await api.dispatch();
-    sim.setRunStatus(started.runId, 'in_progress');
-    await api.sendEvents();
-    const jobId = sim.runs.get(started.runId)!.jobIds[0]!;
-    sim.setJobLog(jobId, 'line 0\n');
+    const { runId, jobId } = await runningJob(api);
     await readLog(api, jobId, 0);
     // Other work of the App has used most of the hour: the next answer says less than a tenth is left.
     sim.useRateLimit(SEED.installations.org.id, 4_600);
@@ -287,7 +293,7 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs of a followed run', () =>
     sim.setJobLog(jobId, 'line 0\nline 1\n');
     api.clock.advance(2_000);
     const putOff = ranged(await readLog(api, jobId, 0));
-    sim.setRunStatus(started.runId, 'completed', 'failure');
+    sim.setRunStatus(runId, 'completed', 'failure');
     sim.setJobLog(jobId, 'line 0\nline 1\nError: the deploy failed\n');
     await api.sendEvents();
     api.clock.advance(2_000);
@@ -300,11 +306,7 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs of a followed run', () =>
 
   it('reads the job from GitHub when no event has reached its run', async () => {
     const api = backend();
-    const { body: started } = await api.dispatch();
-    sim.setRunStatus(started.runId, 'in_progress');
-    await api.sendEvents(() => []);
-    const jobId = sim.runs.get(started.runId)!.jobIds[0]!;
-    sim.setJobLog(jobId, 'line 0\n');
+    const { jobId } = await runningJob(api, () => []);
 
     expect(ranged(await readLog(api, jobId, 0))).toMatchObject({ complete: false, text: 'line 0\n' });
     expect(jobReads()).toBe(1);
@@ -315,17 +317,13 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs of a followed run', () =>
     ['refreshes are put off', true],
   ])('marks a job’s log complete within a minute when its completed event was lost and %s', async (_case, putOff) => {
     const api = backend();
-    const { body: started } = await api.dispatch();
-    sim.setRunStatus(started.runId, 'in_progress');
-    await api.sendEvents();
-    const jobId = sim.runs.get(started.runId)!.jobIds[0]!;
-    sim.setJobLog(jobId, 'line 0\n');
+    const { runId, jobId } = await runningJob(api);
     await readLog(api, jobId, 0);
     // Less than a tenth of the hour's requests is left: refreshes are put off from the next answer on.
     if (putOff) sim.useRateLimit(SEED.installations.org.id, 4_600);
     api.clock.advance(2_000);
     await readLog(api, jobId, 0);
-    await failFirstJobWithoutEvent(api, started.runId);
+    await failFirstJobWithoutEvent(api, runId);
     const before = api.clock.now().getTime();
 
     const last = await pollUntilComplete(api, jobId);
@@ -338,14 +336,15 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs of a followed run', () =>
     const api = backend();
     const runEventsOnly = (all: SimulatedEvent[]) => all.filter((event) => event.name === 'workflow_run');
     const { body: started } = await api.dispatch();
+    const runId: number = started.runId;
     // Orca's first poll, before any event: the run and its jobs are read from GitHub and kept.
-    await api.poll(started.runId);
-    sim.setRunStatus(started.runId, 'in_progress');
+    await api.poll(runId);
+    sim.setRunStatus(runId, 'in_progress');
     await api.sendEvents(runEventsOnly);
-    const jobId = sim.runs.get(started.runId)!.jobIds[0]!;
+    const jobId = sim.runs.get(runId)!.jobIds[0]!;
     sim.setJobLog(jobId, 'line 0\n');
     await readLog(api, jobId, 0);
-    await failFirstJobWithoutEvent(api, started.runId);
+    await failFirstJobWithoutEvent(api, runId);
 
     expect(await pollUntilComplete(api, jobId)).toMatchObject({
       complete: true,
