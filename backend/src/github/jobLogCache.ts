@@ -226,9 +226,8 @@ export class JobLogCache {
       if (now - cached.forcedAt < refreshMs) return { ...cached, size: start };
       cached.forcedAt = now;
     }
-    let download = this.downloads.get(key);
     let completed: boolean | undefined;
-    if (!download && cached && !cached.complete) {
+    if (!this.downloads.has(key) && cached && !cached.complete) {
       const refresh = await this.refreshes.decide(job, cached);
       if (refresh === 'wait') {
         // Put off to keep within the rate limit: the copy on disk, and for a client past its end, nothing after
@@ -239,7 +238,7 @@ export class JobLogCache {
       }
       if (refresh === 'completed') completed = true;
     }
-    download = this.downloads.get(key);
+    let download = this.downloads.get(key);
     if (!download) {
       // Without a copy to serve, GitHub's failure (a queued job's 404, a 503) is answered again for an interval, so
       // that every viewer's poll does not go to GitHub while it fails.

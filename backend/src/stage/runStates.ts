@@ -29,6 +29,7 @@ export interface RunStatesOptions {
 }
 
 type RunRef = { owner: string; repo: string; runId: number };
+type JobRef = { owner: string; repo: string; jobId: number };
 
 const repoKey = ({ owner, repo }: { owner: string; repo: string }) => `${owner}/${repo}`.toLowerCase();
 
@@ -159,15 +160,7 @@ export class RunStates {
    * cache asks it at each refresh of a running log, instead of reading the job from GitHub). Undefined when the state
    * cannot say: no followed run has the job, no event has reached its run, or the job is of an earlier attempt.
    */
-  async jobCompleted({
-    owner,
-    repo,
-    jobId,
-  }: {
-    owner: string;
-    repo: string;
-    jobId: number;
-  }): Promise<boolean | undefined> {
+  async jobCompleted({ owner, repo, jobId }: JobRef): Promise<boolean | undefined> {
     const runId = await findRunOfJob(this.options.store.db, jobId);
     if (runId === undefined) return undefined;
     const ref = { owner, repo, runId };
