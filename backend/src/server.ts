@@ -2,23 +2,15 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { GithubApp } from './github/githubApp.js';
-import { JobLogCache } from './github/jobLogCache.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { Fiat } from './spinnaker/fiat.js';
 import { Gate } from './spinnaker/gate.js';
-import { CheckRuns } from './checks/checkRuns.js';
-import { DeploymentStatuses } from './deployments/deploymentStatuses.js';
-import { DeliveryWorker } from './triggers/deliveryWorker.js';
-import { DEPLOYMENT_TRIGGER } from './triggers/matching.js';
-import { PipelineCache } from './triggers/pipelineCache.js';
-import { GithubReads } from './github/githubReads.js';
 import { budgetShare, RequestBudgets } from './github/requestBudget.js';
 import { DispatchWatch } from './stage/dispatchWatch.js';
-import { RunStates } from './stage/runStates.js';
-import { StageRuns } from './stage/stageRuns.js';
 import { openStore, pruneDeliveryBodies, prunePipelineStartTriggers, pruneRunStates } from './store/index.js';
 import { WorkLoop } from './workLoop.js';
+import { createParts } from './wiring.js';
 
 /**
  * How long requests in flight at shutdown may still take: a dispatch call waits up to 30 s for its run (stageRuns.ts),
@@ -55,46 +47,17 @@ async function main(): Promise<void> {
     requestBudgets: new RequestBudgets(budgetShare(config.githubBudgetReplicas)),
   });
   const metrics = createMetrics();
-  github.requestBudgets.register(metrics.registry);
   const gate = new Gate({ url: config.gate.url, authHeader: config.gate.authHeader, logger });
-  const statuses = new DeploymentStatuses({
+  const { statuses, checkRuns, reads, stageRuns, worker, logs } = createParts({
     store,
     github,
     gate,
-    logger: logger.child({ component: 'deployment-statuses' }),
+    logger,
+    metrics,
     spinnakerUiUrl: config.spinnakerUiUrl,
     leaseMs: config.workLeaseMs,
-  });
-  const checkRuns = new CheckRuns({
-    store,
-    github,
-    gate,
-    logger: logger.child({ component: 'check-runs' }),
-    spinnakerUiUrl: config.spinnakerUiUrl,
-    leaseMs: config.workLeaseMs,
-  });
-  // GitHub reads, and the run state kept from GitHub's events, shared by the app and the background work.
-  const reads = new GithubReads(github);
-  const runStates = new RunStates({
-    store,
-    reads,
-    logger: logger.child({ component: 'run-states' }),
-    fallbackMs: config.runEventFallbackMs,
-    registry: metrics.registry,
-  });
-  const stageRuns = new StageRuns({ github, reads, store, logger, runStates });
-  const worker = new DeliveryWorker({
-    store,
-    gate,
-    pipelines: new PipelineCache(gate, logger),
-    logger: logger.child({ component: 'deliveries' }),
-    registry: metrics.registry,
-    leaseMs: config.workLeaseMs,
-    onStarted: async (start, executionId) => {
-      if (start.trigger.type === DEPLOYMENT_TRIGGER) await statuses.pipelineStarted({ ...start, executionId });
-      await checkRuns.pipelineStarted({ executionId, trigger: start.trigger });
-    },
-    onEvent: (event, payload) => runStates.apply(event, payload),
+    runEventFallbackMs: config.runEventFallbackMs,
+    logs: { ...config.logs, replicas: config.githubBudgetReplicas },
   });
   // Cancels the runs of stages cancelled while Orca still retried their dispatch (Orca sends no cancel then).
   const dispatchWatch = new DispatchWatch({
@@ -104,13 +67,6 @@ async function main(): Promise<void> {
     logger: logger.child({ component: 'dispatch-watch' }),
   });
   const lifecycle = { draining: false };
-  const logs = new JobLogCache(github, {
-    ...config.logs,
-    replicas: config.githubBudgetReplicas,
-    jobCompleted: (job) => runStates.jobCompleted(job),
-    logger: logger.child({ component: 'job-logs' }),
-    registry: metrics.registry,
-  });
   const app = createApp({
     lifecycle,
     logs,
