@@ -332,6 +332,38 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs of a followed run', () =>
     expect(api.clock.now().getTime() - before).toBeLessThanOrEqual(62_000);
   });
 
+  it('shows the job ended in the run’s job list and Orca’s poll once its log is read complete after a lost event', async () => {
+    const api = backend();
+    const { runId, jobId } = await runningJob(api);
+    await readLog(api, jobId, 0);
+    await failFirstJobWithoutEvent(api, runId);
+    await pollUntilComplete(api, jobId);
+
+    const { body: list } = await request(api.app).get(`/api/repos/octo-org/hello-world/runs/${runId}/jobs`).expect(200);
+    const { body: polled } = await api.poll(runId);
+
+    const [failed, other] = list.items;
+    expect([failed, other].map((job) => [job.id, job.status, job.conclusion])).toEqual([
+      [jobId, 'completed', 'failure'],
+      [sim.runs.get(runId)!.jobIds[1], 'in_progress', null],
+    ]);
+    expect(polled).toMatchObject({ status: 'RUNNING', progress: '1 of 2 jobs done', failedJobs: [failed.name] });
+  });
+
+  it('asks GitHub about a job the run state says runs at most once a minute, however many logs poll', async () => {
+    const api = backend();
+    const { jobId } = await runningJob(api);
+    const before = jobReads();
+
+    // Three viewers poll every 2 s for two and a half minutes while the job runs on.
+    for (let waited = 0; waited < 150_000; waited += 2_000) {
+      await Promise.all([0, 0, 0].map(() => readLog(api, jobId, 0)));
+      api.clock.advance(2_000);
+    }
+
+    expect(jobReads() - before).toBe(2);
+  });
+
   it('marks a job’s log complete for an App subscribed to workflow_run only, whose jobs the backend read once', async () => {
     const api = backend();
     const runEventsOnly = (all: SimulatedEvent[]) => all.filter((event) => event.name === 'workflow_run');

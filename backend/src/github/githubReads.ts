@@ -329,4 +329,16 @@ export class GithubReads {
     );
     return jobs.map(toJob);
   }
+
+  /** One job; `revalidate` asks GitHub with the cached ETag, whose 304 costs nothing against the rate limit. */
+  async getJob({ owner, repo, jobId, revalidate = false }: RepoRef & { jobId: number; revalidate?: boolean }) {
+    const client = await this.github.forRepo(owner, repo);
+    const headers = revalidate ? REVALIDATE : {};
+    const { data } = await this.attempt(
+      `reading job ${jobId} in ${owner}/${repo}`,
+      () => client.request('GET /repos/{owner}/{repo}/actions/jobs/{job_id}', { owner, repo, job_id: jobId, headers }),
+      notFoundMessages.job(jobId, owner, repo),
+    );
+    return toJob(data);
+  }
 }

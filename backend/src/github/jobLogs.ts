@@ -2,8 +2,6 @@ import { GoneError, UpstreamError } from '../errors.js';
 import { within } from '../timeout.js';
 import type { GithubApp } from './githubApp.js';
 import { toHttpError } from './githubErrors.js';
-import { notFoundMessages } from './notFoundMessages.js';
-import { REVALIDATE } from './readCache.js';
 
 export interface JobLog {
   body: ReadableStream<Uint8Array>;
@@ -141,32 +139,5 @@ export async function* logParts(
     }
     if (next.done) return;
     yield next.value;
-  }
-}
-
-/**
- * Whether the job has completed. Asked before its log is downloaded: a log read after the job was seen completed is
- * the whole log.
- */
-export async function jobCompleted(
-  github: GithubApp,
-  { owner, repo, jobId }: { owner: string; repo: string; jobId: number },
-): Promise<boolean> {
-  const client = await github.forRepo(owner, repo);
-  try {
-    const { data } = await client.request('GET /repos/{owner}/{repo}/actions/jobs/{job_id}', {
-      owner,
-      repo,
-      job_id: jobId,
-      // The job may have completed within the read cache's fresh window: a log read then would be taken for whole.
-      headers: REVALIDATE,
-    });
-    return data.status === 'completed';
-  } catch (error) {
-    throw toHttpError(error, {
-      action: `reading job ${jobId} in ${owner}/${repo}`,
-      appId: github.appId,
-      notFound: notFoundMessages.job(jobId, owner, repo),
-    });
   }
 }

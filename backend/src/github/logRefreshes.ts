@@ -1,8 +1,8 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { GithubApp } from './githubApp.js';
+import { GithubReads } from './githubReads.js';
 import type { JobRef } from './jobLogCache.js';
-import { jobCompleted } from './jobLogs.js';
 import { LogRefreshAllowance } from './logRefreshAllowance.js';
 
 /** What the refresh policy keeps with each log on disk. */
@@ -29,15 +29,13 @@ export interface LogRefreshesOptions {
 /** How often a running job's status is asked while its log's refreshes are put off: its last lines come within this. */
 const STATUS_CHECK_MS = 10_000;
 
-/** How often GitHub is asked about a job the run state says runs: its completed event may have been lost. */
-const LOST_EVENT_CHECK_MS = 60_000;
-
 /**
  * When a running job's log is downloaded again, and whether its job has completed: the job log cache's policy for
  * running logs, apart from the cache's files and downloads.
  */
 export class LogRefreshes {
   private readonly allowance: LogRefreshAllowance;
+  private readonly reads: GithubReads;
   private readonly deferred?: Counter<'installation'>;
 
   constructor(
@@ -45,6 +43,7 @@ export class LogRefreshes {
     private readonly options: LogRefreshesOptions,
   ) {
     this.allowance = new LogRefreshAllowance(github.requestBudgets, options);
+    this.reads = new GithubReads(github);
     if (options.registry) {
       this.deferred = new Counter({
         name: 'github_log_refreshes_deferred_total',
@@ -75,19 +74,19 @@ export class LogRefreshes {
   }
 
   /**
-   * Whether the job has completed. The run state's "completed" is final. Its "running" may hide a completed event that
-   * was lost (or an App not subscribed to `workflow_job`): GitHub is asked too once its last answer for the log is
-   * `LOST_EVENT_CHECK_MS` old. Without a word from the run state, GitHub is asked once its last answer is `everyMs`
-   * old, else the answer is undefined. GitHub's job is revalidated with its ETag: its 304, while the job runs
-   * unchanged, costs nothing against the rate limit. `marks` is undefined before the log's first download.
+   * Whether the job has completed: as the run state says when it can (it checks a running job with GitHub itself once
+   * its news is a minute old, in case its completed event was lost); else GitHub is asked once its last answer for the
+   * log is `everyMs` old, and the answer is undefined until then. A log read after the job was seen completed is the
+   * whole log. GitHub's job is revalidated with its ETag: the job may have completed within the read cache's fresh
+   * window, and GitHub's 304, while the job runs unchanged, costs nothing against the rate limit. `marks` is undefined
+   * before the log's first download.
    */
   async completed(job: JobRef, marks: RefreshMarks | undefined, everyMs: number): Promise<boolean | undefined> {
     const known = await this.options.jobCompleted(job).catch(() => undefined);
-    if (known) return true;
+    if (known !== undefined) return known;
     const now = this.options.clock.now().getTime();
-    const interval = known === undefined ? everyMs : LOST_EVENT_CHECK_MS;
-    if (now - (marks ? marks.statusAt : now) < interval) return known;
+    if (now - (marks ? marks.statusAt : now) < everyMs) return undefined;
     if (marks) marks.statusAt = now;
-    return jobCompleted(this.github, job);
+    return (await this.reads.getJob({ ...job, revalidate: true })).status === 'completed';
   }
 }

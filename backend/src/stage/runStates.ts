@@ -7,6 +7,8 @@ import {
   applyRunEvent,
   findRunOfJob,
   findRunState,
+  jobUpdatedAt,
+  saveJob,
   saveJobs,
   saveRun,
   type RunState,
@@ -36,6 +38,12 @@ const repoKey = ({ owner, repo }: { owner: string; repo: string }) => `${owner}/
 const sameRepo = (state: RunState, ref: RunRef) => repoKey(state) === repoKey(ref);
 
 const unchanged = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * How old the news of a running job may be before GitHub is asked whether it has completed (`jobCompleted`): its
+ * completed event may have been lost, while the run's other jobs go on.
+ */
+export const LOST_JOB_EVENT_MS = 60_000;
 
 /** Orca polls a running stage every 15 s after its first minute (MonitorWebhookTask.getDynamicBackoffPeriod). */
 const ORCA_POLL_MS = 15_000;
@@ -74,6 +82,8 @@ export class RunStates {
   private readonly listings = new Map<string, Promise<void>>();
   /** When each repository's runs in progress were last listed: a quiet run missing from a later listing is not running. */
   private readonly listedAt = new Map<string, number>();
+  /** Jobs being read from GitHub by `jobCompleted`, so that concurrent questions share one read. */
+  private readonly jobReads = new Map<number, Promise<JobDto>>();
 
   constructor(private readonly options: RunStatesOptions) {
     this.clock = options.clock ?? systemClock;
@@ -87,7 +97,7 @@ export class RunStates {
       });
       this.reads = new Counter({
         name: 'github_run_state_reads_total',
-        help: 'Runs or jobs read from GitHub for the run state, by reason: no_events, quiet_repository (runs in progress listed), quiet (one run read), jobs_behind',
+        help: 'Runs or jobs read from GitHub for the run state, by reason: no_events, quiet_repository (runs in progress listed), quiet (one run read), jobs_behind, quiet_job (a running job whose log is read)',
         labelNames: ['reason'],
         registers: [options.registry],
       });
@@ -157,17 +167,40 @@ export class RunStates {
 
   /**
    * Whether a job of a followed run has completed, as the run's state says while events keep it current (the job log
-   * cache asks it at each refresh of a running log, instead of reading the job from GitHub). Undefined when the state
-   * cannot say: no followed run has the job, no event has reached its run, or the job is of an earlier attempt.
+   * cache asks it at each refresh of a running log, instead of reading the job from GitHub). A job the state says
+   * runs is read from GitHub once its news is `LOST_JOB_EVENT_MS` old: its completed event may have been lost (or the
+   * App is not subscribed to `workflow_job`), and a run still going on is not read again until it ends. What GitHub
+   * says is kept, so the run's job list and Orca's poll learn it too. Undefined when the state cannot say: no followed
+   * run has the job, no event has reached its run, or the job is of an earlier attempt.
    */
   async jobCompleted({ owner, repo, jobId }: JobRef): Promise<boolean | undefined> {
-    const runId = await findRunOfJob(this.options.store.db, jobId);
+    const { db } = this.options.store;
+    const runId = await findRunOfJob(db, jobId);
     if (runId === undefined) return undefined;
     const ref = { owner, repo, runId };
     const { state } = await this.current(ref);
     if (!state) return undefined;
     const job = (await this.jobsOf(ref, state)).find((each) => each.id === jobId);
-    return job && job.status === 'completed';
+    if (!job) return undefined;
+    if (job.status === 'completed') return true;
+    const heard = (await jobUpdatedAt(db, jobId))?.getTime() ?? 0;
+    if (this.clock.now().getTime() - heard < LOST_JOB_EVENT_MS) return false;
+    const read = await this.readJob({ ...ref, jobId }, state.run.runAttempt);
+    return read.status === 'completed';
+  }
+
+  private readJob(ref: RunRef & JobRef, runAttempt: number): Promise<JobDto> {
+    let read = this.jobReads.get(ref.jobId);
+    if (!read) {
+      read = (async () => {
+        const job = await this.options.reads.getJob({ ...ref, revalidate: true });
+        this.reads?.inc({ reason: 'quiet_job' });
+        await saveJob(this.options.store.db, { runId: ref.runId, job, runAttempt }, this.clock.now());
+        return job;
+      })().finally(() => this.jobReads.delete(ref.jobId));
+      this.jobReads.set(ref.jobId, read);
+    }
+    return read;
   }
 
   /**

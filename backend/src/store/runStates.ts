@@ -142,6 +142,30 @@ export async function findRunState(db: Kysely<Database>, runId: number): Promise
   };
 }
 
+/**
+ * Stores one job of a followed run as read from GitHub, unless the stored one is newer, without stamping the run: the
+ * other jobs were not read with it.
+ */
+export async function saveJob(
+  db: Kysely<Database>,
+  { runId, job, runAttempt }: { runId: number; job: JobDto; runAttempt: number },
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('run_jobs')
+    .set({ job: JSON.stringify(job), rank: rankOf(runAttempt, job.status), updated_at: now.getTime() })
+    .where('job_id', '=', job.id)
+    .where('run_id', '=', runId)
+    .where('rank', '<=', rankOf(runAttempt, job.status))
+    .execute();
+}
+
+/** When the stored state of a job last changed, by an event or a read. */
+export async function jobUpdatedAt(db: Kysely<Database>, jobId: number): Promise<Date | undefined> {
+  const row = await db.selectFrom('run_jobs').select('updated_at').where('job_id', '=', jobId).executeTakeFirst();
+  return row === undefined ? undefined : new Date(Number(row.updated_at));
+}
+
 /** The run a job of a followed run belongs to; undefined when no followed run has the job. */
 export async function findRunOfJob(db: Kysely<Database>, jobId: number): Promise<number | undefined> {
   const row = await db.selectFrom('run_jobs').select('run_id').where('job_id', '=', jobId).executeTakeFirst();
