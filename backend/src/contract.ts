@@ -205,7 +205,8 @@ export interface GithubEventDto {
 
 /**
  * `GET /api/repos/:owner/:repo/jobs/:jobId/logs?start=N&length=M`: the answer is `text/plain`, its first line
- * `#log start=<first byte> end=<byte after the last> size=<bytes so far> complete=<true|false>`, then the log's bytes
+ * `#log start=<first byte> end=<byte after the last> size=<bytes so far> complete=<true|false>`, with ` age=<ms>` after
+ * it while the job runs (how long ago the backend read these bytes from GitHub), then the log's bytes
  * `start` to `end`. In the body, not in headers, because Gate's proxy passes on no response header but the content
  * type, and as text, not JSON, because Gate re-parses a body that starts with `{`. `end` never splits a UTF-8
  * character; ask for the next range from `end`. Without `start` and `length`, the answer is the whole log as plain
@@ -216,4 +217,6 @@ export interface LogRangeDto {
   end: number;
   size: number;
   complete: boolean;
+  /** Milliseconds since the backend read a running job's log from GitHub; absent once the job has completed. */
+  age?: number;
 }

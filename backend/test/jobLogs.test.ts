@@ -50,6 +50,12 @@ const filesUnder = (dir: string) =>
 const read = (app: ReturnType<typeof backend>['app'], job: number, query = 'start=0') =>
   request(app).get(`${REPO}/jobs/${job}/logs?${query}`);
 
+/** A range's `age` in whole seconds: the test clock is the system's plus what a test moved it, so a few ms pass. */
+const inSeconds = ({ age, ...range }: ReturnType<typeof ranged>) => ({
+  ...range,
+  age: age === undefined ? undefined : Math.floor(age / 1000),
+});
+
 const bigLog = (lines: number) =>
   `${Array.from({ length: lines }, (_, i) => `2024-01-01T00:00:00.0000000Z line ${i} ✓ done`).join('\n')}\n`;
 
@@ -172,9 +178,10 @@ describe('job logs on disk', () => {
     );
 
     expect(first).toMatchObject({ start: 0, end: 11, complete: false, text: 'first line\n' });
-    expect(sameWindow).toMatchObject({ start: 11, end: 11, size: 11, text: '' });
-    expect(afterInterval.map((res) => ranged(res))).toEqual(
-      Array(5).fill({ start: 11, end: 23, size: 23, complete: false, text: 'second line\n' }),
+    // Each answer says how long ago its bytes were read from GitHub.
+    expect(inSeconds(sameWindow)).toMatchObject({ start: 11, end: 11, size: 11, text: '', age: 4 });
+    expect(afterInterval.map((res) => inSeconds(ranged(res)))).toEqual(
+      Array(5).fill({ start: 11, end: 23, size: 23, complete: false, age: 0, text: 'second line\n' }),
     );
     expect(downloads()).toBe(2);
   });
@@ -425,14 +432,15 @@ describe('job logs on disk, when things go wrong', () => {
     // Past the end of every copy: the first read makes this replica download again, and is then sent back to 0.
     const first = await read(app, job, 'start=1000000').expect(416);
     const next = [];
-    for (let poll = 0; poll < 4; poll++) next.push(ranged(await read(app, job, 'start=1000000').expect(200)));
+    for (let poll = 0; poll < 4; poll++)
+      next.push(inSeconds(ranged(await read(app, job, 'start=1000000').expect(200))));
     const inInterval = downloads();
     clock.advance(5_000);
     await read(app, job, 'start=1000000').expect(416);
 
     expect(first.body.error.message).toMatch(/Read it again from 0/);
     expect(next).toEqual(
-      Array(4).fill({ start: 1_000_000, end: 1_000_000, size: 1_000_000, complete: false, text: '' }),
+      Array(4).fill({ start: 1_000_000, end: 1_000_000, size: 1_000_000, complete: false, age: 0, text: '' }),
     );
     expect([inInterval, downloads()]).toEqual([2, 3]);
   });
@@ -680,26 +688,29 @@ describe("job logs within the installation's GitHub rate limit", () => {
     sim.useRateLimit(org, 4_600);
     sim.setJobLog(job, 'line 0\nline 1\n');
     clock.advance(2_000);
-    const told = ranged(await read(app, job).expect(200)).text;
+    const told = inSeconds(ranged(await read(app, job).expect(200)));
     sim.setJobLog(job, 'line 0\nline 1\nline 2\n');
     const statusReads = () => sim.count('GET', '/repos/{owner}/{repo}/actions/jobs/{job_id}');
     const statusBefore = statusReads();
     const whileLow = [];
     for (let poll = 0; poll < 5; poll++) {
       clock.advance(2_000);
-      whileLow.push(ranged(await read(app, job).expect(200)).text);
+      whileLow.push(inSeconds(ranged(await read(app, job).expect(200))));
     }
     const refreshesWhileLow = downloads() - 2;
     // Whether the job has completed is asked every 10 s meanwhile, not at each poll.
     const statusWhileLow = statusReads() - statusBefore;
     clock.advance(3_600_000);
-    const afterReset = ranged(await read(app, job).expect(200)).text;
+    const afterReset = inSeconds(ranged(await read(app, job).expect(200)));
 
-    expect(told).toBe('line 0\nline 1\n');
-    expect(whileLow).toEqual(Array(5).fill('line 0\nline 1\n'));
+    expect(told).toMatchObject({ text: 'line 0\nline 1\n', age: 0 });
+    // Each answer says how old its copy is, so the viewer can tell the user.
+    expect(whileLow.map(({ text, age }) => [text, age])).toEqual(
+      [2, 4, 6, 8, 10].map((age) => ['line 0\nline 1\n', age]),
+    );
     expect(refreshesWhileLow).toBe(0);
     expect(statusWhileLow).toBe(1);
-    expect(afterReset).toBe('line 0\nline 1\nline 2\n');
+    expect(afterReset).toMatchObject({ text: 'line 0\nline 1\nline 2\n', age: 0 });
     const metrics = await registry.getSingleMetricAsString('github_rate_limit_remaining');
     expect(metrics).toMatch(new RegExp(`github_rate_limit_remaining\\{installation="${org}"\\} 3\\d\\d$`, 'm'));
   });

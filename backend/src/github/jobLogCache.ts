@@ -67,6 +67,11 @@ interface Entry extends RefreshMarks {
   forcedAt: number;
   /** When GitHub last said it still has this log. */
   checkedAt: number;
+  /**
+   * When its bytes were last read from GitHub: a running log's copy can be older than `fetchedAt` says, while its
+   * refreshes are put off or GitHub fails.
+   */
+  readAt: number;
 }
 
 /**
@@ -99,6 +104,8 @@ export interface LogSlice {
   size: number;
   /** True once the job has completed: the log will not grow. */
   complete: boolean;
+  /** For a running job's log: how long ago, in milliseconds, these bytes were read from GitHub. */
+  age?: number;
   body: Readable;
 }
 
@@ -170,8 +177,10 @@ export class JobLogCache {
         if (gone?.path === source.path) await this.remove(gone);
         continue;
       }
+      const { complete, readAt } = source;
+      const age = complete || readAt === undefined ? undefined : this.options.clock.now().getTime() - readAt;
       try {
-        return await slice(handle, source, start, length, job);
+        return { ...(await slice(handle, source, start, length, job)), age };
       } catch (error) {
         await handle.close();
         throw error;
@@ -209,7 +218,11 @@ export class JobLogCache {
    * Where to read the range from: the log on disk when it is fresh, else the download that brings it, as soon as that
    * has written the bytes asked for (and up to three past them, to see where the last character ends).
    */
-  private async source(job: JobRef, start: number, length: number): Promise<Pick<Entry, 'path' | 'size' | 'complete'>> {
+  private async source(
+    job: JobRef,
+    start: number,
+    length: number,
+  ): Promise<Pick<Entry, 'path' | 'size' | 'complete'> & Partial<Pick<Entry, 'readAt'>>> {
     const key = keyOf(job);
     const now = this.options.clock.now().getTime();
     const cached = this.entries.get(key);
@@ -393,6 +406,7 @@ export class JobLogCache {
       usedAt: now,
       forcedAt: previous?.forcedAt ?? -Infinity,
       checkedAt: now,
+      readAt: now,
       statusAt: previous?.statusAt ?? now,
       deferredAt: previous?.deferredAt ?? -Infinity,
     };
@@ -443,7 +457,7 @@ export class JobLogCache {
     if (compared < overlap.length || this.entries.get(entry.key) !== entry) return undefined;
     entry.size += added;
     this.total += added;
-    entry.fetchedAt = this.options.clock.now().getTime();
+    entry.fetchedAt = entry.readAt = this.options.clock.now().getTime();
     await this.evict(entry);
     return entry;
   }

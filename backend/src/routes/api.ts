@@ -162,7 +162,8 @@ export function apiRouter({
     }
     const log = await logs.read(job, { start: start ?? 0, length: length ?? MAX_LOG_RANGE });
     res.type('text/plain; charset=utf-8');
-    const header = `#log start=${log.start} end=${log.end} size=${log.size} complete=${log.complete}\n`;
+    const age = log.age === undefined ? '' : ` age=${log.age}`;
+    const header = `#log start=${log.start} end=${log.end} size=${log.size} complete=${log.complete}${age}\n`;
     res.setHeader('Content-Length', String(Buffer.byteLength(header) + log.end - log.start));
     res.setHeader('Cache-Control', 'no-store');
     res.write(header);

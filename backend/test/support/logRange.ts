@@ -13,12 +13,13 @@ export function ranged(res: request.Response): LogRangeDto & { text: string } {
       .slice(1)
       .map((field) => field.split('=')),
   );
-  expect(text.slice(0, newline)).toMatch(/^#log start=\d+ end=\d+ size=\d+ complete=(true|false)$/);
+  expect(text.slice(0, newline)).toMatch(/^#log start=\d+ end=\d+ size=\d+ (complete=true|complete=false age=\d+)$/);
   return {
     start: Number(fields.start),
     end: Number(fields.end),
     size: Number(fields.size),
     complete: fields.complete === 'true',
+    ...(fields.age === undefined ? {} : { age: Number(fields.age) }),
     text: text.slice(newline + 1),
   };
 }
