@@ -7,6 +7,12 @@ import { LogRequestError } from './logsClient';
 import { focusHandover, LogViewer } from './LogViewer';
 import type { JobDto } from '../api/types';
 
+/**
+ * How old the backend's copy of a running job's log may be before the user is told: it reads one every 2 s by default
+ * (LOG_REFRESH_MS), and less often only while it keeps within GitHub's rate limit or GitHub does not answer.
+ */
+export const BEHIND_MS = 15_000;
+
 /** What to tell the user when a log cannot be shown; the backend's message says why. */
 export function logErrorMessage(error: unknown, job: JobDto, live: boolean): string {
   const detail = error instanceof Error ? error.message : String(error);
@@ -40,7 +46,7 @@ export function JobLog({ owner, repo, job, poll, height }: JobLogProps) {
   const live = job.status !== 'completed';
   const ran = !neverRan(job);
   const started = ran && (job.status === 'in_progress' || job.status === 'completed');
-  const { snapshot, error, isLoading, growing } = useJobLog({
+  const { snapshot, error, isLoading, growing, copy } = useJobLog({
     owner,
     repo,
     jobId: job.id,
@@ -69,6 +75,11 @@ export function JobLog({ owner, repo, job, poll, height }: JobLogProps) {
     <p className={live ? 'ghrl-message' : 'ghrl-message ghrl-error'} role={live ? 'status' : 'alert'}>
       {snapshot ? `Only the first ${snapshot.lineCount} lines of this log could be read so far. ` : ''}
       {logErrorMessage(error, job, live)}
+    </p>
+  ) : copy && growing && copy.age >= BEHIND_MS ? (
+    <p className="ghrl-message" role="status">
+      Lines as of {new Date(copy.readAt).toLocaleTimeString()}: the backend reads running logs from GitHub less often
+      while the GitHub App nears its rate limit, or while GitHub does not answer. New lines follow.
     </p>
   ) : null;
   if (snapshot) {

@@ -103,6 +103,8 @@ export function useJobLog(args: {
 
   return {
     snapshot: data as LogSnapshot | undefined,
+    /** How old the backend's copy of a running job's log was at the last answer. */
+    copy: data?.copy,
     error: query.error,
     isLoading: query.isLoading,
     // The job list tells that a job has completed before its log's last lines are read: they are still to come,

@@ -28,6 +28,8 @@ export function parseLogRange(body: string): LogRange {
     end: count('end'),
     size: count('size'),
     complete: fields.get('complete') === 'true',
+    // From a running job's log only (and not from a backend older than the field).
+    age: fields.has('age') ? count('age') : undefined,
     text: body.slice(newline + 1),
   };
 }

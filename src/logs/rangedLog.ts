@@ -21,6 +21,11 @@ export interface RangedSnapshot extends LogSnapshot {
   size: number;
   /** The job has completed and every byte of its log has been read. */
   complete: boolean;
+  /**
+   * For a running job's log: when (this browser's time, in ms) the backend last read it from GitHub, and how long
+   * before the last answer that was.
+   */
+  copy?: { readAt: number; age: number };
 }
 
 let generations = 0;
@@ -31,6 +36,7 @@ export class RangedLog {
   readonly generation = ++generations;
   offset = 0;
   private size = 0;
+  private copy?: RangedSnapshot['copy'];
 
   get nextLength(): number {
     return this.offset === 0 ? FIRST_RANGE : NEXT_RANGE;
@@ -41,12 +47,13 @@ export class RangedLog {
     if (range.text) this.model.append(range.text);
     this.offset = range.end;
     this.size = range.size;
+    this.copy = range.age === undefined ? undefined : { readAt: Date.now() - range.age, age: range.age };
     if (range.complete && range.end >= range.size) this.model.end();
     return this.snapshot();
   }
 
   snapshot(): RangedSnapshot {
-    const { model, offset, size, generation } = this;
-    return { log: this, model, lineCount: model.lineCount, generation, offset, size, complete: model.complete };
+    const { model, offset, size, generation, copy } = this;
+    return { log: this, model, lineCount: model.lineCount, generation, offset, size, complete: model.complete, copy };
   }
 }

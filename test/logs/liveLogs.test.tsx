@@ -446,3 +446,46 @@ describe('the job list of a run', () => {
     expect(served.reads).toBe(1);
   });
 });
+
+describe('a running job’s log the backend reads less often', () => {
+  useBackend();
+
+  it('says how old its lines are while the backend’s copy is behind, and no more once it catches up', async () => {
+    jumpingTimers();
+    let age = 0;
+    let lines = 1;
+    server.use(
+      jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      logHandler(
+        5,
+        () =>
+          STEPS.slice(0, lines)
+            .map((line) => TS + line + '\n')
+            .join(''),
+        false,
+        () => age,
+      ),
+    );
+    renderWithClient(
+      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+    );
+    const log = await screen.findByLabelText('Log of deploy');
+    expect(log).toHaveTextContent('Run ./deploy.sh');
+    const note = () => screen.queryByText(/^Lines as of/);
+    expect(note()).toBeNull();
+
+    // Refreshes put off: every answer brings the same copy, older at each poll.
+    age = 40_000;
+    await waitFor(() => expect(note()).toBeInTheDocument());
+    // The time the backend read its copy, in the user's locale: 40 s before the answer, which came a moment ago.
+    const readAt = [0, 1_000].map((ms) => `Lines as of ${new Date(Date.now() - age - ms).toLocaleTimeString()}:`);
+    expect(readAt.some((text) => note()!.textContent!.startsWith(text))).toBe(true);
+    expect(note()).toHaveAttribute('role', 'status');
+
+    // The backend reads GitHub again: the new lines come, and the note goes.
+    age = 0;
+    lines = 3;
+    await waitFor(() => expect(log).toHaveTextContent('deploying web-app'));
+    await waitFor(() => expect(note()).toBeNull());
+  });
+});

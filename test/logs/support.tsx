@@ -70,18 +70,27 @@ export const logRequests: { jobId: number; start: number | null; length: number 
  * The backend's log endpoint: with `start` and `length`, the range (never splitting a UTF-8 character) after the
  * `#log` first line the backend writes; without, the whole text. `complete` says whether the job has completed.
  */
-export const logHandler = (jobId: number, text: string | (() => string), complete: boolean | (() => boolean) = true) =>
+export const logHandler = (
+  jobId: number,
+  text: string | (() => string),
+  complete: boolean | (() => boolean) = true,
+  age: () => number = () => 0,
+) =>
   http.get(`${API}/repos/octo-org/web-app/jobs/${jobId}/logs`, ({ request }) =>
     serveLog(
       request,
       jobId,
       typeof text === 'function' ? text() : text,
       typeof complete === 'function' ? complete() : complete,
+      age(),
     ),
   );
 
-/** The backend's answer to one log request for `whole`, the job's log so far. */
-export function serveLog(request: Request, jobId: number, whole: string, complete: boolean): Response {
+/**
+ * The backend's answer to one log request for `whole`, the job's log so far; `age`, for a running job's, is how long
+ * ago the backend read it from GitHub.
+ */
+export function serveLog(request: Request, jobId: number, whole: string, complete: boolean, age = 0): Response {
   const url = new URL(request.url);
   const start = url.searchParams.get('start');
   const length = url.searchParams.get('length');
@@ -98,7 +107,7 @@ export function serveLog(request: Request, jobId: number, whole: string, complet
   }
   let end = Math.min(bytes.length, from + Number(length ?? bytes.length));
   while (end > from && end < bytes.length && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
-  const header = `#log start=${from} end=${end} size=${bytes.length} complete=${complete}\n`;
+  const header = `#log start=${from} end=${end} size=${bytes.length} complete=${complete}${complete ? '' : ` age=${age}`}\n`;
   return HttpResponse.text(header + new TextDecoder().decode(bytes.subarray(from, end)));
 }
 
