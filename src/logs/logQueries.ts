@@ -45,8 +45,9 @@ function readAgain(data: RangedSnapshot | undefined, error: unknown, live: boole
 
 /**
  * A job's log, parsed, read in ranges: the first (small) one is shown as soon as it arrives, the rest follow one range
- * after another. While the log is not complete it is read again with backoff, asking only for the bytes after the
- * last one read, until the backend says the job has completed and every byte has arrived.
+ * after another. While the log is not complete it is read again with backoff, asking for the bytes after the last
+ * one read (and, while the job runs, its last line again, to see that it is still the same log), until the backend
+ * says the job has completed and every byte has arrived.
  */
 export function useJobLog(args: {
   owner: string;
@@ -66,15 +67,17 @@ export function useJobLog(args: {
     queryFn: async ({ signal, queryKey }): Promise<RangedSnapshot> => {
       // The log read so far lives in the query's own data, so every component showing this job shares it.
       const log = client.getQueryData<RangedSnapshot>(queryKey)?.log ?? new RangedLog();
-      const job = { owner, repo, jobId };
+      const read = (from: RangedLog) => fetchJobLogRange({ owner, repo, jobId }, from.nextRange(), signal);
       try {
-        return log.add(await fetchJobLogRange(job, { start: log.offset, length: log.nextLength }, signal));
+        const range = await read(log);
+        if (log.follows(range)) return log.add(range);
       } catch (error) {
-        // GitHub's log is now shorter than what was read (the job was re-run): read it again from the start.
         if (!(error instanceof LogRequestError && error.status === 416)) throw error;
-        const fresh = new RangedLog();
-        return fresh.add(await fetchJobLogRange(job, { start: 0, length: fresh.nextLength }, signal));
       }
+      // The backend's log is not the one read so far (shorter: 416; or its last line read differs): GitHub wrote it
+      // anew (the job was re-run), or this read reached a replica with another copy. Read it again from the start.
+      const fresh = new RangedLog();
+      return fresh.add(await read(fresh));
     },
     enabled,
     refetchInterval: (data, current) =>

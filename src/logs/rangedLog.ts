@@ -5,6 +5,13 @@ import { LogModel } from './parse';
 export const FIRST_RANGE = 64 * 1024;
 /** Bytes of every later range; the backend serves at most 2 MiB. */
 export const NEXT_RANGE = 2 * 1024 * 1024;
+/**
+ * Characters of its last line that a read of a running job's log asks for again, at most: 3 KiB of UTF-8 at most. A
+ * line of GitHub's, its timestamp to the tenth of a microsecond included, tells one log from another at the same
+ * offset, and is mostly far shorter. A longer one (minified output, a progress bar redrawn with `\r`) can run to
+ * megabytes, which every poll would bring again: its last 1024 characters are as good a check.
+ */
+export const OVERLAP_LIMIT = 1024;
 
 export interface LogSnapshot {
   model: LogModel;
@@ -15,7 +22,7 @@ export interface LogSnapshot {
 
 export interface RangedSnapshot extends LogSnapshot {
   log: RangedLog;
-  /** The byte after the last one read: the next range starts here. */
+  /** The byte after the last one read. */
   offset: number;
   /** The log's size when last read. */
   size: number;
@@ -29,25 +36,59 @@ export interface RangedSnapshot extends LogSnapshot {
 }
 
 let generations = 0;
+const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 
-/** One job's log read range by range: each range is appended to one `LogModel`, parsing only what is new. */
+/**
+ * The end of `text` from the start of the line that its last line break ends, at most `OVERLAP_LIMIT` characters, and
+ * after its last U+FFFD: the decoder's stand-in for bytes that are not UTF-8, whose number it does not tell.
+ */
+function tailOf(text: string): string {
+  const end = text.lastIndexOf('\n');
+  let from = end > 0 ? text.lastIndexOf('\n', end - 1) + 1 : 0;
+  from = Math.max(from, text.length - OVERLAP_LIMIT, text.lastIndexOf('\ufffd') + 1);
+  // Not between the two halves of a character beyond U+FFFF.
+  const code = text.charCodeAt(from);
+  return text.slice(code >= 0xdc00 && code <= 0xdfff ? from + 1 : from);
+}
+
+/**
+ * One job's log read range by range: each range is appended to one `LogModel`, parsing only what is new. While the job
+ * runs, GitHub may write its log anew, and the backend's replicas each hold their own copy: a read asks again for the
+ * last line it has, from where the client knows a character starts, and `follows` says whether it is still the same.
+ */
 export class RangedLog {
   readonly model = new LogModel();
   readonly generation = ++generations;
   offset = 0;
   private size = 0;
   private copy?: RangedSnapshot['copy'];
+  private jobCompleted = false;
+  /** The text read last, from the start of its last line: what a read of the running job's log asks for again. */
+  private tail = '';
+  private tailBytes = 0;
 
-  get nextLength(): number {
-    return this.offset === 0 ? FIRST_RANGE : NEXT_RANGE;
+  /** The range to read next: the bytes after the last one read, and while the job runs, its last line before them. */
+  nextRange(): { start: number; length: number } {
+    if (this.offset === 0) return { start: 0, length: FIRST_RANGE };
+    return { start: this.offset - (this.jobCompleted ? 0 : this.tailBytes), length: NEXT_RANGE };
+  }
+
+  /** Whether `range` goes on from the text read so far: it starts after it, or before it with the same text. */
+  follows(range: LogRange): boolean {
+    if (range.start === this.offset) return true;
+    return range.start === this.offset - this.tailBytes && range.text.startsWith(this.tail);
   }
 
   add(range: LogRange): RangedSnapshot {
-    if (range.start !== this.offset) throw new Error(`Log range from ${range.start} does not follow ${this.offset}`);
-    if (range.text) this.model.append(range.text);
+    if (!this.follows(range)) throw new Error(`Log range from ${range.start} does not follow ${this.offset}`);
+    const text = range.start < this.offset ? range.text.slice(this.tail.length) : range.text;
+    if (text) this.model.append(text);
+    this.tail = tailOf(text.length < OVERLAP_LIMIT ? this.tail + text : text.slice(-OVERLAP_LIMIT));
+    this.tailBytes = utf8Length(this.tail);
     this.offset = range.end;
     this.size = range.size;
     this.copy = range.age === undefined ? undefined : { readAt: Date.now() - range.age, age: range.age };
+    this.jobCompleted = range.complete;
     if (range.complete && range.end >= range.size) this.model.end();
     return this.snapshot();
   }

@@ -4,6 +4,7 @@ import { http, HttpResponse } from 'msw';
 import React from 'react';
 
 import type { PollOptions } from '../../src/logs/backoff';
+import { FIRST_RANGE } from '../../src/logs/rangedLog';
 import { RunLogs } from '../../src/logs/RunLogs';
 import type { JobDto } from '../../src/api/types';
 import {
@@ -70,11 +71,14 @@ describe('live logs', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(logRequests).toBe(settled);
     expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('rollout complete');
-    // Each poll asked only for the bytes after those it had: the whole log was read from byte 0 once.
-    const whole = STEPS.map((line) => TS + line + '\n').join('');
-    expect(logReads.filter((read) => read.start === 0)).toHaveLength(1);
-    expect(logReads.every((read) => read.start !== null)).toBe(true);
-    expect(logReads.at(-1)?.start).toBe(new TextEncoder().encode(whole).length);
+    // The log was read from its start once. Each poll asked for the bytes after those it had, and for its last line
+    // again (to see that the log is the same one): from the start of a line, never from before the previous poll's.
+    let at = 0;
+    const lineStarts = [0, ...STEPS.map((line) => (at += new TextEncoder().encode(TS + line + '\n').length))];
+    const starts = logReads.map((read) => read.start ?? -1);
+    expect(logReads.filter((read) => read.length === FIRST_RANGE)).toHaveLength(1);
+    expect(starts.every((start) => lineStarts.includes(start))).toBe(true);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
   });
 });
 
@@ -182,11 +186,11 @@ describe('a live log the user follows at its bottom', () => {
   });
 });
 
-describe('a running job’s log that GitHub replaced by a shorter one', () => {
+describe('a running job’s log that GitHub replaced by another', () => {
   useBackend();
 
-  /** Shows a running job's log of 30 lines; the function it answers makes GitHub's copy two other lines. */
-  async function showLogToBeReplaced(): Promise<() => void> {
+  /** Shows a running job's log of 30 lines; the function it answers makes the backend's copy `lines` other lines. */
+  async function showLogToBeReplaced(): Promise<(lines: string[]) => void> {
     let whole = Array.from({ length: 30 }, (_, i) => `${TS}old line ${i}\n`).join('');
     server.use(
       jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
@@ -196,24 +200,29 @@ describe('a running job’s log that GitHub replaced by a shorter one', () => {
       <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
     );
     await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('old line 29'));
-    // The job was re-run: its log is shorter than what was read, so the next read from there is answered 416.
-    return () => (whole = `${TS}new line 0\n${TS}new line 1\n`);
+    return (lines) => (whole = lines.map((line) => `${TS}${line}\n`).join(''));
   }
 
-  it('shows the new log, and forgets the line the user selected in the old one', async () => {
+  // Shorter: the job was re-run, and the next read from where the viewer was is past the end (416). Longer: GitHub
+  // wrote the log anew, or the poll reached a replica whose copy differs; the bytes from there on are another log's,
+  // whose lines, of other lengths than the old ones, would be cut where they were joined to the old log.
+  it.each([
+    ['shorter', ['new line 0', 'new line 1']],
+    ['longer', Array.from({ length: 45 }, (_, i) => `re-run ${i}: ${'x'.repeat(i % 7)}`)],
+  ])('shows the new %s log, and forgets the line the user selected in the old one', async (_length, lines) => {
     const user = userEvent.setup();
     const replace = await showLogToBeReplaced();
     await user.click(within(screen.getByLabelText('Log of deploy')).getByRole('button', { name: 'Line 25' }));
     expect(screen.getByRole('button', { name: 'Copy line' })).toBeInTheDocument();
 
-    replace();
-    await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('new line 1'));
+    replace(lines);
+    await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent(lines.at(-1)!));
     expect(screen.getByLabelText('Log of deploy')).not.toHaveTextContent('old line');
     // Read again from its start.
     expect(logReads.filter((read) => read.start === 0)).toHaveLength(2);
-    // Line 25 is not in the new log: nothing is selected, and Copy copies the new log.
+    // Line 25 is not selected in the new log: nothing is, and Copy copies the new log, every line once.
     await user.click(screen.getByRole('button', { name: 'Copy log' }));
-    expect(await navigator.clipboard.readText()).toBe('new line 0\nnew line 1');
+    expect(await navigator.clipboard.readText()).toBe(lines.join('\n'));
   });
 
   it.each([
@@ -223,7 +232,7 @@ describe('a running job’s log that GitHub replaced by a shorter one', () => {
     const replace = await showLogToBeReplaced();
     control().focus();
 
-    replace();
+    replace(['new line 0', 'new line 1']);
     await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('new line 1'));
 
     // Not sent back to the top of the page: the same control of the new viewer has it.

@@ -1,5 +1,5 @@
 import { LogBackoff } from '../../src/logs/backoff';
-import { NEXT_RANGE, RangedLog } from '../../src/logs/rangedLog';
+import { FIRST_RANGE, NEXT_RANGE, OVERLAP_LIMIT, RangedLog } from '../../src/logs/rangedLog';
 import { fixedLayout, measuredLayout, MAX_SCROLL_HEIGHT, scrollMap } from '../../src/logs/layout';
 import { LogModel, parseLog } from '../../src/logs/parse';
 import type { Rows } from '../../src/logs/rows';
@@ -95,7 +95,43 @@ describe('RangedLog', () => {
     expect(first).toMatchObject({ offset: 4, size: 9, complete: false, lineCount: 2 });
     expect(second.model).toBe(first.model);
     expect(second).toMatchObject({ offset: 9, complete: true, lineCount: 4 });
-    expect(log.nextLength).toBe(NEXT_RANGE);
     expect(() => log.add({ start: 2, end: 9, size: 9, complete: true, text: '' })).toThrow(/does not follow/);
+  });
+
+  it('reads a completed log range after range, without asking for any byte twice', () => {
+    const log = new RangedLog();
+    expect(log.nextRange()).toEqual({ start: 0, length: FIRST_RANGE });
+    log.add({ start: 0, end: 4, size: 9, complete: true, text: 'a\nb\n' });
+    expect(log.nextRange()).toEqual({ start: 4, length: NEXT_RANGE });
+  });
+
+  const bytes = (text: string) => new TextEncoder().encode(text).length;
+  const long = '😀'.repeat(OVERLAP_LIMIT) + 'x';
+  it.each([
+    ['its last line', 'a\nbb\n', 'bb\n'],
+    ['the last whole line and the part of a line after it', 'a\nbb\ncc', 'bb\ncc'],
+    ['a last line of multi-byte characters', '\ufeffé\nü€\n', 'ü€\n'],
+    ['the first line, with its byte-order mark', '\ufeffé\n', '\ufeffé\n'],
+    // From a character's start: the 1024th character from the end is the second half of an emoji.
+    ['the end of a long last line only', `a\n${long}`, long.slice(-OVERLAP_LIMIT + 1)],
+    // U+FFFD stands for bytes that are not UTF-8, how many the client cannot tell.
+    ['the text after bytes that are not UTF-8', 'a\nb\ufffdcd', 'cd'],
+  ])('asks for %s again while the job runs', (_what, text, again) => {
+    const log = new RangedLog();
+    log.add({ start: 0, end: bytes(text), size: bytes(text), complete: false, text });
+    expect(log.nextRange()).toEqual({ start: bytes(text) - bytes(again), length: NEXT_RANGE });
+  });
+
+  it('adds the text after the part read again when it is the same, and says when it is not', () => {
+    const log = new RangedLog();
+    log.add({ start: 0, end: 5, size: 5, complete: false, text: 'a\nbb\n' });
+    const start = log.nextRange().start;
+    expect(log.follows({ start, end: 8, size: 8, complete: false, text: 'bX\nc\n' })).toBe(false);
+    // The same bytes up to where it had read, but the log ends there: a shorter log.
+    expect(log.follows({ start, end: 4, size: 4, complete: false, text: 'bb' })).toBe(false);
+    const same = { start, end: 7, size: 7, complete: true, text: 'bb\nc\n' };
+    expect(log.follows(same)).toBe(true);
+    expect(log.add(same)).toMatchObject({ offset: 7, complete: true, lineCount: 3 });
+    expect(log.model.text()).toBe('a\nbb\nc\n');
   });
 });
