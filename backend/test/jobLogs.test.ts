@@ -633,6 +633,51 @@ describe('job logs on disk, when things go wrong', () => {
     for (const job of newJobs(10)) await read(app, job).expect(200);
     await vi.waitFor(() => expect(filesUnder(dir)).toBeLessThanOrEqual(5), { timeout: 5_000, interval: 10 });
   });
+
+  it('serves a viewer the log it opens though downloads of other logs delete it twice while GitHub is asked about it', async () => {
+    // Logs of 1,000 bytes and room for 1,500: downloading one deletes the other.
+    const { app, clock } = backend({ maxBytes: 1_500 });
+    const [a, b] = [jobs.successBuild, jobs.successTest];
+    const log = `${'a'.repeat(999)}\n`;
+    sim.setJobLog(a, log);
+    sim.setJobLog(b, `${'b'.repeat(999)}\n`);
+    const cache = caches.at(-1)!;
+    const locationOfA = `/repos/octo-org/hello-world/actions/jobs/${a}/logs`;
+    const askedAboutA = () => sim.count('GET', locationOfA);
+    await read(app, a).expect(200);
+    await cache.idle();
+    // A viewer opens A a minute later: GitHub is asked whether it still has it, and answers once B has been read.
+    clock.advance(60_000);
+    const releases = [sim.holdNext({ path: locationOfA })];
+    let answer: request.Response | undefined;
+    try {
+      const viewer = read(app, a).then((res) => (answer = res));
+      await vi.waitFor(() => expect(askedAboutA()).toBe(2), { timeout: 5_000, interval: 5 });
+      await read(app, b).expect(200);
+      await cache.idle();
+      // Another viewer downloads A again, deleting B. A minute later the viewer, if it looks for A again, finds this
+      // copy, and GitHub is asked about it in turn, answering once B has been read again.
+      await read(app, a, 'start=10').expect(200);
+      await cache.idle();
+      clock.advance(60_000);
+      releases.push(sim.holdNext({ path: locationOfA }));
+      releases[0]!();
+      // The viewer is answered, or looks for A again and asks GitHub about the new copy.
+      await vi.waitFor(() => expect(answer !== undefined || askedAboutA() === 4).toBe(true), {
+        timeout: 5_000,
+        interval: 5,
+      });
+      await read(app, b).expect(200);
+      await cache.idle();
+      releases[1]!();
+      await viewer;
+    } finally {
+      for (const release of releases) release();
+    }
+
+    expect(answer!.status).toBe(200);
+    expect(ranged(answer!)).toMatchObject({ start: 0, end: 1_000, complete: true, text: log });
+  });
 });
 
 describe("job logs within the installation's GitHub rate limit", () => {

@@ -88,6 +88,9 @@ interface Download {
   outcome: { failure?: unknown };
 }
 
+/** Where a range is read from: a log on disk, or one still downloading. */
+type Source = Pick<Entry, 'path' | 'size' | 'complete'>;
+
 /** Directories this process made: never another process's leftovers, whatever the process id in their names. */
 const madeHere = new Set<string>();
 
@@ -121,6 +124,12 @@ export class JobLogCache {
   private readonly failures = new Map<string, { error: unknown; at: number }>();
   /** The checks that GitHub still has a log (`recheck`) under way. */
   private readonly checks = new Map<Entry, Promise<void>>();
+  /**
+   * Reads of each log that have not opened its file yet, and the files of that log evicted meanwhile: those are
+   * deleted once no such read is left. A read cannot tell which file it will open until it has it (the copy on disk,
+   * a download's, the copy kept while GitHub fails), so every file of the log is kept until then.
+   */
+  private readonly opening = new Map<string, { reads: number; evicted: string[] }>();
   private readonly options: Required<Omit<JobLogCacheOptions, 'registry'>>;
   private readonly refreshes: LogRefreshes;
   private directory?: Promise<string>;
@@ -158,24 +167,12 @@ export class JobLogCache {
     job: JobRef,
     { start = 0, length = Infinity }: { start?: number; length?: number } = {},
   ): Promise<LogSlice> {
-    for (let attempt = 0; ; attempt++) {
-      const source = await this.source(job, start, length);
-      let handle: FileHandle;
-      try {
-        handle = await open(source.path, 'r');
-      } catch (error) {
-        // Evicted between the lookup and the open, or deleted under us (a cleaner of /tmp): download it again, once.
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
-        const gone = this.entries.get(keyOf(job));
-        if (gone?.path === source.path) await this.remove(gone);
-        continue;
-      }
-      try {
-        return await slice(handle, source, start, length, job);
-      } catch (error) {
-        await handle.close();
-        throw error;
-      }
+    const { source, handle } = await this.openSource(job, start, length);
+    try {
+      return await slice(handle, source, start, length, job);
+    } catch (error) {
+      await handle.close();
+      throw error;
     }
   }
 
@@ -206,10 +203,42 @@ export class JobLogCache {
   }
 
   /**
+   * The file to read the range from, opened. Until then no file of the log is deleted (see `opening`). One deleted under
+   * us (a cleaner of /tmp) is downloaded again, once.
+   */
+  private async openSource(
+    job: JobRef,
+    start: number,
+    length: number,
+  ): Promise<{ source: Source; handle: FileHandle }> {
+    const key = keyOf(job);
+    const opening = this.opening.get(key) ?? { reads: 0, evicted: [] };
+    this.opening.set(key, opening);
+    opening.reads++;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const source = await this.source(job, start, length);
+        try {
+          return { source, handle: await open(source.path, 'r') };
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
+          const gone = this.entries.get(key);
+          if (gone?.path === source.path) await this.remove(gone);
+        }
+      }
+    } finally {
+      if (--opening.reads === 0) {
+        this.opening.delete(key);
+        await Promise.all(opening.evicted.map((path) => rm(path, { force: true }).catch(() => undefined)));
+      }
+    }
+  }
+
+  /**
    * Where to read the range from: the log on disk when it is fresh, else the download that brings it, as soon as that
    * has written the bytes asked for (and up to three past them, to see where the last character ends).
    */
-  private async source(job: JobRef, start: number, length: number): Promise<Pick<Entry, 'path' | 'size' | 'complete'>> {
+  private async source(job: JobRef, start: number, length: number): Promise<Source> {
     const key = keyOf(job);
     const now = this.options.clock.now().getTime();
     const cached = this.entries.get(key);
@@ -378,7 +407,7 @@ export class JobLogCache {
     } catch (error) {
       discard(reader);
       await file.close().catch(() => undefined);
-      await rm(path, { force: true });
+      await this.delete(key, path);
       this.total -= growing.written;
       throw error;
     }
@@ -464,8 +493,17 @@ export class JobLogCache {
     if (this.entries.get(entry.key) !== entry) return;
     this.entries.delete(entry.key);
     this.total -= entry.size;
-    // Readers that opened the file keep reading it: an unlinked file lives until its last descriptor closes.
-    await rm(entry.path, { force: true });
+    await this.delete(entry.key, entry.path);
+  }
+
+  /**
+   * Deletes a log's file, or leaves that to the last read of the log that has not opened it yet (see `opening`).
+   * Readers that opened it keep reading it: an unlinked file lives until its last descriptor closes.
+   */
+  private async delete(key: string, path: string): Promise<void> {
+    const opening = this.opening.get(key);
+    if (opening) opening.evicted.push(path);
+    else await rm(path, { force: true });
   }
 
   /** A new file for a job's log, in this process's directory, made again if it was deleted under us. */
