@@ -522,6 +522,25 @@ describe('job logs on disk, when things go wrong', () => {
     expect(again.map((answer) => answer.text)).toEqual(['one\n', 'two\n']);
   });
 
+  it('serves a log whose directory a cleaner of /tmp deleted while it downloaded', async () => {
+    // Twenty parts of 256 KiB: the download is still writing when the viewer finds its file gone.
+    const log = 'x'.repeat(20 * 256 * 1024);
+    sim.setJobLog(jobs.successBuild, log);
+    const release = sim.holdJobLog(jobs.successBuild, 1_000);
+    const { app, dir } = backend();
+    const viewer = read(app, jobs.successBuild, 'start=0&length=5000').then((res) => res);
+    try {
+      await vi.waitFor(() => expect(filesUnder(dir)).toBe(1), { timeout: 5_000, interval: 5 });
+      rmSync(dir, { recursive: true });
+    } finally {
+      release();
+    }
+    const answer = await viewer;
+
+    expect(answer.status).toBe(200);
+    expect(ranged(answer)).toMatchObject({ start: 0, end: 5_000, text: log.slice(0, 5_000) });
+  });
+
   it('deletes the files that ended processes on this host left behind, and no others', async () => {
     const dir = mkdtempSync(join(root, 'emptydir-'));
     // A process that has ended: its id is free now.

@@ -204,7 +204,8 @@ export class JobLogCache {
 
   /**
    * The file to read the range from, opened. Until then no file of the log is deleted (see `opening`). One deleted under
-   * us (a cleaner of /tmp) is downloaded again, once.
+   * us (a cleaner of /tmp, or of the whole directory) is downloaded again, once, after the download that may be writing
+   * it has ended.
    */
   private async openSource(
     job: JobRef,
@@ -222,6 +223,7 @@ export class JobLogCache {
           return { source, handle: await open(source.path, 'r') };
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
+          await this.downloads.get(key)?.done.catch(() => undefined);
           const gone = this.entries.get(key);
           if (gone?.path === source.path) await this.remove(gone);
         }
