@@ -541,6 +541,30 @@ describe('job logs on disk, when things go wrong', () => {
     expect(ranged(answer)).toMatchObject({ start: 0, end: 5_000, text: log.slice(0, 5_000) });
   });
 
+  it('leaves no file behind when closed while a log downloads, and answers its viewer 503', async () => {
+    const { app, dir } = backend();
+    const cache = caches.at(-1)!;
+    sim.setJobLog(jobs.successBuild, 'one\n');
+    sim.setJobLog(jobs.successTest, 'two\n');
+    await read(app, jobs.successBuild).expect(200);
+    const location = `/repos/octo-org/hello-world/actions/jobs/${jobs.successTest}/logs`;
+    const release = sim.holdNext({ path: location });
+    const viewer = read(app, jobs.successTest).then((res) => res);
+    try {
+      // The backend shuts down while GitHub is asked where the log is.
+      await vi.waitFor(() => expect(sim.count('GET', location)).toBe(1), { timeout: 5_000, interval: 5 });
+      await cache.close();
+    } finally {
+      release();
+    }
+    const answer = await viewer;
+    await cache.idle();
+
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.message).toMatch(/shutting down/);
+    expect(filesUnder(dir)).toBe(0);
+  });
+
   it('deletes the files that ended processes on this host left behind, and no others', async () => {
     const dir = mkdtempSync(join(root, 'emptydir-'));
     // A process that has ended: its id is free now.

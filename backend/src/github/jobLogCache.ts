@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from '../clock.js';
-import { GoneError, HttpError, NotFoundError } from '../errors.js';
+import { GoneError, HttpError, NotFoundError, RetryLaterError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
 import { discard, jobLogLocation, LOG_HOST_TIMEOUT_MS, logParts, openJobLog, type JobLog } from './jobLogs.js';
 import { LogRefreshes, type RefreshMarks } from './logRefreshes.js';
@@ -133,6 +133,7 @@ export class JobLogCache {
   private readonly options: Required<Omit<JobLogCacheOptions, 'registry'>>;
   private readonly refreshes: LogRefreshes;
   private directory?: Promise<string>;
+  private closed = false;
   private total = 0;
   private count = 0;
 
@@ -189,8 +190,12 @@ export class JobLogCache {
     await Promise.allSettled([...this.downloads.values()].map((download) => download.done));
   }
 
-  /** Deletes every file this cache wrote. */
+  /**
+   * Deletes every file this cache wrote. A download under way that has not made its file yet then fails: it would make
+   * the directory again, and leave it behind at shutdown.
+   */
   async close(): Promise<void> {
+    this.closed = true;
     const directory = this.directory;
     this.directory = undefined;
     this.entries.clear();
@@ -511,6 +516,12 @@ export class JobLogCache {
   /** A new file for a job's log, in this process's directory, made again if it was deleted under us. */
   private async create(job: JobRef): Promise<{ path: string; file: FileHandle }> {
     for (let attempt = 0; ; attempt++) {
+      if (this.closed) {
+        throw new RetryLaterError(
+          `The backend is shutting down; read the log of job ${job.jobId} again in a moment.`,
+          1,
+        );
+      }
       const directory = this.ensureDirectory();
       const path = join(await directory, `job-${job.jobId}-${++this.count}.log`);
       try {
