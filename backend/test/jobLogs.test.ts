@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { JobLogCache, type JobLogCacheOptions } from '../src/github/jobLogCache.js';
+import { JobLogCache, type JobLogCacheOptions, type LogSlice } from '../src/github/jobLogCache.js';
 import { useGithubSimulator } from './support/githubServer.js';
 import { SEED } from '../emulators/github/simulator.js';
 import { appFor, useTempStore } from './support/app.js';
@@ -348,6 +348,36 @@ describe('job logs on disk, when things go wrong', () => {
     const next = ranged(await read(b.app, job, 'start=23').expect(200));
 
     expect(next).toMatchObject({ start: 23, end: 23, size: 23, complete: false, text: '' });
+  });
+
+  it('does not send a live viewer back to byte 0 when its poll joins a download that began before the log grew', async () => {
+    const a = backend();
+    const b = backend();
+    const cacheOfB = caches.at(-1)!;
+    const job = jobs.inProgressDeploy;
+    sim.setJobLog(job, 'first line\n');
+    // Another viewer makes replica B download the log as it is now: the log host sends 5 bytes, then waits.
+    const release = sim.holdJobLog(job, 5);
+    let poll: Promise<LogSlice> | undefined;
+    let answers: Array<Promise<request.Response>> = [];
+    try {
+      answers = [read(b.app, job).then((res) => res)];
+      await vi.waitFor(() => expect(downloads()).toBe(1), { timeout: 5_000, interval: 5 });
+      // The viewer's poll reaches replica A, which reads the new line: 23 bytes.
+      sim.setJobLog(job, 'first line\nsecond line\n');
+      answers.push(read(a.app, job).then((res) => res));
+      await vi.waitFor(() => expect(downloads()).toBe(2), { timeout: 5_000, interval: 5 });
+      // Its next poll reaches B while B's download is under way (asked of B's cache itself, so that it surely joins
+      // that download rather than one made after it).
+      poll = cacheOfB.read({ owner: 'octo-org', repo: 'hello-world', jobId: job }, { start: 23 });
+      poll.catch(() => undefined);
+    } finally {
+      release();
+    }
+    const [onB, onA] = await Promise.all(answers);
+
+    expect([ranged(onB!).text, ranged(onA!).end]).toEqual(['first line\n', 23]);
+    expect(await poll).toMatchObject({ start: 23, end: 23, size: 23, complete: false });
   });
 
   it("serves a running job's log on disk while GitHub fails, and asks GitHub at most once per interval", async () => {

@@ -275,6 +275,7 @@ export class JobLogCache {
       if (refresh === 'completed') completed = true;
     }
     let download = this.downloads.get(key);
+    const joined = download !== undefined;
     if (!download) {
       // Without a copy to serve, GitHub's failure (a queued job's 404, a 503) is answered again for an interval, so
       // that every viewer's poll does not go to GitHub while it fails.
@@ -303,6 +304,9 @@ export class JobLogCache {
       // The copy kept while GitHub fails is behind a client that read further elsewhere: GitHub's error, not 416, which
       // would send it back to byte 0.
       if (download.outcome.failure !== undefined && start > entry.size) throw download.outcome.failure;
+      // A download that began before this read may hold less of a running log than the client read on another
+      // replica: told that nothing follows `start` yet, as above. Only a download begun for it says 416.
+      if (joined && !entry.complete && start > entry.size) return { ...entry, size: start };
       return entry;
     }
     // Up to three bytes past the range: whether its last character is whole, or where its only character ends.
