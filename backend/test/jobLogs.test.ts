@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { JobLogCache, type JobLogCacheOptions } from '../src/github/jobLogCache.js';
+import { JobLogCache, type JobLogCacheOptions, type LogSlice } from '../src/github/jobLogCache.js';
 import { useGithubSimulator } from './support/githubServer.js';
 import { SEED } from '../emulators/github/simulator.js';
 import { appFor, useTempStore } from './support/app.js';
@@ -357,6 +357,36 @@ describe('job logs on disk, when things go wrong', () => {
     expect(next).toMatchObject({ start: 23, end: 23, size: 23, complete: false, text: '' });
   });
 
+  it('does not send a live viewer back to byte 0 when its poll joins a download that began before the log grew', async () => {
+    const a = backend();
+    const b = backend();
+    const cacheOfB = caches.at(-1)!;
+    const job = jobs.inProgressDeploy;
+    sim.setJobLog(job, 'first line\n');
+    // Another viewer makes replica B download the log as it is now: the log host sends 5 bytes, then waits.
+    const release = sim.holdJobLog(job, 5);
+    let poll: Promise<LogSlice> | undefined;
+    let answers: Array<Promise<request.Response>> = [];
+    try {
+      answers = [read(b.app, job).then((res) => res)];
+      await vi.waitFor(() => expect(downloads()).toBe(1), { timeout: 5_000, interval: 5 });
+      // The viewer's poll reaches replica A, which reads the new line: 23 bytes.
+      sim.setJobLog(job, 'first line\nsecond line\n');
+      answers.push(read(a.app, job).then((res) => res));
+      await vi.waitFor(() => expect(downloads()).toBe(2), { timeout: 5_000, interval: 5 });
+      // Its next poll reaches B while B's download is under way (asked of B's cache itself, so that it surely joins
+      // that download rather than one made after it).
+      poll = cacheOfB.read({ owner: 'octo-org', repo: 'hello-world', jobId: job }, { start: 23 });
+      poll.catch(() => undefined);
+    } finally {
+      release();
+    }
+    const [onB, onA] = await Promise.all(answers);
+
+    expect([ranged(onB!).text, ranged(onA!).end]).toEqual(['first line\n', 23]);
+    expect(await poll).toMatchObject({ start: 23, end: 23, size: 23, complete: false });
+  });
+
   it("serves a running job's log on disk while GitHub fails, and asks GitHub at most once per interval", async () => {
     const warnings: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line).msg) });
@@ -530,6 +560,49 @@ describe('job logs on disk, when things go wrong', () => {
     expect(again.map((answer) => answer.text)).toEqual(['one\n', 'two\n']);
   });
 
+  it('serves a log whose directory a cleaner of /tmp deleted while it downloaded', async () => {
+    // Twenty parts of 256 KiB: the download is still writing when the viewer finds its file gone.
+    const log = 'x'.repeat(20 * 256 * 1024);
+    sim.setJobLog(jobs.successBuild, log);
+    const release = sim.holdJobLog(jobs.successBuild, 1_000);
+    const { app, dir } = backend();
+    const viewer = read(app, jobs.successBuild, 'start=0&length=5000').then((res) => res);
+    try {
+      await vi.waitFor(() => expect(filesUnder(dir)).toBe(1), { timeout: 5_000, interval: 5 });
+      rmSync(dir, { recursive: true });
+    } finally {
+      release();
+    }
+    const answer = await viewer;
+
+    expect(answer.status).toBe(200);
+    expect(ranged(answer)).toMatchObject({ start: 0, end: 5_000, text: log.slice(0, 5_000) });
+  });
+
+  it('leaves no file behind when closed while a log downloads, and answers its viewer 503', async () => {
+    const { app, dir } = backend();
+    const cache = caches.at(-1)!;
+    sim.setJobLog(jobs.successBuild, 'one\n');
+    sim.setJobLog(jobs.successTest, 'two\n');
+    await read(app, jobs.successBuild).expect(200);
+    const location = `/repos/octo-org/hello-world/actions/jobs/${jobs.successTest}/logs`;
+    const release = sim.holdNext({ path: location });
+    const viewer = read(app, jobs.successTest).then((res) => res);
+    try {
+      // The backend shuts down while GitHub is asked where the log is.
+      await vi.waitFor(() => expect(sim.count('GET', location)).toBe(1), { timeout: 5_000, interval: 5 });
+      await cache.close();
+    } finally {
+      release();
+    }
+    const answer = await viewer;
+    await cache.idle();
+
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.message).toMatch(/shutting down/);
+    expect(filesUnder(dir)).toBe(0);
+  });
+
   it('deletes the files that ended processes on this host left behind, and no others', async () => {
     const dir = mkdtempSync(join(root, 'emptydir-'));
     // A process that has ended: its id is free now.
@@ -640,6 +713,51 @@ describe('job logs on disk, when things go wrong', () => {
     // Five logs of 100 bytes fit in 500; ten more are read.
     for (const job of newJobs(10)) await read(app, job).expect(200);
     await vi.waitFor(() => expect(filesUnder(dir)).toBeLessThanOrEqual(5), { timeout: 5_000, interval: 10 });
+  });
+
+  it('serves a viewer the log it opens though downloads of other logs delete it twice while GitHub is asked about it', async () => {
+    // Logs of 1,000 bytes and room for 1,500: downloading one deletes the other.
+    const { app, clock } = backend({ maxBytes: 1_500 });
+    const [a, b] = [jobs.successBuild, jobs.successTest];
+    const log = `${'a'.repeat(999)}\n`;
+    sim.setJobLog(a, log);
+    sim.setJobLog(b, `${'b'.repeat(999)}\n`);
+    const cache = caches.at(-1)!;
+    const locationOfA = `/repos/octo-org/hello-world/actions/jobs/${a}/logs`;
+    const askedAboutA = () => sim.count('GET', locationOfA);
+    await read(app, a).expect(200);
+    await cache.idle();
+    // A viewer opens A a minute later: GitHub is asked whether it still has it, and answers once B has been read.
+    clock.advance(60_000);
+    const releases = [sim.holdNext({ path: locationOfA })];
+    let answer: request.Response | undefined;
+    try {
+      const viewer = read(app, a).then((res) => (answer = res));
+      await vi.waitFor(() => expect(askedAboutA()).toBe(2), { timeout: 5_000, interval: 5 });
+      await read(app, b).expect(200);
+      await cache.idle();
+      // Another viewer downloads A again, deleting B. A minute later the viewer, if it looks for A again, finds this
+      // copy, and GitHub is asked about it in turn, answering once B has been read again.
+      await read(app, a, 'start=10').expect(200);
+      await cache.idle();
+      clock.advance(60_000);
+      releases.push(sim.holdNext({ path: locationOfA }));
+      releases[0]!();
+      // The viewer is answered, or looks for A again and asks GitHub about the new copy.
+      await vi.waitFor(() => expect(answer !== undefined || askedAboutA() === 4).toBe(true), {
+        timeout: 5_000,
+        interval: 5,
+      });
+      await read(app, b).expect(200);
+      await cache.idle();
+      releases[1]!();
+      await viewer;
+    } finally {
+      for (const release of releases) release();
+    }
+
+    expect(answer!.status).toBe(200);
+    expect(ranged(answer!)).toMatchObject({ start: 0, end: 1_000, complete: true, text: log });
   });
 });
 

@@ -89,6 +89,7 @@ export class GithubSimulator {
   private readonly eventListeners = new Set<(event: SimulatedEvent) => void>();
   private readonly artifactUrls = new Map<string, { artifactId: number; expiresAt: number }>();
   private readonly heldLogs = new Map<number, { bytes: number; released: Promise<void> }>();
+  private heldRequests: Array<Pick<FaultMatch, 'method' | 'path'> & { released: Promise<void> }> = [];
   private readonly logIndexes = new Map<number, LogIndex>();
 
   constructor({ apiUrl = API }: { apiUrl?: string } = {}) {
@@ -203,6 +204,16 @@ export class GithubSimulator {
     this.faults.push({ ...match, times: match.times ?? 1, retryAfterSeconds: match.retryAfterSeconds ?? 1, fault });
   }
 
+  /**
+   * The next request that matches waits for `release()` before it is answered, as a slow GitHub would: the answer is
+   * the one GitHub gives when released.
+   */
+  holdNext(match: Pick<FaultMatch, 'method' | 'path'>): () => void {
+    let release = () => {};
+    this.heldRequests.push({ ...match, released: new Promise<void>((resolve) => (release = resolve)) });
+    return release;
+  }
+
   /** Counts `requests` more against the installation's hourly rate limit, as other clients of the App would. */
   useRateLimit(installationId: number, requests: number): void {
     for (let i = 0; i < requests; i++) this.rateLimits.take(`installation:${installationId}`);
@@ -286,6 +297,7 @@ export class GithubSimulator {
     this.rateLimits.clear();
     this.artifactUrls.clear();
     this.heldLogs.clear();
+    this.heldRequests = [];
     this.logIndexes.clear();
   }
 
@@ -321,7 +333,12 @@ export class GithubSimulator {
         : caller.kind === 'installation'
           ? `installation:${caller.installationId}`
           : caller.kind;
-    const pending = takeFault(this.faults, method, [record.path, rawPath, operation?.template]);
+    const candidates = [record.path, rawPath, operation?.template];
+    const held = this.heldRequests.findIndex(
+      (hold) => (!hold.method || hold.method.toUpperCase() === method) && pathMatches(hold.path, candidates),
+    );
+    if (held >= 0) await this.heldRequests.splice(held, 1)[0]!.released;
+    const pending = takeFault(this.faults, method, candidates);
     const who = 'failure' in caller ? { kind: 'anonymous' as const } : caller;
     if (pending && pending.fault !== 'malformed-json') {
       return this.finish(record, undefined, faultResponse(pending, who.kind === 'installation' ? who : {}), who);

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from '../clock.js';
-import { GoneError, HttpError, NotFoundError } from '../errors.js';
+import { GoneError, HttpError, NotFoundError, RetryLaterError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
 import { discard, jobLogLocation, LOG_HOST_TIMEOUT_MS, logParts, openJobLog, type JobLog } from './jobLogs.js';
 import { LogRefreshes, type RefreshMarks } from './logRefreshes.js';
@@ -93,6 +93,9 @@ interface Download {
   outcome: { failure?: unknown };
 }
 
+/** Where a range is read from: a log on disk, or one still downloading (a completed log's, without `readAt`). */
+type Source = Pick<Entry, 'path' | 'size' | 'complete'> & Partial<Pick<Entry, 'readAt'>>;
+
 /** Directories this process made: never another process's leftovers, whatever the process id in their names. */
 const madeHere = new Set<string>();
 
@@ -128,9 +131,16 @@ export class JobLogCache {
   private readonly failures = new Map<string, { error: unknown; at: number }>();
   /** The checks that GitHub still has a log (`recheck`) under way. */
   private readonly checks = new Map<Entry, Promise<void>>();
+  /**
+   * Reads of each log that have not opened its file yet, and the files of that log evicted meanwhile: those are
+   * deleted once no such read is left. A read cannot tell which file it will open until it has it (the copy on disk,
+   * a download's, the copy kept while GitHub fails), so every file of the log is kept until then.
+   */
+  private readonly opening = new Map<string, { reads: number; evicted: string[] }>();
   private readonly options: Required<Omit<JobLogCacheOptions, 'registry'>>;
   private readonly refreshes: LogRefreshes;
   private directory?: Promise<string>;
+  private closed = false;
   private total = 0;
   private count = 0;
 
@@ -165,26 +175,14 @@ export class JobLogCache {
     job: JobRef,
     { start = 0, length = Infinity }: { start?: number; length?: number } = {},
   ): Promise<LogSlice> {
-    for (let attempt = 0; ; attempt++) {
-      const source = await this.source(job, start, length);
-      let handle: FileHandle;
-      try {
-        handle = await open(source.path, 'r');
-      } catch (error) {
-        // Evicted between the lookup and the open, or deleted under us (a cleaner of /tmp): download it again, once.
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
-        const gone = this.entries.get(keyOf(job));
-        if (gone?.path === source.path) await this.remove(gone);
-        continue;
-      }
-      const { complete, readAt } = source;
-      const age = complete || readAt === undefined ? undefined : this.options.clock.now().getTime() - readAt;
-      try {
-        return { ...(await slice(handle, source, start, length, job)), age };
-      } catch (error) {
-        await handle.close();
-        throw error;
-      }
+    const { source, handle } = await this.openSource(job, start, length);
+    const { complete, readAt } = source;
+    const age = complete || readAt === undefined ? undefined : this.options.clock.now().getTime() - readAt;
+    try {
+      return { ...(await slice(handle, source, start, length, job)), age };
+    } catch (error) {
+      await handle.close();
+      throw error;
     }
   }
 
@@ -201,8 +199,12 @@ export class JobLogCache {
     await Promise.allSettled([...this.downloads.values()].map((download) => download.done));
   }
 
-  /** Deletes every file this cache wrote. */
+  /**
+   * Deletes every file this cache wrote. A download under way that has not made its file yet then fails: it would make
+   * the directory again, and leave it behind at shutdown.
+   */
   async close(): Promise<void> {
+    this.closed = true;
     const directory = this.directory;
     this.directory = undefined;
     this.entries.clear();
@@ -215,14 +217,44 @@ export class JobLogCache {
   }
 
   /**
-   * Where to read the range from: the log on disk when it is fresh, else the download that brings it, as soon as that
-   * has written the bytes asked for (and up to three past them, to see where the last character ends).
+   * The file to read the range from, opened. Until then no file of the log is deleted (see `opening`). One deleted under
+   * us (a cleaner of /tmp, or of the whole directory) is downloaded again, once, after the download that may be writing
+   * it has ended.
    */
-  private async source(
+  private async openSource(
     job: JobRef,
     start: number,
     length: number,
-  ): Promise<Pick<Entry, 'path' | 'size' | 'complete'> & Partial<Pick<Entry, 'readAt'>>> {
+  ): Promise<{ source: Source; handle: FileHandle }> {
+    const key = keyOf(job);
+    const opening = this.opening.get(key) ?? { reads: 0, evicted: [] };
+    this.opening.set(key, opening);
+    opening.reads++;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const source = await this.source(job, start, length);
+        try {
+          return { source, handle: await open(source.path, 'r') };
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
+          await this.downloads.get(key)?.done.catch(() => undefined);
+          const gone = this.entries.get(key);
+          if (gone?.path === source.path) await this.remove(gone);
+        }
+      }
+    } finally {
+      if (--opening.reads === 0) {
+        this.opening.delete(key);
+        await Promise.all(opening.evicted.map((path) => rm(path, { force: true }).catch(() => undefined)));
+      }
+    }
+  }
+
+  /**
+   * Where to read the range from: the log on disk when it is fresh, else the download that brings it, as soon as that
+   * has written the bytes asked for (and up to three past them, to see where the last character ends).
+   */
+  private async source(job: JobRef, start: number, length: number): Promise<Source> {
     const key = keyOf(job);
     const now = this.options.clock.now().getTime();
     const cached = this.entries.get(key);
@@ -252,6 +284,7 @@ export class JobLogCache {
       if (refresh === 'completed') completed = true;
     }
     let download = this.downloads.get(key);
+    const joined = download !== undefined;
     if (!download) {
       // Without a copy to serve, GitHub's failure (a queued job's 404, a 503) is answered again for an interval, so
       // that every viewer's poll does not go to GitHub while it fails.
@@ -280,6 +313,9 @@ export class JobLogCache {
       // The copy kept while GitHub fails is behind a client that read further elsewhere: GitHub's error, not 416, which
       // would send it back to byte 0.
       if (download.outcome.failure !== undefined && start > entry.size) throw download.outcome.failure;
+      // A download that began before this read may hold less of a running log than the client read on another
+      // replica: told that nothing follows `start` yet, as above. Only a download begun for it says 416.
+      if (joined && !entry.complete && start > entry.size) return { ...entry, size: start };
       return entry;
     }
     // Up to three bytes past the range: whether its last character is whole, or where its only character ends.
@@ -391,7 +427,7 @@ export class JobLogCache {
     } catch (error) {
       discard(reader);
       await file.close().catch(() => undefined);
-      await rm(path, { force: true });
+      await this.delete(key, path);
       this.total -= growing.written;
       throw error;
     }
@@ -478,13 +514,28 @@ export class JobLogCache {
     if (this.entries.get(entry.key) !== entry) return;
     this.entries.delete(entry.key);
     this.total -= entry.size;
-    // Readers that opened the file keep reading it: an unlinked file lives until its last descriptor closes.
-    await rm(entry.path, { force: true });
+    await this.delete(entry.key, entry.path);
+  }
+
+  /**
+   * Deletes a log's file, or leaves that to the last read of the log that has not opened it yet (see `opening`).
+   * Readers that opened it keep reading it: an unlinked file lives until its last descriptor closes.
+   */
+  private async delete(key: string, path: string): Promise<void> {
+    const opening = this.opening.get(key);
+    if (opening) opening.evicted.push(path);
+    else await rm(path, { force: true });
   }
 
   /** A new file for a job's log, in this process's directory, made again if it was deleted under us. */
   private async create(job: JobRef): Promise<{ path: string; file: FileHandle }> {
     for (let attempt = 0; ; attempt++) {
+      if (this.closed) {
+        throw new RetryLaterError(
+          `The backend is shutting down; read the log of job ${job.jobId} again in a moment.`,
+          1,
+        );
+      }
       const directory = this.ensureDirectory();
       const path = join(await directory, `job-${job.jobId}-${++this.count}.log`);
       try {
