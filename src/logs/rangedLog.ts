@@ -73,14 +73,31 @@ export class RangedLog {
     return { start: this.offset - (this.jobCompleted ? 0 : this.tailBytes), length: NEXT_RANGE };
   }
 
-  /** Whether `range` goes on from the text read so far: it starts after it, or before it with the same text. */
+  /**
+   * Whether `range` goes on from the text read so far: it starts after it, or before it with the same text; or it is
+   * all a replica has of a running log whose copy is behind the one read so far (`behind`).
+   */
   follows(range: LogRange): boolean {
     if (range.start === this.offset) return true;
-    return range.start === this.offset - this.tailBytes && range.text.startsWith(this.tail);
+    if (range.start !== this.offset - this.tailBytes) return false;
+    return range.text.startsWith(this.tail) || this.behind(range);
+  }
+
+  /**
+   * A backend replica reads GitHub on its own, so a poll may reach one whose copy of a running log ends before the
+   * offset read on another: within the last line read (the bytes it has are that line's first ones), or before it
+   * (it says that nothing follows the start asked for yet). Nothing new, but not another log either.
+   */
+  private behind(range: LogRange): boolean {
+    return !range.complete && range.end === range.size && range.end < this.offset && this.tail.startsWith(range.text);
   }
 
   add(range: LogRange): RangedSnapshot {
     if (!this.follows(range)) throw new Error(`Log range from ${range.start} does not follow ${this.offset}`);
+    if (this.behind(range)) {
+      this.copy = range.age === undefined ? undefined : { readAt: Date.now() - range.age, age: range.age };
+      return this.snapshot();
+    }
     const text = range.start < this.offset ? range.text.slice(this.tail.length) : range.text;
     if (text) this.model.append(text);
     this.tail = tailOf(text.length < OVERLAP_LIMIT ? this.tail + text : text.slice(-OVERLAP_LIMIT));

@@ -498,3 +498,52 @@ describe('a running job’s log the backend reads less often', () => {
     await waitFor(() => expect(note()).toBeNull());
   });
 });
+
+describe('a running job’s log served by backend replicas that read GitHub at different moments', () => {
+  useBackend();
+
+  const LINE = 100;
+  it.each([
+    ['part of the last line', 20],
+    ['exactly the last line', LINE],
+    ['more than the last line', LINE + 10],
+  ])(
+    'shows every line once, read from its start once, when a poll reaches a replica %s behind',
+    async (_case, behindBy) => {
+      const lines = Array.from({ length: 8 }, (_, i) => `${TS}step ${i} `.padEnd(LINE - 1, '.') + '\n');
+      let written = 6;
+      // Two replicas take turns answering; the second's copy was read from GitHub before the first's last refresh.
+      let poll = 0;
+      server.use(
+        jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+        http.get(`${API}/repos/octo-org/web-app/jobs/5/logs`, ({ request }) => {
+          const whole = lines.slice(0, written).join('');
+          const copy = poll++ % 2 === 1 ? whole.slice(0, whole.length - behindBy) : whole;
+          const start = Number(new URL(request.url).searchParams.get('start'));
+          // The backend tells a client past the end of its copy that nothing follows yet (jobLogCache.ts).
+          if (start > copy.length) {
+            logReads.push({ jobId: 5, start, length: null });
+            return HttpResponse.text(`#log start=${start} end=${start} size=${start} complete=false age=1000\n`);
+          }
+          return serveLog(request, 5, copy, false);
+        }),
+      );
+      renderWithClient(
+        <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+      );
+      const log = await screen.findByLabelText('Log of deploy');
+      await waitFor(() => expect(log).toHaveTextContent('step 5'));
+      // Several polls, on both replicas, before the job writes on.
+      await waitFor(() => expect(poll).toBeGreaterThan(6));
+      written = 8;
+      await waitFor(() => expect(log).toHaveTextContent('step 6'));
+      // The replica that is behind has caught up too.
+      await waitFor(() => expect(poll).toBeGreaterThan(12));
+
+      const user = userEvent.setup();
+      await user.click(screen.getByRole('button', { name: 'Copy log' }));
+      expect(await navigator.clipboard.readText()).toBe(lines.map((line) => line.slice(TS.length, -1)).join('\n'));
+      expect(logReads.filter((read) => read.start === 0)).toHaveLength(1);
+    },
+  );
+});
