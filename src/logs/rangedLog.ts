@@ -73,14 +73,28 @@ export class RangedLog {
     return { start: this.offset - (this.jobCompleted ? 0 : this.tailBytes), length: NEXT_RANGE };
   }
 
-  /** Whether `range` goes on from the text read so far: it starts after it, or before it with the same text. */
+  /**
+   * Whether `range` goes on from the text read so far: it starts after it, or before it with the same text, or it is
+   * the start of that text from a copy of the running log that is behind (`behind`).
+   */
   follows(range: LogRange): boolean {
-    if (range.start === this.offset) return true;
+    if (range.start === this.offset || this.behind(range)) return true;
     return range.start === this.offset - this.tailBytes && range.text.startsWith(this.tail);
+  }
+
+  /**
+   * Whether `range` comes from a replica whose copy of the running log is older than the one read so far: it ends
+   * within the last line read, with the same text. That replica says that nothing follows yet, as it does for a read
+   * from past its end (backend/src/github/jobLogCache.ts), not that the log is another one.
+   */
+  private behind(range: LogRange): boolean {
+    const { start, end, complete, text } = range;
+    return !complete && start === this.offset - this.tailBytes && end < this.offset && this.tail.startsWith(text);
   }
 
   add(range: LogRange): RangedSnapshot {
     if (!this.follows(range)) throw new Error(`Log range from ${range.start} does not follow ${this.offset}`);
+    if (this.behind(range)) return this.snapshot();
     const text = range.start < this.offset ? range.text.slice(this.tail.length) : range.text;
     if (text) this.model.append(text);
     this.tail = tailOf(text.length < OVERLAP_LIMIT ? this.tail + text : text.slice(-OVERLAP_LIMIT));

@@ -60,7 +60,7 @@ describe('live logs', () => {
     const log = await screen.findByLabelText('Log of deploy');
     expect(log).toHaveTextContent('Run ./deploy.sh');
     await waitFor(() => expect(log).toHaveTextContent('deploying web-app'));
-    await waitFor(() => expect(log).toHaveTextContent('rollout complete'));
+    await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('rollout complete'));
     expect(screen.getAllByRole('img', { name: 'in progress' }).length).toBeGreaterThan(0);
 
     completed = true;
@@ -497,4 +497,60 @@ describe('a running job’s log the backend reads less often', () => {
     await waitFor(() => expect(log).toHaveTextContent('deploying web-app'));
     await waitFor(() => expect(note()).toBeNull());
   });
+});
+
+describe('a running job’s log read from backend replicas whose copies differ in age', () => {
+  useBackend();
+
+  const copy = (lines: number) =>
+    STEPS.slice(0, lines)
+      .map((line) => TS + line + '\n')
+      .join('');
+
+  /**
+   * One replica's answer: a read from past its copy's end gets nothing after it yet, as the backend answers until it
+   * has read GitHub again (backend/src/github/jobLogCache.ts), not 416.
+   */
+  function replica(request: Request, whole: string): Response {
+    const start = Number(new URL(request.url).searchParams.get('start'));
+    if (start <= new TextEncoder().encode(whole).length) return serveLog(request, 5, whole, false);
+    logReads.push({ jobId: 5, start, length: null });
+    return HttpResponse.text(`#log start=${start} end=${start} size=${start} complete=false age=0\n`);
+  }
+
+  // Each replica reads GitHub on its own. A poll that reaches one whose copy is older than the last finds only a part
+  // of the line it asked for again, or nothing: the same log, behind, not another one.
+  it.each([
+    ['a line', 1],
+    ['two lines', 2],
+  ])(
+    'shows each line once and never reads the log from its start again, a replica being %s behind',
+    async (_lines, behind) => {
+      jumpingTimers();
+      let lines = 3;
+      let polls = 0;
+      server.use(
+        jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+        // The first read reaches the newer replica; the polls after it alternate between the two.
+        http.get(`${API}/repos/octo-org/web-app/jobs/5/logs`, ({ request }) =>
+          replica(request, copy(polls++ % 2 === 0 ? lines : lines - behind)),
+        ),
+      );
+      renderWithClient(
+        <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+      );
+      const log = () => screen.getByLabelText('Log of deploy');
+      await waitFor(() => expect(log()).toHaveTextContent('deploying web-app'));
+      await vi.advanceTimersByTimeAsync(1_000);
+      lines = 5;
+      await waitFor(() => expect(log()).toHaveTextContent('rollout complete'));
+      await vi.advanceTimersByTimeAsync(1_000);
+
+      expect(logReads.filter((read) => read.start === 0)).toHaveLength(1);
+      await userEvent.setup().click(screen.getByRole('button', { name: 'Copy log' }));
+      expect(await navigator.clipboard.readText()).toBe(
+        'Run ./deploy.sh\ndeploying web-app\nwaiting for rollout\nrollout complete',
+      );
+    },
+  );
 });

@@ -127,8 +127,13 @@ describe('RangedLog', () => {
     log.add({ start: 0, end: 5, size: 5, complete: false, text: 'a\nbb\n' });
     const start = log.nextRange().start;
     expect(log.follows({ start, end: 8, size: 8, complete: false, text: 'bX\nc\n' })).toBe(false);
-    // The same bytes up to where it had read, but the log ends there: a shorter log.
-    expect(log.follows({ start, end: 4, size: 4, complete: false, text: 'bb' })).toBe(false);
+    // The same bytes up to where it had read, but the whole log ends there: a shorter log.
+    expect(log.follows({ start, end: 4, size: 4, complete: true, text: 'bb' })).toBe(false);
+    // The same while the job runs: a replica's copy that is behind, from which nothing follows yet.
+    const behind = { start, end: 4, size: 4, complete: false, text: 'bb' };
+    expect(log.follows(behind)).toBe(true);
+    expect(log.add(behind)).toMatchObject({ offset: 5, size: 5, lineCount: 2 });
+    expect(log.nextRange().start).toBe(start);
     const same = { start, end: 7, size: 7, complete: true, text: 'bb\nc\n' };
     expect(log.follows(same)).toBe(true);
     expect(log.add(same)).toMatchObject({ offset: 7, complete: true, lineCount: 3 });
