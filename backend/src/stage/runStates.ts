@@ -83,7 +83,12 @@ export class RunStates {
   /** When each repository's runs in progress were last listed: a quiet run missing from a later listing is not running. */
   private readonly listedAt = new Map<string, number>();
   /** Jobs being read from GitHub by `jobCompleted`, so that concurrent questions share one read. */
-  private readonly jobReads = new Map<number, Promise<JobDto>>();
+  private readonly jobReads = new Map<number, Promise<JobDto | undefined>>();
+  /**
+   * When reading each job failed: it is read again `LOST_JOB_EVENT_MS` later, not at every refresh of its log, and the
+   * state's answer stands meanwhile.
+   */
+  private readonly jobReadFailures = new Map<number, number>();
 
   constructor(private readonly options: RunStatesOptions) {
     this.clock = options.clock ?? systemClock;
@@ -183,17 +188,25 @@ export class RunStates {
     const job = (await this.jobsOf(ref, state)).find((each) => each.id === jobId);
     if (!job) return undefined;
     if (job.status === 'completed') return true;
-    const heard = (await jobUpdatedAt(db, jobId))?.getTime() ?? 0;
+    const heard = Math.max((await jobUpdatedAt(db, jobId))?.getTime() ?? 0, this.jobReadFailures.get(jobId) ?? 0);
     if (this.clock.now().getTime() - heard < LOST_JOB_EVENT_MS) return false;
     const read = await this.readJob({ ...ref, jobId }, state.run.runAttempt);
-    return read.status === 'completed';
+    return read?.status === 'completed';
   }
 
-  private readJob(ref: RunRef & JobRef, runAttempt: number): Promise<JobDto> {
+  /** The job as GitHub has it now, kept in the run state; undefined when GitHub could not be asked. */
+  private readJob(ref: RunRef & JobRef, runAttempt: number): Promise<JobDto | undefined> {
     let read = this.jobReads.get(ref.jobId);
     if (!read) {
       read = (async () => {
-        const job = await this.options.reads.getJob({ ...ref, revalidate: true });
+        let job: JobDto;
+        try {
+          job = await this.options.reads.getJob({ ...ref, revalidate: true });
+        } catch (error) {
+          this.jobReadFailed(ref.jobId, error);
+          return undefined;
+        }
+        this.jobReadFailures.delete(ref.jobId);
         this.reads?.inc({ reason: 'quiet_job' });
         await saveJob(this.options.store.db, { runId: ref.runId, job, runAttempt }, this.clock.now());
         return job;
@@ -201,6 +214,17 @@ export class RunStates {
       this.jobReads.set(ref.jobId, read);
     }
     return read;
+  }
+
+  /** Remembers a failed read of a job for `LOST_JOB_EVENT_MS`, forgetting those older. */
+  private jobReadFailed(jobId: number, error: unknown): void {
+    const now = this.clock.now().getTime();
+    for (const [other, at] of this.jobReadFailures)
+      if (now - at >= LOST_JOB_EVENT_MS) this.jobReadFailures.delete(other);
+    this.jobReadFailures.set(jobId, now);
+    // The message only: a GitHub error's cause holds the request, with its token.
+    const reason = error instanceof Error ? error.message : String(error);
+    this.options.logger.warn({ jobId, reason }, 'could not read a running job from GitHub; asking again in a minute');
   }
 
   /**
