@@ -94,7 +94,11 @@ export class RangedLog {
 
   add(range: LogRange): RangedSnapshot {
     if (!this.follows(range)) throw new Error(`Log range from ${range.start} does not follow ${this.offset}`);
-    if (this.behind(range)) return this.snapshot();
+    if (this.behind(range)) {
+      // Nothing more to read at once: the next poll, with backoff, finds the new bytes here or on another replica.
+      this.size = this.offset;
+      return this.snapshot();
+    }
     const text = range.start < this.offset ? range.text.slice(this.tail.length) : range.text;
     if (text) this.model.append(text);
     this.tail = tailOf(text.length < OVERLAP_LIMIT ? this.tail + text : text.slice(-OVERLAP_LIMIT));

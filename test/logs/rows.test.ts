@@ -122,6 +122,17 @@ describe('RangedLog', () => {
     expect(log.nextRange()).toEqual({ start: bytes(text) - bytes(again), length: NEXT_RANGE });
   });
 
+  it('reads no further at once after a replica behind says nothing follows yet, until the next poll', () => {
+    const log = new RangedLog();
+    // The first range of a longer running log, from one replica: the rest is read at once, range after range.
+    expect(log.add({ start: 0, end: 5, size: 900, complete: false, text: 'a\nbb\n' })).toMatchObject({ size: 900 });
+    const start = log.nextRange().start;
+    // The next range reaches a replica whose copy ends within the line asked for again.
+    const snapshot = log.add({ start, end: 4, size: 4, complete: false, text: 'bb' });
+    // Read at once again, it would reach that replica again and again until its copy is read from GitHub anew.
+    expect(snapshot.offset).toBeGreaterThanOrEqual(snapshot.size);
+  });
+
   it('adds the text after the part read again when it is the same, and says when it is not', () => {
     const log = new RangedLog();
     log.add({ start: 0, end: 5, size: 5, complete: false, text: 'a\nbb\n' });
