@@ -364,6 +364,21 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs of a followed run', () =>
     expect(jobReads() - before).toBe(2);
   });
 
+  it('asks GitHub about a job the run state says runs once a minute for all replicas, though their polls coincide', async () => {
+    const [a, b] = [backend(), backend()];
+    const { jobId } = await runningJob(a);
+    const before = jobReads();
+
+    // A viewer on each replica; their polls reach both at the same moments for two and a half minutes.
+    for (let waited = 0; waited < 150_000; waited += 2_000) {
+      await Promise.all([readLog(a, jobId, 0), readLog(b, jobId, 0)]);
+      a.clock.advance(2_000);
+      b.clock.advance(2_000);
+    }
+
+    expect(jobReads() - before).toBe(2);
+  });
+
   it('refreshes the log, and asks GitHub about the job at most once a minute, while GitHub fails to answer for it', async () => {
     const api = backend();
     const { jobId } = await runningJob(api);
