@@ -186,6 +186,20 @@ describe('job logs on disk', () => {
     expect(downloads()).toBe(2);
   });
 
+  it("never says a running job's log was read in the future after the system clock is set back", async () => {
+    const { app, clock } = backend({ refreshMs: 5_000 });
+    const job = jobs.inProgressDeploy;
+    sim.setJobLog(job, 'first line\n');
+    await read(app, job).expect(200);
+    // NTP steps the wall clock back a second: the copy just read is still fresh, and was read a moment ago.
+    clock.advance(-1_000);
+    const again = await read(app, job).expect(200);
+
+    // The viewer refuses a range whose first line holds a negative number, and would say the log cannot be read.
+    expect(again.text.slice(0, again.text.indexOf('\n'))).toMatch(/ age=0$/);
+    expect(ranged(again)).toMatchObject({ text: 'first line\n', complete: false, age: 0 });
+  });
+
   it("asks GitHub's log host only for the bytes a running job's log added since the last download", async () => {
     const { app, clock } = backend({ refreshMs: 1_000 });
     const job = jobs.inProgressDeploy;

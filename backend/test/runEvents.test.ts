@@ -364,6 +364,44 @@ describe('GET /api/repos/:owner/:repo/jobs/:jobId/logs of a followed run', () =>
     expect(jobReads() - before).toBe(2);
   });
 
+  it('asks GitHub about a job the run state says runs once a minute for all replicas, though their polls coincide', async () => {
+    const [a, b] = [backend(), backend()];
+    const { jobId } = await runningJob(a);
+    const before = jobReads();
+
+    // A viewer on each replica; their polls reach both at the same moments for two and a half minutes.
+    for (let waited = 0; waited < 150_000; waited += 2_000) {
+      await Promise.all([readLog(a, jobId, 0), readLog(b, jobId, 0)]);
+      a.clock.advance(2_000);
+      b.clock.advance(2_000);
+    }
+
+    expect(jobReads() - before).toBe(2);
+  });
+
+  it('refreshes the log, and asks GitHub about the job at most once a minute, while GitHub fails to answer for it', async () => {
+    const api = backend();
+    const { jobId } = await runningJob(api);
+    await readLog(api, jobId, 0);
+    sim.failNext({ method: 'GET', path: '/repos/{owner}/{repo}/actions/jobs/{job_id}', times: 1_000 }, { status: 502 });
+    const before = jobReads();
+
+    // Two and a half minutes of a viewer's polls every 2 s; a line is added after each minute.
+    const texts: string[] = [];
+    let offset = 0;
+    for (let waited = 0; waited < 150_000; waited += 2_000) {
+      if (waited % 60_000 === 0) sim.setJobLog(jobId, `line 0\n${'line 1\n'.repeat(waited / 60_000)}`);
+      api.clock.advance(2_000);
+      const range = ranged(await readLog(api, jobId, offset));
+      if (range.text) texts.push(range.text);
+      offset = range.end;
+    }
+
+    expect(texts).toEqual(['line 0\n', 'line 1\n', 'line 1\n']);
+    // A read a minute, each request of it tried again three times on a 502 (src/github/octokit.ts).
+    expect(jobReads() - before).toBeLessThanOrEqual(2 * 4);
+  });
+
   it('marks a job’s log complete for an App subscribed to workflow_run only, whose jobs the backend read once', async () => {
     const api = backend();
     const runEventsOnly = (all: SimulatedEvent[]) => all.filter((event) => event.name === 'workflow_run');

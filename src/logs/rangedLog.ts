@@ -74,27 +74,29 @@ export class RangedLog {
   }
 
   /**
-   * Whether `range` goes on from the text read so far: it starts after it, or before it with the same text; or it is
-   * all a replica has of a running log whose copy is behind the one read so far (`behind`).
+   * Whether `range` goes on from the text read so far: it starts after it, or before it with the same text, or it is
+   * the start of that text from a copy of the running log that is behind (`behind`).
    */
   follows(range: LogRange): boolean {
-    if (range.start === this.offset) return true;
-    if (range.start !== this.offset - this.tailBytes) return false;
-    return range.text.startsWith(this.tail) || this.behind(range);
+    if (range.start === this.offset || this.behind(range)) return true;
+    return range.start === this.offset - this.tailBytes && range.text.startsWith(this.tail);
   }
 
   /**
-   * A backend replica reads GitHub on its own, so a poll may reach one whose copy of a running log ends before the
-   * offset read on another: within the last line read (the bytes it has are that line's first ones), or before it
-   * (it says that nothing follows the start asked for yet). Nothing new, but not another log either.
+   * Whether `range` comes from a replica whose copy of the running log is older than the one read so far: it ends
+   * within the last line read, with the same text. That replica says that nothing follows yet, as it does for a read
+   * from past its end (backend/src/github/jobLogCache.ts), not that the log is another one.
    */
   private behind(range: LogRange): boolean {
-    return !range.complete && range.end === range.size && range.end < this.offset && this.tail.startsWith(range.text);
+    const { start, end, complete, text } = range;
+    return !complete && start === this.offset - this.tailBytes && end < this.offset && this.tail.startsWith(text);
   }
 
   add(range: LogRange): RangedSnapshot {
     if (!this.follows(range)) throw new Error(`Log range from ${range.start} does not follow ${this.offset}`);
     if (this.behind(range)) {
+      // Nothing more to read at once: the next poll, with backoff, finds the new bytes here or on another replica.
+      this.size = this.offset;
       this.copy = range.age === undefined ? undefined : { readAt: Date.now() - range.age, age: range.age };
       return this.snapshot();
     }

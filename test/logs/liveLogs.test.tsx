@@ -60,7 +60,7 @@ describe('live logs', () => {
     const log = await screen.findByLabelText('Log of deploy');
     expect(log).toHaveTextContent('Run ./deploy.sh');
     await waitFor(() => expect(log).toHaveTextContent('deploying web-app'));
-    await waitFor(() => expect(log).toHaveTextContent('rollout complete'));
+    await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('rollout complete'));
     expect(screen.getAllByRole('img', { name: 'in progress' }).length).toBeGreaterThan(0);
 
     completed = true;

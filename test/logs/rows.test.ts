@@ -122,17 +122,29 @@ describe('RangedLog', () => {
     expect(log.nextRange()).toEqual({ start: bytes(text) - bytes(again), length: NEXT_RANGE });
   });
 
+  it('reads no further at once after a replica behind says nothing follows yet, until the next poll', () => {
+    const log = new RangedLog();
+    // The first range of a longer running log, from one replica: the rest is read at once, range after range.
+    expect(log.add({ start: 0, end: 5, size: 900, complete: false, text: 'a\nbb\n' })).toMatchObject({ size: 900 });
+    const start = log.nextRange().start;
+    // The next range reaches a replica whose copy ends within the line asked for again.
+    const snapshot = log.add({ start, end: 4, size: 4, complete: false, text: 'bb' });
+    // Read at once again, it would reach that replica again and again until its copy is read from GitHub anew.
+    expect(snapshot.offset).toBeGreaterThanOrEqual(snapshot.size);
+  });
+
   it('adds the text after the part read again when it is the same, and says when it is not', () => {
     const log = new RangedLog();
     log.add({ start: 0, end: 5, size: 5, complete: false, text: 'a\nbb\n' });
     const start = log.nextRange().start;
     expect(log.follows({ start, end: 8, size: 8, complete: false, text: 'bX\nc\n' })).toBe(false);
-    // The same bytes, but the copy ends before where it had read: a replica behind the one read, nothing new yet.
+    // The same bytes up to where it had read, but the whole log ends there: a shorter log.
+    expect(log.follows({ start, end: 4, size: 4, complete: true, text: 'bb' })).toBe(false);
+    // The same while the job runs: a replica's copy that is behind, from which nothing follows yet.
     const behind = { start, end: 4, size: 4, complete: false, text: 'bb' };
     expect(log.follows(behind)).toBe(true);
-    expect(log.add(behind)).toMatchObject({ offset: 5, lineCount: 2 });
-    // The same once the job has completed: a shorter log, another one.
-    expect(log.follows({ ...behind, complete: true })).toBe(false);
+    expect(log.add(behind)).toMatchObject({ offset: 5, size: 5, lineCount: 2 });
+    expect(log.nextRange().start).toBe(start);
     const same = { start, end: 7, size: 7, complete: true, text: 'bb\nc\n' };
     expect(log.follows(same)).toBe(true);
     expect(log.add(same)).toMatchObject({ offset: 7, complete: true, lineCount: 3 });

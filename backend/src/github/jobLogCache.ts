@@ -177,7 +177,8 @@ export class JobLogCache {
   ): Promise<LogSlice> {
     const { source, handle } = await this.openSource(job, start, length);
     const { complete, readAt } = source;
-    const age = complete || readAt === undefined ? undefined : this.options.clock.now().getTime() - readAt;
+    // Not below 0: the system clock may be set back (NTP) after the read, and a viewer refuses a negative age.
+    const age = complete || readAt === undefined ? undefined : Math.max(0, this.options.clock.now().getTime() - readAt);
     try {
       return { ...(await slice(handle, source, start, length, job)), age };
     } catch (error) {

@@ -5,6 +5,7 @@ import type { JobDto, RunDto } from '../contract.js';
 import type { GithubReads } from '../github/githubReads.js';
 import {
   applyRunEvent,
+  claimJobRead,
   findRunOfJob,
   findRunState,
   jobUpdatedAt,
@@ -83,7 +84,7 @@ export class RunStates {
   /** When each repository's runs in progress were last listed: a quiet run missing from a later listing is not running. */
   private readonly listedAt = new Map<string, number>();
   /** Jobs being read from GitHub by `jobCompleted`, so that concurrent questions share one read. */
-  private readonly jobReads = new Map<number, Promise<JobDto>>();
+  private readonly jobReads = new Map<number, Promise<JobDto | undefined>>();
 
   constructor(private readonly options: RunStatesOptions) {
     this.clock = options.clock ?? systemClock;
@@ -168,10 +169,11 @@ export class RunStates {
   /**
    * Whether a job of a followed run has completed, as the run's state says while events keep it current (the job log
    * cache asks it at each refresh of a running log, instead of reading the job from GitHub). A job the state says
-   * runs is read from GitHub once its news is `LOST_JOB_EVENT_MS` old: its completed event may have been lost (or the
-   * App is not subscribed to `workflow_job`), and a run still going on is not read again until it ends. What GitHub
-   * says is kept, so the run's job list and Orca's poll learn it too. Undefined when the state cannot say: no followed
-   * run has the job, no event has reached its run, or the job is of an earlier attempt.
+   * runs is read from GitHub once its news is `LOST_JOB_EVENT_MS` old, by the replica that claims the read (one that
+   * fails waits as long again): its completed event may have been lost (or the App is not subscribed to
+   * `workflow_job`), and a run still going on is not read again until it ends. What GitHub says is kept, so the run's
+   * job list and Orca's poll learn it too. Undefined when the state cannot say: no followed run has the job, no event
+   * has reached its run, or the job is of an earlier attempt.
    */
   async jobCompleted({ owner, repo, jobId }: JobRef): Promise<boolean | undefined> {
     const { db } = this.options.store;
@@ -183,19 +185,36 @@ export class RunStates {
     const job = (await this.jobsOf(ref, state)).find((each) => each.id === jobId);
     if (!job) return undefined;
     if (job.status === 'completed') return true;
-    const heard = (await jobUpdatedAt(db, jobId))?.getTime() ?? 0;
-    if (this.clock.now().getTime() - heard < LOST_JOB_EVENT_MS) return false;
-    const read = await this.readJob({ ...ref, jobId }, state.run.runAttempt);
-    return read.status === 'completed';
+    const heard = await jobUpdatedAt(db, jobId);
+    if (!heard || this.clock.now().getTime() - heard.getTime() < LOST_JOB_EVENT_MS) return false;
+    const read = await this.readJob({ ...ref, jobId }, state.run.runAttempt, heard);
+    return read?.status === 'completed';
   }
 
-  private readJob(ref: RunRef & JobRef, runAttempt: number): Promise<JobDto> {
+  /**
+   * The job as GitHub has it now, kept in the run state; undefined when another replica claimed the read (it keeps
+   * the answer for all), or GitHub could not be asked.
+   */
+  private readJob(ref: RunRef & JobRef, runAttempt: number, heard: Date): Promise<JobDto | undefined> {
     let read = this.jobReads.get(ref.jobId);
     if (!read) {
       read = (async () => {
-        const job = await this.options.reads.getJob({ ...ref, revalidate: true });
+        const { db } = this.options.store;
+        if (!(await claimJobRead(db, ref.jobId, heard, this.clock.now()))) return undefined;
+        let job: JobDto;
+        try {
+          job = await this.options.reads.getJob({ ...ref, revalidate: true });
+        } catch (error) {
+          // The message only: a GitHub error's cause holds the request, with its token.
+          const reason = error instanceof Error ? error.message : String(error);
+          this.options.logger.warn(
+            { ...ref, reason },
+            'could not read a running job from GitHub; asking again in a minute',
+          );
+          return undefined;
+        }
         this.reads?.inc({ reason: 'quiet_job' });
-        await saveJob(this.options.store.db, { runId: ref.runId, job, runAttempt }, this.clock.now());
+        await saveJob(db, { runId: ref.runId, job, runAttempt }, this.clock.now());
         return job;
       })().finally(() => this.jobReads.delete(ref.jobId));
       this.jobReads.set(ref.jobId, read);

@@ -50,6 +50,7 @@ export {
 } from './deployments.js';
 export {
   applyRunEvent,
+  claimJobRead,
   findRunOfJob,
   findRunState,
   jobUpdatedAt,

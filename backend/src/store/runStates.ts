@@ -166,6 +166,20 @@ export async function jobUpdatedAt(db: Kysely<Database>, jobId: number): Promise
   return row === undefined ? undefined : new Date(Number(row.updated_at));
 }
 
+/**
+ * Claims a read of a job from GitHub for all replicas: true for the one whose update finds the job's news as old as it
+ * saw (`heard`, from `jobUpdatedAt`). The claim counts as news, so a read that fails is tried again a minute later.
+ */
+export async function claimJobRead(db: Kysely<Database>, jobId: number, heard: Date, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('run_jobs')
+    .set({ updated_at: now.getTime() })
+    .where('job_id', '=', jobId)
+    .where('updated_at', '=', heard.getTime())
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 /** The run a job of a followed run belongs to; undefined when no followed run has the job. */
 export async function findRunOfJob(db: Kysely<Database>, jobId: number): Promise<number | undefined> {
   const row = await db.selectFrom('run_jobs').select('run_id').where('job_id', '=', jobId).executeTakeFirst();
