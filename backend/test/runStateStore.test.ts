@@ -2,7 +2,17 @@ import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobDto, RunDto } from '../src/contract.js';
 import { runEventOf } from '../src/stage/runEvents.js';
-import { applyRunEvent, findRunState, pruneRunStates, saveJobs, saveRun, type Store } from '../src/store/index.js';
+import {
+  applyRunEvent,
+  claimJobRead,
+  findRunState,
+  jobUpdatedAt,
+  pruneRunStates,
+  saveJob,
+  saveJobs,
+  saveRun,
+  type Store,
+} from '../src/store/index.js';
 import { DIALECTS, targetOf, type Target } from './support/stores.js';
 
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
@@ -26,7 +36,7 @@ function runAndJob(runId: number, status: 'completed' | 'in_progress'): { run: R
 }
 
 for (const { kind, skipped } of DIALECTS) {
-  describe.skipIf(skipped !== undefined)(`pruneRunStates on ${kind}${skipped ? ` (${skipped})` : ''}`, () => {
+  describe.skipIf(skipped !== undefined)(`the run state on ${kind}${skipped ? ` (${skipped})` : ''}`, () => {
     let target: Target;
     let store: Store | undefined;
     afterEach(async () => {
@@ -69,6 +79,31 @@ for (const { kind, skipped } of DIALECTS) {
 
       expect(await pruneRunStates(store.db, at(DAY))).toBe(501);
       expect(await store.db.selectFrom('run_jobs').select('job_id').execute()).toEqual([]);
+    });
+
+    it('lets one of two replicas that saw the same news of a running job read it, and keeps the newest answer', async () => {
+      target = await targetOf(kind);
+      store = await target.open();
+      const { db } = store;
+      const { run, job: completed } = runAndJob(5, 'in_progress');
+      const running: JobDto = { ...completed, status: 'in_progress', conclusion: null, completedAt: null };
+      await saveRun(db, { owner: 'octo-org', repo: 'hello-world', run, source: 'read' }, T0);
+      await saveJobs(db, { runId: 5, jobs: [running], runAttempt: 1, source: 'event' }, T0);
+      const heard = (await jobUpdatedAt(db, running.id))!;
+
+      // Both replicas' log refreshes find the job's news a minute old at once.
+      const claims = await Promise.all([
+        claimJobRead(db, running.id, heard, at(60_000)),
+        claimJobRead(db, running.id, heard, at(60_001)),
+      ]);
+      // The one that claimed it reads that the job has completed; a read of the job still running comes after.
+      await saveJob(db, { runId: 5, job: completed, runAttempt: 1 }, at(61_000));
+      await saveJob(db, { runId: 5, job: running, runAttempt: 1 }, at(62_000));
+
+      expect(heard).toEqual(T0);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect((await findRunState(db, 5))?.jobs).toEqual([completed]);
+      expect(await jobUpdatedAt(db, running.id)).toEqual(at(61_000));
     });
   });
 }
