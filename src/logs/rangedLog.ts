@@ -29,8 +29,8 @@ export interface RangedSnapshot extends LogSnapshot {
   /** The job has completed and every byte of its log has been read. */
   complete: boolean;
   /**
-   * For a running job's log: when (this browser's time, in ms) the backend last read it from GitHub, and how long
-   * before the last answer that was.
+   * For a running job's log: when (this browser's time, in ms) the newest copy its lines came from was read from
+   * GitHub by the backend, and how long before the last answer that was.
    */
   copy?: { readAt: number; age: number };
 }
@@ -97,7 +97,7 @@ export class RangedLog {
     if (this.behind(range)) {
       // Nothing more to read at once: the next poll, with backoff, finds the new bytes here or on another replica.
       this.size = this.offset;
-      this.copy = range.age === undefined ? undefined : { readAt: Date.now() - range.age, age: range.age };
+      this.noteCopy(range);
       return this.snapshot();
     }
     const text = range.start < this.offset ? range.text.slice(this.tail.length) : range.text;
@@ -106,10 +106,24 @@ export class RangedLog {
     this.tailBytes = utf8Length(this.tail);
     this.offset = range.end;
     this.size = range.size;
-    this.copy = range.age === undefined ? undefined : { readAt: Date.now() - range.age, age: range.age };
+    this.noteCopy(range);
     this.jobCompleted = range.complete;
     if (range.complete && range.end >= range.size) this.model.end();
     return this.snapshot();
+  }
+
+  /**
+   * How old the lines read so far are: as of the newest copy any answer came from. Replicas read GitHub each on its
+   * own, so polls that reach them in turn bring copies of different ages; the lines shown are as new as the newest.
+   */
+  private noteCopy({ age }: LogRange): void {
+    if (age === undefined) {
+      this.copy = undefined;
+      return;
+    }
+    const now = Date.now();
+    const readAt = Math.max(now - age, this.copy?.readAt ?? -Infinity);
+    this.copy = { readAt, age: now - readAt };
   }
 
   snapshot(): RangedSnapshot {

@@ -461,7 +461,8 @@ describe('a running job’s log the backend reads less often', () => {
 
   it('says how old its lines are while the backend’s copy is behind, and no more once it catches up', async () => {
     jumpingTimers();
-    let age = 0;
+    // Refreshes put off: every answer brings the copy the backend read from GitHub 40 s before the log was opened.
+    let readAt = Date.now() - 40_000;
     let lines = 1;
     server.use(
       jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
@@ -472,7 +473,7 @@ describe('a running job’s log the backend reads less often', () => {
             .map((line) => TS + line + '\n')
             .join(''),
         false,
-        () => age,
+        () => Date.now() - readAt,
       ),
     );
     renderWithClient(
@@ -481,21 +482,40 @@ describe('a running job’s log the backend reads less often', () => {
     const log = await screen.findByLabelText('Log of deploy');
     expect(log).toHaveTextContent('Run ./deploy.sh');
     const note = () => screen.queryByText(/^Lines as of/);
-    expect(note()).toBeNull();
 
-    // Refreshes put off: every answer brings the same copy, older at each poll.
-    age = 40_000;
     await waitFor(() => expect(note()).toBeInTheDocument());
-    // The time the backend read its copy, in the user's locale: 40 s before the answer, which came a moment ago.
-    const readAt = [0, 1_000].map((ms) => `Lines as of ${new Date(Date.now() - age - ms).toLocaleTimeString()}:`);
-    expect(readAt.some((text) => note()!.textContent!.startsWith(text))).toBe(true);
+    // The time the backend read its copy, in the user's locale (a second either side: the answer took some ms).
+    const times = [-1_000, 0, 1_000].map((ms) => `Lines as of ${new Date(readAt + ms).toLocaleTimeString()}:`);
+    expect(times.some((text) => note()!.textContent!.startsWith(text))).toBe(true);
     expect(note()).toHaveAttribute('role', 'status');
 
     // The backend reads GitHub again: the new lines come, and the note goes.
-    age = 0;
+    readAt = Date.now();
     lines = 3;
     await waitFor(() => expect(log).toHaveTextContent('deploying web-app'));
     await waitFor(() => expect(note()).toBeNull());
+  });
+  it('says nothing of the age while polls also reach a replica whose copy is fresh', async () => {
+    let poll = 0;
+    server.use(
+      jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      // Two replicas take turns, one with refreshes put off; from the seventh poll on only that one answers.
+      logHandler(
+        5,
+        () => TS + STEPS[0] + '\n',
+        false,
+        () => (poll++ % 2 === 1 || poll > 6 ? 40_000 : 0),
+      ),
+    );
+    renderWithClient(
+      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+    );
+    expect(await screen.findByLabelText('Log of deploy')).toHaveTextContent('Run ./deploy.sh');
+
+    await waitFor(() => expect(poll).toBeGreaterThan(10));
+
+    // The lines shown came from the fresh copy a moment ago.
+    expect(screen.queryByText(/^Lines as of/)).toBeNull();
   });
 });
 
