@@ -11,7 +11,7 @@ import type { JobDto } from '../api/types';
  * How old the backend's copy of a running job's log may be before the user is told: it reads one every 2 s by default
  * (LOG_REFRESH_MS), and less often only while it keeps within GitHub's rate limit or GitHub does not answer.
  */
-export const BEHIND_MS = 15_000;
+const BEHIND_MS = 15_000;
 
 /** What to tell the user when a log cannot be shown; the backend's message says why. */
 export function logErrorMessage(error: unknown, job: JobDto, live: boolean): string {
