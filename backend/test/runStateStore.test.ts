@@ -5,8 +5,8 @@ import { runEventOf } from '../src/stage/runEvents.js';
 import {
   applyRunEvent,
   claimJobRead,
+  findJobNews,
   findRunState,
-  jobUpdatedAt,
   pruneRunStates,
   saveJob,
   saveJobs,
@@ -89,7 +89,7 @@ for (const { kind, skipped } of DIALECTS) {
       const running: JobDto = { ...completed, status: 'in_progress', conclusion: null, completedAt: null };
       await saveRun(db, { owner: 'octo-org', repo: 'hello-world', run, source: 'read' }, T0);
       await saveJobs(db, { runId: 5, jobs: [running], runAttempt: 1, source: 'event' }, T0);
-      const heard = (await jobUpdatedAt(db, running.id))!;
+      const heard = (await findJobNews(db, running.id))!.updatedAt;
 
       // Both replicas' log refreshes find the job's news a minute old at once.
       const claims = await Promise.all([
@@ -103,7 +103,7 @@ for (const { kind, skipped } of DIALECTS) {
       expect(heard).toEqual(T0);
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect((await findRunState(db, 5))?.jobs).toEqual([completed]);
-      expect(await jobUpdatedAt(db, running.id)).toEqual(at(61_000));
+      expect((await findJobNews(db, running.id))?.updatedAt).toEqual(at(61_000));
     });
   });
 }

@@ -6,9 +6,8 @@ import type { GithubReads } from '../github/githubReads.js';
 import {
   applyRunEvent,
   claimJobRead,
-  findRunOfJob,
+  findJobNews,
   findRunState,
-  jobUpdatedAt,
   saveJob,
   saveJobs,
   saveRun,
@@ -176,18 +175,19 @@ export class RunStates {
    * has reached its run, or the job is of an earlier attempt.
    */
   async jobCompleted({ owner, repo, jobId }: JobRef): Promise<boolean | undefined> {
-    const { db } = this.options.store;
-    const runId = await findRunOfJob(db, jobId);
-    if (runId === undefined) return undefined;
-    const ref = { owner, repo, runId };
+    // One lookup for the run and the job's news: asked at every refresh of every running log watched. When the run is
+    // read again below and that changes the job's row, this news is older than the row and the claim fails: that read
+    // brought the job already.
+    const news = await findJobNews(this.options.store.db, jobId);
+    if (!news) return undefined;
+    const ref = { owner, repo, runId: news.runId };
     const { state } = await this.current(ref);
     if (!state) return undefined;
     const job = (await this.jobsOf(ref, state)).find((each) => each.id === jobId);
     if (!job) return undefined;
     if (job.status === 'completed') return true;
-    const heard = await jobUpdatedAt(db, jobId);
-    if (!heard || this.clock.now().getTime() - heard.getTime() < LOST_JOB_EVENT_MS) return false;
-    const read = await this.readJob({ ...ref, jobId }, state.run.runAttempt, heard);
+    if (this.clock.now().getTime() - news.updatedAt.getTime() < LOST_JOB_EVENT_MS) return false;
+    const read = await this.readJob({ ...ref, jobId }, state.run.runAttempt, news.updatedAt);
     return read?.status === 'completed';
   }
 

@@ -51,9 +51,8 @@ export {
 export {
   applyRunEvent,
   claimJobRead,
-  findRunOfJob,
+  findJobNews,
   findRunState,
-  jobUpdatedAt,
   pruneRunStates,
   rankOf,
   saveJob,

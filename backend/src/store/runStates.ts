@@ -160,15 +160,9 @@ export async function saveJob(
     .execute();
 }
 
-/** When the stored state of a job last changed, by an event or a read. */
-export async function jobUpdatedAt(db: Kysely<Database>, jobId: number): Promise<Date | undefined> {
-  const row = await db.selectFrom('run_jobs').select('updated_at').where('job_id', '=', jobId).executeTakeFirst();
-  return row === undefined ? undefined : new Date(Number(row.updated_at));
-}
-
 /**
  * Claims a read of a job from GitHub for all replicas: true for the one whose update finds the job's news as old as it
- * saw (`heard`, from `jobUpdatedAt`). The claim counts as news, so a read that fails is tried again a minute later.
+ * saw (`heard`, from `findJobNews`). The claim counts as news, so a read that fails is tried again a minute later.
  */
 export async function claimJobRead(db: Kysely<Database>, jobId: number, heard: Date, now: Date): Promise<boolean> {
   const result = await db
@@ -180,10 +174,20 @@ export async function claimJobRead(db: Kysely<Database>, jobId: number, heard: D
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** The run a job of a followed run belongs to; undefined when no followed run has the job. */
-export async function findRunOfJob(db: Kysely<Database>, jobId: number): Promise<number | undefined> {
-  const row = await db.selectFrom('run_jobs').select('run_id').where('job_id', '=', jobId).executeTakeFirst();
-  return row === undefined ? undefined : Number(row.run_id);
+/**
+ * The run a job of a followed run belongs to, and when the job's stored state last changed (by an event or a read);
+ * undefined when no followed run has the job.
+ */
+export async function findJobNews(
+  db: Kysely<Database>,
+  jobId: number,
+): Promise<{ runId: number; updatedAt: Date } | undefined> {
+  const row = await db
+    .selectFrom('run_jobs')
+    .select(['run_id', 'updated_at'])
+    .where('job_id', '=', jobId)
+    .executeTakeFirst();
+  return row === undefined ? undefined : { runId: Number(row.run_id), updatedAt: new Date(Number(row.updated_at)) };
 }
 
 const PRUNE_BATCH = 500;
