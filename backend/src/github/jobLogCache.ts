@@ -269,7 +269,7 @@ export class JobLogCache {
       // A client past a running log's end here read it from another replica, whose copy is newer: download it again,
       // but once per interval, or a client past the end of every copy would make each of its reads a download. Until
       // then it is told that nothing follows `start` yet, rather than sent back to byte 0.
-      if (now - cached.forcedAt < refreshMs) return { ...cached, size: start };
+      if (now - cached.forcedAt < refreshMs) return nothingAfter(cached, start);
       cached.forcedAt = now;
     }
     let completed: boolean | undefined;
@@ -280,7 +280,7 @@ export class JobLogCache {
         // `start`. Asked again after `refreshMs`, not at every viewer's poll.
         cached.usedAt = now;
         cached.fetchedAt = now;
-        return start <= cached.size ? cached : { ...cached, size: start };
+        return nothingAfter(cached, start);
       }
       if (refresh === 'completed') completed = true;
     }
@@ -316,7 +316,7 @@ export class JobLogCache {
       if (download.outcome.failure !== undefined && start > entry.size) throw download.outcome.failure;
       // A download that began before this read may hold less of a running log than the client read on another
       // replica: told that nothing follows `start` yet, as above. Only a download begun for it says 416.
-      if (joined && !entry.complete && start > entry.size) return { ...entry, size: start };
+      if (joined && !entry.complete) return nothingAfter(entry, start);
       return entry;
     }
     // Up to three bytes past the range: whether its last character is whole, or where its only character ends.
@@ -578,6 +578,12 @@ export class JobLogCache {
  * from the end itself: the host answers 416 when nothing was added).
  */
 const LOG_OVERLAP = 4096;
+
+/**
+ * A running log's copy, for a client that may have read past its end on another replica: told that nothing follows
+ * `start` yet (a range from `start` to `start`), rather than sent back to byte 0.
+ */
+const nothingAfter = (entry: Entry, start: number): Entry => (start <= entry.size ? entry : { ...entry, size: start });
 
 const keyOf = (job: JobRef) => `${job.owner.toLowerCase()}/${job.repo.toLowerCase()}/${job.jobId}`;
 

@@ -84,9 +84,11 @@ export class LogRefreshes {
   async completed(job: JobRef, marks: RefreshMarks | undefined, everyMs: number): Promise<boolean | undefined> {
     const known = await this.options.jobCompleted(job).catch(() => undefined);
     if (known !== undefined) return known;
-    const now = this.options.clock.now().getTime();
-    if (now - (marks ? marks.statusAt : now) < everyMs) return undefined;
-    if (marks) marks.statusAt = now;
+    if (marks) {
+      const now = this.options.clock.now().getTime();
+      if (now - marks.statusAt < everyMs) return undefined;
+      marks.statusAt = now;
+    }
     return (await this.reads.getJob({ ...job, revalidate: true })).status === 'completed';
   }
 }
