@@ -147,10 +147,13 @@ export async function endToEnd(root: string): Promise<void> {
 
     // Live tail: a viewer that has the whole running log asks from the start of its last line (to see it is the same).
     const tail = new RangedLog();
-    const next = () => tail.nextRange();
-    let snapshot = tail.add((await read(runningJob, next().start, next().length)).range);
-    while (snapshot.offset < snapshot.size)
-      snapshot = tail.add((await read(runningJob, next().start, next().length)).range);
+    // The range the viewer asks for next, as it asks for it.
+    const readNext = () => {
+      const { start, length } = tail.nextRange();
+      return read(runningJob, start, length);
+    };
+    let snapshot = tail.add((await readNext()).range);
+    while (snapshot.offset < snapshot.size) snapshot = tail.add((await readNext()).range);
     let text = runningLog;
     for (let poll = 1; poll <= polls; poll++) {
       const added = syntheticLog(20, 100 + poll).replace('\ufeff', '');
@@ -160,7 +163,7 @@ export async function endToEnd(root: string): Promise<void> {
       const downloadsBefore = totalDownloads();
       const githubBefore = logBytes;
       const pollStarted = performance.now();
-      const { range, bytes } = await read(runningJob, next().start, next().length);
+      const { range, bytes } = await readNext();
       const pollMs = performance.now() - pollStarted;
       tail.add(range);
       report(
