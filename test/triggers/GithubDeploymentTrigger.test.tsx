@@ -5,7 +5,7 @@ import { http } from 'msw';
 import { queryClient } from '../../src/queryClient';
 import { API, errorResponse } from '../msw/handlers';
 import { requests, server, useMswServer } from '../msw/server';
-import { choose, field, previewRow, renderTriggersPage, setUpTriggersPage } from './render';
+import { choose, chooseTriggerType, field, previewRow, renderTriggersPage, setUpTriggersPage } from './render';
 import { notFoundMessages } from '../../backend/src/github/notFoundMessages';
 
 useMswServer();
@@ -20,8 +20,7 @@ describe('githubDeployment trigger editor', () => {
     const { saved } = renderTriggersPage([]);
 
     await user.click(screen.getByText('Add Trigger'));
-    await user.click(within(await field('Type')).getByRole('combobox'));
-    await user.click(await screen.findByText('GitHub deployment created', { selector: '.Select-option *' }));
+    await chooseTriggerType(user, 'GitHub deployment created');
     await choose(user, 'Repository', 'octo-org/app');
     await user.click(screen.getByLabelText('Environment'));
     await user.paste('production|staging-.*');

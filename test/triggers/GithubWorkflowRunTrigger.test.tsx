@@ -6,7 +6,7 @@ import { http, HttpResponse } from 'msw';
 import { queryClient } from '../../src/queryClient';
 import { GATE_URL } from '../msw/handlers';
 import { requests, server, useMswServer } from '../msw/server';
-import { choose, field, previewRow, renderTriggersPage, setUpTriggersPage } from './render';
+import { choose, chooseTriggerType, field, previewRow, renderTriggersPage, setUpTriggersPage } from './render';
 import { notFoundMessages } from '../../backend/src/github/notFoundMessages';
 
 useMswServer();
@@ -26,9 +26,7 @@ describe('githubWorkflowRun trigger editor', () => {
     const { saved } = renderTriggersPage([]);
 
     await user.click(screen.getByText('Add Trigger'));
-    const type = await field('Type');
-    await user.click(within(type).getByRole('combobox'));
-    await user.click(await screen.findByText('GitHub workflow finished', { selector: '.Select-option *' }));
+    await chooseTriggerType(user, 'GitHub workflow finished');
 
     expect(await screen.findByLabelText('Repository')).toBeInTheDocument();
     expect(saved()).toEqual([{ enabled: true, type: 'githubWorkflowRun' }]);

@@ -1,6 +1,6 @@
 import type { Application, IPipeline } from '@spinnaker/core';
 import { Triggers } from '@spinnaker/core';
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import type userEvent from '@testing-library/user-event';
 import React from 'react';
 
@@ -56,6 +56,24 @@ export async function field(label: string): Promise<HTMLElement> {
 export async function choose(user: User, label: string, option: string): Promise<void> {
   await user.click(await screen.findByLabelText(label));
   await user.click(await screen.findByText(option, { selector: '.Select-option, .Select-option *' }));
+}
+
+/**
+ * Picks the new trigger's type in Deck's Type select, as a user does: again if the menu closed before the option was
+ * clicked. Deck's ReactSelectInput declares its select component inside its render (see
+ * src/components/ChoiceSelectInput.tsx), so any render of the trigger's form mounts the select anew, closed and
+ * unfocused. The new trigger's form renders a few times after it is added (its first validation, the pipeline's
+ * update); on a busy machine one of those renders came after the click, and the option never appeared.
+ */
+export async function chooseTriggerType(user: User, type: string): Promise<void> {
+  const select = () =>
+    screen.getByText('Type', { selector: '.StandardFieldLayout_Label' }).closest('.StandardFieldLayout')!;
+  await waitFor(async () => {
+    if (!select().querySelector('.Select.is-open'))
+      await user.click(within(select() as HTMLElement).getByRole('combobox'));
+    await user.click(screen.getByText(type, { selector: '.Select-option *' }));
+    expect(select().querySelector('.Select-value-label')).toHaveTextContent(type);
+  });
 }
 
 /** The preview's table row of the run or deployment whose first cell holds this text. */
