@@ -186,6 +186,26 @@ describe('job logs on disk', () => {
     expect(downloads()).toBe(2);
   });
 
+  it("serves a running job's log up to its last whole character while GitHub's copy ends inside one", async () => {
+    const { app, clock } = backend({ refreshMs: 1_000 });
+    const job = jobs.inProgressDeploy;
+    const log = 'first line\nbuilt ✓\n';
+    const whole = Buffer.byteLength('first line\nbuilt ');
+    // The runner has written two of the three bytes of ✓ when the backend reads the log.
+    sim.setJobLog(job, log, { written: whole + 2 });
+
+    const first = ranged(await read(app, job).expect(200));
+    const sameCopy = ranged(await read(app, job, `start=${first.end}`).expect(200));
+    sim.setJobLog(job, log);
+    clock.advance(1_000);
+    const rest = ranged(await read(app, job, `start=${first.end}`).expect(200));
+
+    // Before, the viewer decoded each range on its own and showed "built \uFFFD\uFFFD" for good.
+    expect(first).toMatchObject({ start: 0, end: whole, size: whole, complete: false, text: 'first line\nbuilt ' });
+    expect(sameCopy).toMatchObject({ start: whole, end: whole, size: whole, text: '' });
+    expect(rest).toMatchObject({ start: whole, end: Buffer.byteLength(log), text: '✓\n' });
+  });
+
   it("never says a running job's log was read in the future after the system clock is set back", async () => {
     const { app, clock } = backend({ refreshMs: 5_000 });
     const job = jobs.inProgressDeploy;

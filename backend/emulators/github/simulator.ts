@@ -91,6 +91,8 @@ export class GithubSimulator {
   private readonly heldLogs = new Map<number, { bytes: number; released: Promise<void> }>();
   private heldRequests: Array<Pick<FaultMatch, 'method' | 'path'> & { released: Promise<void> }> = [];
   private readonly logIndexes = new Map<number, LogIndex>();
+  /** Logs the host has only written part of so far: their bytes up to this length. */
+  private readonly writtenLogs = new Map<number, number>();
 
   constructor({ apiUrl = API }: { apiUrl?: string } = {}) {
     this.watchWorld();
@@ -152,10 +154,16 @@ export class GithubSimulator {
     this.world.completeJob(jobId, conclusion);
   }
 
-  /** The log host measures the log now, as a blob host knows a blob's size before anyone reads it. */
-  setJobLog(jobId: number, text: string): void {
+  /**
+   * The log host measures the log now, as a blob host knows a blob's size before anyone reads it. With `written`, the
+   * host has only the log's first `written` bytes so far, as a blob still being appended to, which may end inside a
+   * character.
+   */
+  setJobLog(jobId: number, text: string, { written }: { written?: number } = {}): void {
     this.world.setJobLog(jobId, text);
     this.logIndex(jobId, text);
+    if (written === undefined) this.writtenLogs.delete(jobId);
+    else this.writtenLogs.set(jobId, written);
   }
 
   /**
@@ -299,6 +307,7 @@ export class GithubSimulator {
     this.heldLogs.clear();
     this.heldRequests = [];
     this.logIndexes.clear();
+    this.writtenLogs.clear();
   }
 
   private async serveApi(request: Request): Promise<Response> {
@@ -475,7 +484,7 @@ export class GithubSimulator {
     const log = this.world.jobs.get(verified.jobId)?.log;
     if (log === undefined) return reply(404, 'Not Found');
     const index = this.logIndex(verified.jobId, log);
-    const size = index.size;
+    const size = Math.min(index.size, this.writtenLogs.get(verified.jobId) ?? Infinity);
     // Azure blob storage honours `Range: bytes=N-` and `bytes=N-M` (x-ms-range first): 206 with Content-Range, or 416
     // when N is not below the size (https://learn.microsoft.com/rest/api/storageservices/specifying-the-range-header-for-blob-service-operations).
     const asked = /^bytes=(\d+)-(\d*)$/.exec(request.headers.get('x-ms-range') ?? request.headers.get('range') ?? '');

@@ -633,6 +633,19 @@ async function characterEnd(handle: FileHandle, at: number, size: number): Promi
   return end;
 }
 
+/** Where the first `size` bytes' last whole character ends: before a character they hold only the start of. */
+async function wholeCharactersEnd(handle: FileHandle, size: number): Promise<number> {
+  const from = Math.max(0, size - 3);
+  const bytes = Buffer.alloc(size - from);
+  await handle.read(bytes, 0, bytes.length, from);
+  let lead = bytes.length - 1;
+  while (lead >= 0 && isContinuation(bytes[lead])) lead--;
+  if (lead < 0) return size;
+  const byte = bytes[lead]!;
+  const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+  return from + lead + length > size ? from + lead : size;
+}
+
 async function slice(
   handle: FileHandle,
   entry: Pick<Entry, 'size' | 'complete'>,
@@ -640,12 +653,15 @@ async function slice(
   length: number,
   job: JobRef,
 ): Promise<LogSlice> {
-  const { size, complete } = entry;
-  if (start > size) {
+  const { complete } = entry;
+  if (start > entry.size) {
     throw new RangeNotSatisfiableError(
-      `The log of job ${job.jobId} has ${size} bytes; it cannot be read from byte ${start}. Read it again from 0.`,
+      `The log of job ${job.jobId} has ${entry.size} bytes; it cannot be read from byte ${start}. Read it again from 0.`,
     );
   }
+  // A running job's copy may end inside a character the runner was writing: it is served up to the character before
+  // it, and the next copy brings the character whole.
+  const size = complete ? entry.size : Math.max(start, await wholeCharactersEnd(handle, entry.size));
   let end = Math.min(size, start + length);
   if (end < size) {
     // Never split a UTF-8 character: the client decodes each range on its own.
