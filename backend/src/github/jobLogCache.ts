@@ -319,7 +319,7 @@ export class JobLogCache {
       if (joined && !entry.complete) return nothingAfter(entry, start);
       return entry;
     }
-    // Up to three bytes past the range: whether its last character is whole, or where its only character ends.
+    // Up to three bytes past the range: where its only character ends, for a range shorter than that character.
     const needed = Math.min(growing.size, start + Math.max(length, 1) + 3);
     if (growing.written < needed) {
       await Promise.race([
@@ -633,17 +633,21 @@ async function characterEnd(handle: FileHandle, at: number, size: number): Promi
   return end;
 }
 
-/** Where the first `size` bytes' last whole character ends: before a character they hold only the start of. */
-async function wholeCharactersEnd(handle: FileHandle, size: number): Promise<number> {
-  const from = Math.max(0, size - 3);
-  const bytes = Buffer.alloc(size - from);
+/**
+ * Where the whole characters among bytes `start` to `end` end: before a character of which they hold only the first
+ * bytes, or at `start` when they hold no whole character.
+ */
+async function wholeCharactersEnd(handle: FileHandle, start: number, end: number): Promise<number> {
+  const from = Math.max(start, end - 3);
+  const bytes = Buffer.alloc(end - from);
   await handle.read(bytes, 0, bytes.length, from);
   let lead = bytes.length - 1;
   while (lead >= 0 && isContinuation(bytes[lead])) lead--;
-  if (lead < 0) return size;
+  // No first byte of a character: the last three end a four-byte character, or `start` is inside one.
+  if (lead < 0) return from === start ? start : end;
   const byte = bytes[lead]!;
   const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-  return from + lead + length > size ? from + lead : size;
+  return from + lead + length > end ? from + lead : end;
 }
 
 async function slice(
@@ -659,19 +663,14 @@ async function slice(
       `The log of job ${job.jobId} has ${entry.size} bytes; it cannot be read from byte ${start}. Read it again from 0.`,
     );
   }
-  // A running job's copy may end inside a character the runner was writing: it is served up to the character before
-  // it, and the next copy brings the character whole.
-  const size = complete ? entry.size : Math.max(start, await wholeCharactersEnd(handle, entry.size));
+  // Never split a UTF-8 character: the client decodes each range on its own. A running job's copy may also end inside
+  // a character the runner was writing: it is served up to the character before it, and the next copy brings it whole.
+  const size = complete ? entry.size : await wholeCharactersEnd(handle, start, entry.size);
   let end = Math.min(size, start + length);
   if (end < size) {
-    // Never split a UTF-8 character: the client decodes each range on its own.
-    const from = Math.max(start, end - 3);
-    const bytes = Buffer.alloc(end + 1 - from);
-    await handle.read(bytes, 0, bytes.length, from);
-    let cut = end;
-    while (cut > start && isContinuation(bytes[cut - from])) cut--;
-    if (cut > start) end = cut;
-    else end = await characterEnd(handle, end, size);
+    const cut = await wholeCharactersEnd(handle, start, end);
+    // A range shorter than its only character ends after that character.
+    end = cut > start ? cut : await characterEnd(handle, end, size);
   }
   const body =
     end > start
