@@ -39,22 +39,10 @@ export interface PartsOptions {
 export function createParts(options: PartsOptions) {
   const { store, github, gate, logger, metrics, spinnakerUiUrl, leaseMs } = options;
   github.requestBudgets.register(metrics.registry);
-  const statuses = new DeploymentStatuses({
-    store,
-    github,
-    gate,
-    logger: logger.child({ component: 'deployment-statuses' }),
-    spinnakerUiUrl,
-    leaseMs,
-  });
-  const checkRuns = new CheckRuns({
-    store,
-    github,
-    gate,
-    logger: logger.child({ component: 'check-runs' }),
-    spinnakerUiUrl,
-    leaseMs,
-  });
+  // What the two writers of GitHub state from pipeline events each need.
+  const writers = { store, github, gate, spinnakerUiUrl, leaseMs };
+  const statuses = new DeploymentStatuses({ ...writers, logger: logger.child({ component: 'deployment-statuses' }) });
+  const checkRuns = new CheckRuns({ ...writers, logger: logger.child({ component: 'check-runs' }) });
   // GitHub reads, and the run state kept from GitHub's events, shared by the app and the background work.
   const reads = new GithubReads(github);
   const runStates = new RunStates({
