@@ -331,7 +331,12 @@ export class GithubReads {
   }
 
   /** One job; `revalidate` asks GitHub with the cached ETag, whose 304 costs nothing against the rate limit. */
-  async getJob({ owner, repo, jobId, revalidate = false }: RepoRef & { jobId: number; revalidate?: boolean }) {
+  async getJob({
+    owner,
+    repo,
+    jobId,
+    revalidate = false,
+  }: RepoRef & { jobId: number; revalidate?: boolean }): Promise<JobDto> {
     const client = await this.github.forRepo(owner, repo);
     const headers = revalidate ? REVALIDATE : {};
     const { data } = await this.attempt(

@@ -3,6 +3,7 @@ import { Counter, type Registry } from 'prom-client';
 import { systemClock, type Clock } from '../clock.js';
 import type { JobDto, RunDto } from '../contract.js';
 import type { GithubReads } from '../github/githubReads.js';
+import type { JobRef } from '../github/jobLogCache.js';
 import {
   applyRunEvent,
   claimJobRead,
@@ -31,7 +32,6 @@ export interface RunStatesOptions {
 }
 
 type RunRef = { owner: string; repo: string; runId: number };
-type JobRef = { owner: string; repo: string; jobId: number };
 
 const repoKey = ({ owner, repo }: { owner: string; repo: string }) => `${owner}/${repo}`.toLowerCase();
 
