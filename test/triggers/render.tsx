@@ -47,10 +47,12 @@ export function renderTriggersPage(triggers: Array<Record<string, unknown>>) {
 
 type User = ReturnType<typeof userEvent.setup>;
 
+const FIELD_LABEL = { selector: '.StandardFieldLayout_Label' };
+const fieldOf = (label: HTMLElement) => label.closest('.StandardFieldLayout') as HTMLElement;
+
 /** The field (label, input and messages) with this label, in Deck's StandardFieldLayout. */
 export async function field(label: string): Promise<HTMLElement> {
-  const found = await screen.findByText(label, { selector: '.StandardFieldLayout_Label' });
-  return found.closest('.StandardFieldLayout') as HTMLElement;
+  return fieldOf(await screen.findByText(label, FIELD_LABEL));
 }
 
 export async function choose(user: User, label: string, option: string): Promise<void> {
@@ -66,11 +68,10 @@ export async function choose(user: User, label: string, option: string): Promise
  * update); on a busy machine one of those renders came after the click, and the option never appeared.
  */
 export async function chooseTriggerType(user: User, type: string): Promise<void> {
-  const select = () =>
-    screen.getByText('Type', { selector: '.StandardFieldLayout_Label' }).closest('.StandardFieldLayout')!;
+  // The field as it is now: each render may have replaced its select.
+  const select = () => fieldOf(screen.getByText('Type', FIELD_LABEL));
   await waitFor(async () => {
-    if (!select().querySelector('.Select.is-open'))
-      await user.click(within(select() as HTMLElement).getByRole('combobox'));
+    if (!select().querySelector('.Select.is-open')) await user.click(within(select()).getByRole('combobox'));
     await user.click(screen.getByText(type, { selector: '.Select-option *' }));
     expect(select().querySelector('.Select-value-label')).toHaveTextContent(type);
   });
