@@ -30,6 +30,15 @@ const STEPS = [
   'rollout complete',
 ];
 
+/** A job's fields while it runs. */
+const RUNNING: Partial<JobDto> = { status: 'in_progress', conclusion: null, completedAt: null };
+
+/** The run's logs, its jobs and its running log polled every few tens of milliseconds. */
+const renderLiveRun = () =>
+  renderWithClient(
+    <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
+  );
+
 describe('live logs', () => {
   useBackend();
 
@@ -39,9 +48,7 @@ describe('live logs', () => {
     let logRequests = 0;
     let completed = false;
     server.use(
-      jobsHandler(() => [
-        job(5, 'deploy', completed ? {} : { status: 'in_progress', conclusion: null, completedAt: null }),
-      ]),
+      jobsHandler(() => [job(5, 'deploy', completed ? {} : RUNNING)]),
       logHandler(
         5,
         () => {
@@ -53,9 +60,7 @@ describe('live logs', () => {
         () => completed,
       ),
     );
-    renderWithClient(
-      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
-    );
+    renderLiveRun();
 
     const log = await screen.findByLabelText('Log of deploy');
     expect(log).toHaveTextContent('Run ./deploy.sh');
@@ -90,7 +95,7 @@ describe('a live log the user follows at its bottom', () => {
   it('follows new last lines while the job runs', async () => {
     const lines = Array.from({ length: 100 }, (_, i) => `${TS}step output ${i}\n`);
     server.use(
-      jobsHandler(() => [job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      jobsHandler(() => [job(5, 'deploy', RUNNING)]),
       logHandler(5, () => lines.join(''), false),
     );
     renderRun({ jobsMs: 50, logMinMs: 20, logMaxMs: 20 });
@@ -104,9 +109,7 @@ describe('a live log the user follows at its bottom', () => {
     const lines = Array.from({ length: 100 }, (_, i) => `${TS}step output ${i}\n`);
     let completed = false;
     server.use(
-      jobsHandler(() => [
-        job(5, 'deploy', completed ? {} : { status: 'in_progress', conclusion: null, completedAt: null }),
-      ]),
+      jobsHandler(() => [job(5, 'deploy', completed ? {} : RUNNING)]),
       logHandler(
         5,
         () => lines.join(''),
@@ -137,9 +140,7 @@ describe('a live log the user follows at its bottom', () => {
     let completed = false;
     let readsSinceEnd = 0;
     server.use(
-      jobsHandler(() => [
-        job(5, 'deploy', completed ? {} : { status: 'in_progress', conclusion: null, completedAt: null }),
-      ]),
+      jobsHandler(() => [job(5, 'deploy', completed ? {} : RUNNING)]),
       logHandler(
         5,
         () => {
@@ -166,9 +167,7 @@ describe('a live log the user follows at its bottom', () => {
   it('stops waiting for lines once the completed job’s log can no longer be read', async () => {
     let completed = false;
     server.use(
-      jobsHandler(() => [
-        job(5, 'deploy', completed ? {} : { status: 'in_progress', conclusion: null, completedAt: null }),
-      ]),
+      jobsHandler(() => [job(5, 'deploy', completed ? {} : RUNNING)]),
       http.get(`${API}/repos/octo-org/web-app/jobs/5/logs`, ({ request }) =>
         completed
           ? HttpResponse.json({ error: { name: 'GoneError', message: 'expired' } }, { status: 404 })
@@ -193,12 +192,10 @@ describe('a running job’s log that GitHub replaced by another', () => {
   async function showLogToBeReplaced(): Promise<(lines: string[]) => void> {
     let whole = Array.from({ length: 30 }, (_, i) => `${TS}old line ${i}\n`).join('');
     server.use(
-      jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      jobsHandler([job(5, 'deploy', RUNNING)]),
       logHandler(5, () => whole, false),
     );
-    renderWithClient(
-      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
-    );
+    renderLiveRun();
     await waitFor(() => expect(screen.getByLabelText('Log of deploy')).toHaveTextContent('old line 29'));
     return (lines) => (whole = lines.map((line) => `${TS}${line}\n`).join(''));
   }
@@ -253,7 +250,7 @@ describe('switching jobs while their logs load, and closing a running one', () =
     const held = new Promise<void>((resolve) => (release = resolve));
     const reads = { 1: 0, 2: 0 };
     server.use(
-      jobsHandler([job(1, 'build'), job(2, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      jobsHandler([job(1, 'build'), job(2, 'deploy', RUNNING)]),
       http.get(`${API}/repos/octo-org/web-app/jobs/1/logs`, async ({ request }) => {
         reads[1]++;
         await held;
@@ -264,9 +261,7 @@ describe('switching jobs while their logs load, and closing a running one', () =
         return serveLog(request, 2, `${TS}deploying\n`, false);
       }),
     );
-    renderWithClient(
-      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
-    );
+    renderLiveRun();
     // deploy (running) is open first; the user opens build, whose log is slow, then deploy again, then build.
     expect(await screen.findByLabelText('Log of deploy')).toHaveTextContent('deploying');
     await userEvent.click(screen.getByRole('button', { name: /build/ }));
@@ -289,13 +284,11 @@ describe('switching jobs while their logs load, and closing a running one', () =
 
   it('says a completed job’s empty log is empty, and a running job’s that it waits', async () => {
     server.use(
-      jobsHandler([job(1, 'noop'), job(2, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      jobsHandler([job(1, 'noop'), job(2, 'deploy', RUNNING)]),
       logHandler(1, '', true),
       logHandler(2, '', false),
     );
-    renderWithClient(
-      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
-    );
+    renderLiveRun();
     expect(await screen.findByText('Waiting for the job to write its log…')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: /noop/ }));
     expect(await screen.findByText('The log is empty.')).toBeInTheDocument();
@@ -319,9 +312,7 @@ describe('a queued job', () => {
         return TS + 'deploying web-app\n';
       }),
     );
-    renderWithClient(
-      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
-    );
+    renderLiveRun();
 
     expect(await screen.findByText('deploy is queued; its log appears here once it starts.')).toBeInTheDocument();
     // Several polls of the job list go by without a request for its log.
@@ -340,7 +331,7 @@ describe('a job that has started but written no log yet', () => {
   it('says its log comes once written, and shows it when it is', async () => {
     let written = false;
     server.use(
-      jobsHandler([job(8, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      jobsHandler([job(8, 'deploy', RUNNING)]),
       // GitHub has no log for a job until its runner writes one: 404 until then.
       http.get(`${API}/repos/octo-org/web-app/jobs/8/logs`, ({ request }) =>
         written
@@ -351,9 +342,7 @@ describe('a job that has started but written no log yet', () => {
             ),
       ),
     );
-    renderWithClient(
-      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
-    );
+    renderLiveRun();
 
     expect(await screen.findByRole('status')).toHaveTextContent(
       'The log of deploy is not available yet; it appears here once the job starts writing it.',
@@ -407,7 +396,7 @@ describe('the job list of a run', () => {
       http.get(`${API}/repos/octo-org/web-app/runs/42/jobs`, () => {
         if (failures === 0) {
           return HttpResponse.json({
-            items: [job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })],
+            items: [job(5, 'deploy', RUNNING)],
           });
         }
         failures--;
@@ -418,9 +407,7 @@ describe('the job list of a run', () => {
       }),
       logHandler(5, `${TS}deploying web-app\n${TS}waiting for rollout\n`, false),
     );
-    renderWithClient(
-      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
-    );
+    renderLiveRun();
     expect(await screen.findByLabelText('Log of deploy')).toHaveTextContent('waiting for rollout');
     const search = screen.getByRole('searchbox', { name: 'Search log' });
     await userEvent.type(search, 'rollout{Enter}');
@@ -465,7 +452,7 @@ describe('a running job’s log the backend reads less often', () => {
     let readAt = Date.now() - 40_000;
     let lines = 1;
     server.use(
-      jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      jobsHandler([job(5, 'deploy', RUNNING)]),
       logHandler(
         5,
         () =>
@@ -476,9 +463,7 @@ describe('a running job’s log the backend reads less often', () => {
         () => Date.now() - readAt,
       ),
     );
-    renderWithClient(
-      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
-    );
+    renderLiveRun();
     const log = await screen.findByLabelText('Log of deploy');
     expect(log).toHaveTextContent('Run ./deploy.sh');
     const note = () => screen.queryByText(/^Lines as of/);
@@ -498,7 +483,7 @@ describe('a running job’s log the backend reads less often', () => {
   it('says nothing of the age while polls also reach a replica whose copy is fresh', async () => {
     let poll = 0;
     server.use(
-      jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+      jobsHandler([job(5, 'deploy', RUNNING)]),
       // Two replicas take turns, one with refreshes put off; from the seventh poll on only that one answers.
       logHandler(
         5,
@@ -507,9 +492,7 @@ describe('a running job’s log the backend reads less often', () => {
         () => (poll++ % 2 === 1 || poll > 6 ? 40_000 : 0),
       ),
     );
-    renderWithClient(
-      <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
-    );
+    renderLiveRun();
     expect(await screen.findByLabelText('Log of deploy')).toHaveTextContent('Run ./deploy.sh');
 
     await waitFor(() => expect(poll).toBeGreaterThan(10));
@@ -535,7 +518,7 @@ describe('a running job’s log served by backend replicas that read GitHub at d
       // Two replicas take turns answering; the second's copy was read from GitHub before the first's last refresh.
       let poll = 0;
       server.use(
-        jobsHandler([job(5, 'deploy', { status: 'in_progress', conclusion: null, completedAt: null })]),
+        jobsHandler([job(5, 'deploy', RUNNING)]),
         http.get(`${API}/repos/octo-org/web-app/jobs/5/logs`, ({ request }) => {
           const whole = lines.slice(0, written).join('');
           const copy = poll++ % 2 === 1 ? whole.slice(0, whole.length - behindBy) : whole;
@@ -548,9 +531,7 @@ describe('a running job’s log served by backend replicas that read GitHub at d
           return serveLog(request, 5, copy, false);
         }),
       );
-      renderWithClient(
-        <RunLogs owner="octo-org" repo="web-app" runId={42} poll={{ jobsMs: 50, logMinMs: 20, logMaxMs: 80 }} />,
-      );
+      renderLiveRun();
       const log = await screen.findByLabelText('Log of deploy');
       await waitFor(() => expect(log).toHaveTextContent('step 5'));
       // Several polls, on both replicas, before the job writes on.
