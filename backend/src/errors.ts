@@ -76,6 +76,14 @@ export class RetryLaterError extends HttpError {
 /** GitHub asked us to slow down and the wait is longer than we are willing to hold the request. */
 export class RateLimitedError extends RetryLaterError {}
 
+/**
+ * What a failure says, and nothing it carries: an Octokit error's `request` holds the token in its headers, so only
+ * the message may reach a log line, a stored reason or a health answer.
+ */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function statusOf(err: unknown): number {
   if (err instanceof HttpError) return err.statusCode;
   // body-parser and friends mark client errors with `status`/`statusCode` and `expose`.

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { messageOf } from './errors.js';
 import { ConfigError, loadConfig } from './config.js';
 import { GithubApp } from './github/githubApp.js';
 import { createLogger } from './logger.js';
@@ -158,6 +159,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`The backend could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`The backend could not start: ${messageOf(error)}\n`);
   process.exit(1);
 });

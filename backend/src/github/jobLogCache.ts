@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from '../clock.js';
-import { GoneError, HttpError, NotFoundError, RetryLaterError } from '../errors.js';
+import { GoneError, HttpError, messageOf, NotFoundError, RetryLaterError } from '../errors.js';
 import type { GithubApp } from './githubApp.js';
 import { discard, jobLogLocation, LOG_HOST_TIMEOUT_MS, logParts, openJobLog, type JobLog } from './jobLogs.js';
 import { LogRefreshes, type RefreshMarks } from './logRefreshes.js';
@@ -382,7 +382,7 @@ export class JobLogCache {
 
   private warnServingCopy(entry: Entry, error: unknown, because: string): void {
     // The message only: a GitHub error's cause holds the request, with its token.
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     this.options.logger.warn({ job: entry.key, reason }, `serving the log on disk: ${because}`);
   }
 
@@ -597,7 +597,7 @@ async function deleteLeftovers(dir: string, prefix: string, logger: Logger): Pro
     const pid = name.startsWith(prefix) ? /^(\d+)_[^_]+$/.exec(name.slice(prefix.length))?.[1] : undefined;
     if (!pid || madeHere.has(name) || isRunning(Number(pid))) continue;
     await rm(join(dir, name), { recursive: true, force: true }).catch((error: unknown) => {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = messageOf(error);
       logger.warn({ directory: join(dir, name), reason }, 'could not delete the job logs an ended process left');
     });
   }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { HealthDto } from '../contract.js';
+import { messageOf } from '../errors.js';
 import type { GithubApp } from '../github/githubApp.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/index.js';
@@ -16,7 +17,7 @@ async function run(check: Check): Promise<{ ok: boolean; message?: string }> {
     await check();
     return { ok: true };
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return { ok: false, message: messageOf(error) };
   }
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { systemClock, type Clock } from '../clock.js';
 import type { JobDto, RunDto } from '../contract.js';
+import { messageOf } from '../errors.js';
 import type { GithubReads } from '../github/githubReads.js';
 import type { JobRef } from '../github/jobLogCache.js';
 import {
@@ -206,7 +207,7 @@ export class RunStates {
           job = await this.options.reads.getJob({ ...ref, revalidate: true });
         } catch (error) {
           // The message only: a GitHub error's cause holds the request, with its token.
-          const reason = error instanceof Error ? error.message : String(error);
+          const reason = messageOf(error);
           this.options.logger.warn(
             { ...ref, reason },
             'could not read a running job from GitHub; asking again in a minute',

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { messageOf } from '../errors.js';
 import { packPayload } from './deliveryPayload.js';
 import type { DeliveryRow } from './deliveries.js';
 import type { WriteReply, WriteRequest } from './deliveryWriter.js';
@@ -43,7 +44,7 @@ function commit(): void {
     const inserted = insertAll(requests);
     replies = requests.map(({ seq }, i) => ({ seq, inserted: inserted[i]!.map((row) => row.id) }));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     replies = requests.map(({ seq }) => ({ seq, error: message }));
   }
   for (const reply of replies) parentPort?.postMessage(reply);
@@ -56,7 +57,7 @@ parentPort?.on('message', ({ seq, rows }: WriteRequest) => {
   } catch (error) {
     parentPort?.postMessage({
       seq,
-      error: error instanceof Error ? error.message : String(error),
+      error: messageOf(error),
     } satisfies WriteReply);
   }
 });
