@@ -29,13 +29,7 @@ describe("the sandbox's real Deck in Chromium", () => {
     await triggers.filter({ hasText: 'GitHub workflow finished' }).waitFor({ timeout: 60_000 });
     await triggers.filter({ hasText: 'GitHub deployment created' }).waitFor();
     // And Deck's trigger type list offers both, though settings.js restricts it to Deck's own types.
-    await page
-      .locator('.Select-control', {
-        has: page.locator('.Select-value-label', { hasText: 'GitHub deployment created' }),
-      })
-      .click();
-    const options = page.locator('.Select-option');
-    await options.first().waitFor();
+    const options = await openTypeSelect(page, 'GitHub deployment created');
     const labels = await options.allTextContents();
     expect(labels.filter((label) => label.startsWith('GitHub workflow finished'))).toHaveLength(1);
     expect(labels.filter((label) => label.startsWith('GitHub deployment created'))).toHaveLength(1);
@@ -69,3 +63,22 @@ describe("the sandbox's real Deck in Chromium", () => {
     });
   }
 });
+
+/**
+ * Opens the Type select of the trigger of this type and returns its options. Deck's `ReactSelectInput` (@spinnaker/core
+ * 0.29.1) declares its select inside its render, so a render of the trigger's form mounts the select anew, closed
+ * (test/triggers/render.tsx, `chooseTriggerType`); if one comes after the click, click again, as a user would.
+ */
+async function openTypeSelect(page: Page, type: string) {
+  const control = page.locator('.Select-control', { has: page.locator('.Select-value-label', { hasText: type }) });
+  const options = page.locator('.Select-option');
+  for (let attempt = 1; ; attempt++) {
+    await control.click();
+    try {
+      await options.first().waitFor({ timeout: 5_000 });
+      return options;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
