@@ -385,6 +385,25 @@ describe('when Gate is away', () => {
     expect(row).toMatchObject({ status: 'started', execution_id: [...gate.executions.keys()][0] });
   });
 
+  it("looks for the lost answer's execution among those started since, not in the application's whole history", async () => {
+    // A busy application: Orca's search reads its executions newest first until it has ten matches, so a search
+    // for one event's execution, unbounded, reads all of them (and outlasts the Gate timeout in a real one).
+    for (let i = 0; i < 2_000; i++) {
+      const { executionId } = gate.addRunningExecution({ application: 'checkout', stageType: 'wait' });
+      gate.executions.get(executionId)!.buildTime = Date.now() - 30 * 24 * 3_600_000;
+    }
+    gate.failNext('accept-then-fail');
+    await deliver('deployment', deployment(), { id: 'lost-in-history' }).expect(202);
+    await worker.drain();
+    clock.advance(MAX_RETRY_DELAY_MS);
+    await worker.drain();
+
+    expect(gate.starts).toHaveLength(1);
+    const row = await store.db.selectFrom('pipeline_starts').selectAll().executeTakeFirst();
+    expect(row).toMatchObject({ status: 'started', execution_id: [...gate.executions.keys()].at(-1) });
+    expect(gate.searchedExecutions).toBe(1);
+  });
+
   it('keeps a start that cannot succeed as failed, visible through the API and a metric', async () => {
     // The pipeline was deleted after the backend listed it: Gate answers 404, which no retry can fix.
     gate.failNext('pipeline-deleted', 1, /^POST /);

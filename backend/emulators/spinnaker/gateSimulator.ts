@@ -49,6 +49,11 @@ export class GateSimulator {
   readonly executions = new Map<string, GateExecution>();
   /** Requests by method and path, for counting. */
   readonly requests: string[] = [];
+  /**
+   * Executions the searches read before filtering them: Orca's search reads the application's executions built after
+   * `triggerTimeStartBoundary`, newest first, and filters them one by one (orca TaskController); this is its cost.
+   */
+  searchedExecutions = 0;
   /** When set, every request must carry exactly this Authorization header. */
   requiredAuth: string | undefined;
   private fault: { kind: Fault; times: number; on?: RegExp } | undefined;
@@ -76,10 +81,11 @@ export class GateSimulator {
   /**
    * The next `times` requests (those whose `METHOD path` matches `on`) fail: `down` as a refused connection,
    * `unavailable` as a 503, `accept-then-fail` starts the pipeline but answers 502 (the answer lost on the way
-   * back), `pipeline-deleted` as the 404 of a pipeline deleted since it was listed.
+   * back), `pipeline-deleted` as the 404 of a pipeline deleted since it was listed. `accept-then-fail` waits for a
+   * pipeline start: another request before it would take the fault and answer as usual.
    */
   failNext(kind: Fault, times = 1, on?: RegExp): void {
-    this.fault = { kind, times, on };
+    this.fault = { kind, times, on: on ?? (kind === 'accept-then-fail' ? /^POST \/pipelines\// : undefined) };
   }
 
   /** Gate stays down until `up()`. */
@@ -147,6 +153,7 @@ export class GateSimulator {
     this.starts.length = 0;
     this.requests.length = 0;
     this.executions.clear();
+    this.searchedExecutions = 0;
     this.fault = undefined;
     this.requiredAuth = undefined;
   }
@@ -219,11 +226,14 @@ export class GateSimulator {
       const query = new URL(request.url).searchParams;
       const types = (query.get('triggerTypes') ?? '').split(',').filter(Boolean);
       const eventId = query.get('eventId');
-      const found = [...this.executions.values()].filter(
-        (e) =>
-          e.application === decodeURIComponent(search[1] ?? '') &&
-          (!types.length || types.includes(String(e.trigger.type))) &&
-          (!eventId || e.trigger.eventId === eventId),
+      // Orca's repository selects executions built strictly after the boundary, then filters each one it read.
+      const since = Number(query.get('triggerTimeStartBoundary') ?? 0);
+      const read = [...this.executions.values()].filter(
+        (e) => e.application === decodeURIComponent(search[1] ?? '') && e.buildTime > since,
+      );
+      this.searchedExecutions += read.length;
+      const found = read.filter(
+        (e) => (!types.length || types.includes(String(e.trigger.type))) && (!eventId || e.trigger.eventId === eventId),
       );
       return HttpResponse.json(found);
     }

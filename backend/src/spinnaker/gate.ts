@@ -84,9 +84,25 @@ export class Gate {
     return ref.replace(/^\/pipelines\//, '');
   }
 
-  /** Executions of an application started by an event (`eventId` is the GitHub delivery id we sent). */
-  async findExecutionsByEvent(application: string, triggerType: string, eventId: string): Promise<Execution[]> {
-    const query = new URLSearchParams({ triggerTypes: triggerType, eventId, expand: 'false' });
+  /**
+   * Executions of an application started by an event (`eventId` is the GitHub delivery id we sent) after `since`.
+   * Orca's search reads the application's executions page by page, newest first, until it has found ten or read them
+   * all (orca TaskController.searchForPipelinesByTrigger): without a bound, a search that finds nothing reads every
+   * execution the application ever ran, which in a busy application outlasts our timeout. `triggerTimeStartBoundary`
+   * keeps it to executions built after `since`.
+   */
+  async findExecutionsByEvent(
+    application: string,
+    triggerType: string,
+    eventId: string,
+    since: Date,
+  ): Promise<Execution[]> {
+    const query = new URLSearchParams({
+      triggerTypes: triggerType,
+      eventId,
+      triggerTimeStartBoundary: String(since.getTime()),
+      expand: 'false',
+    });
     const body = await this.request(
       'GET',
       `/applications/${encodeURIComponent(application)}/executions/search?${query}`,

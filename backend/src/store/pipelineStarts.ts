@@ -11,6 +11,8 @@ export interface PipelineStart {
   attempts: number;
   lastError: string | null;
   executionId: string | null;
+  /** When the delivery's match recorded it: no attempt to start it can be older. */
+  createdAt: Date;
   updatedAt: Date;
 }
 
@@ -26,6 +28,7 @@ const toStart = (row: Row): PipelineStart => ({
   attempts: Number(row.attempts),
   lastError: row.last_error,
   executionId: row.execution_id,
+  createdAt: new Date(Number(row.created_at)),
   updatedAt: new Date(Number(row.updated_at)),
 });
 

@@ -25,6 +25,12 @@ import { eventOf, MalformedPayloadError, matchPipelines } from './matching.js';
 import type { PipelineCache } from './pipelineCache.js';
 import { triggerFor } from './triggerFacts.js';
 
+/**
+ * How far behind ours Orca's clock may be when it stamps an execution's build time. An earlier attempt's execution is
+ * looked for among those built since the start was recorded, less this; servers kept by NTP are within a second.
+ */
+const CLOCK_SKEW_MS = 10 * 60_000;
+
 export interface DeliveryWorkerOptions {
   store: Store;
   gate: Gate;
@@ -121,6 +127,7 @@ export class DeliveryWorker extends LoopWorker {
               pipelineName: match.pipeline.name,
               trigger: triggerFor(match, event, delivery.id, payload),
             })),
+            this.clock.now(),
           );
           log.info(
             { pipelines: matches.map((m) => `${m.pipeline.application}/${m.pipeline.name}`) },
@@ -175,9 +182,10 @@ export class DeliveryWorker extends LoopWorker {
       // An earlier attempt may have reached Gate before the process stopped: look for its execution first.
       if (start.attempts > 0) {
         const triggerType = String(start.trigger.type);
-        const found = (await gate.findExecutionsByEvent(start.application, triggerType, start.deliveryId)).find(
-          (execution) => execution.pipelineConfigId === start.pipelineId,
-        );
+        // Orca stamps the execution with its own clock, which may be behind ours.
+        const since = new Date(start.createdAt.getTime() - CLOCK_SKEW_MS);
+        const executions = await gate.findExecutionsByEvent(start.application, triggerType, start.deliveryId, since);
+        const found = executions.find((execution) => execution.pipelineConfigId === start.pipelineId);
         if (found) {
           await markPipelineStarted(store.db, key, found.id);
           await this.options.onStarted?.(start, found.id);
