@@ -237,7 +237,8 @@ export class SandboxOrca {
       this.finish(execution, 'TERMINAL', { error: `Error submitting webhook: ${response.status}` });
       return;
     }
-    if (c.waitForCompletion === false) {
+    // Orca's WebhookStage reads waitForCompletion as a plain boolean: a stage without it does not wait either.
+    if (c.waitForCompletion !== true) {
       this.finish(execution, 'SUCCEEDED');
       return;
     }

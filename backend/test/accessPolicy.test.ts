@@ -50,6 +50,7 @@ function backend(accessPolicy: AccessPolicy = POLICY) {
         executionId: `01JPOLICY${++n}`,
         stageId: 's',
         repository: 'octo-org/hello-world',
+        waitForCompletion: true,
         workflow: 'deploy.yml',
         ref: 'main',
         inputs: { region: 'eu-west-1', version: '1.2.3' },

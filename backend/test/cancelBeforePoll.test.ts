@@ -69,6 +69,7 @@ const dispatch = (stage: { executionId: string; stageId: string; stageStartTime:
       ...stage,
       application: 'hello',
       repository: 'octo-org/hello-world',
+      waitForCompletion: true,
       dispatchType: 'workflow_dispatch',
       workflow: 'deploy.yml',
       ref: 'main',

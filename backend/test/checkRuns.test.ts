@@ -448,6 +448,7 @@ describe('a GitHub Workflow stage with checkRun', () => {
         stageStartTime,
         application: 'hello',
         repository: `${OWNER}/${REPO}`,
+        waitForCompletion: true,
         workflow: 'deploy.yml',
         ref: 'main',
         inputs: { region: 'eu-west-1', version: '1.2.3' },

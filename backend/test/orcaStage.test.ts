@@ -187,6 +187,18 @@ describe('config/orca-local.yml driven as Orca runs a preconfigured webhook stag
     expect(outcome.webhook.body).toMatchObject({ name: expect.stringMatching(/^Release 3\.1\.0 \[/) });
   });
 
+  it('ends TERMINAL, dispatching nothing, for a stage written without waitForCompletion, which Orca would not wait for', async () => {
+    // Written by hand or by a template: Orca takes a stage without the field as not waiting, so it would succeed as
+    // soon as the run had started and let the stages after it run before the workflow had finished.
+    const { waitForCompletion: _omitted, ...written } = deployStage;
+    const outcome = await runWebhookStage({ webhook, stage: written });
+
+    expect(outcome.status).toBe('TERMINAL');
+    expect(outcome.requests[0]?.status).toBe(400);
+    expect(outcome.error).toMatch(/waitForCompletion.*is missing: set it on the stage, true to finish with the run/);
+    expect(sim.dispatches).toEqual([]);
+  });
+
   it('ends TERMINAL at once with the reason when the workflow cannot be dispatched', async () => {
     const outcome = await runWebhookStage({ webhook, stage: { ...deployStage, workflow: 'ci.yml' } });
 

@@ -93,6 +93,7 @@ function backend() {
           stageId: `stage-${stageCount}`,
           application: 'checkout',
           repository: 'octo-org/hello-world',
+          waitForCompletion: true,
           workflow: 'deploy.yml',
           ref: 'main',
           inputs: { region: 'eu-west-1', version: '1.2.3' },

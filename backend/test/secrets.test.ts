@@ -97,6 +97,7 @@ describe('secrets', () => {
       stageId: 's1',
       application: 'checkout',
       repository: 'octo-org/hello-world',
+      waitForCompletion: true,
       workflow: 'deploy.yml',
       ref: 'main',
       inputs: { region: 'eu-west-1', version: '1.2.3' },

@@ -15,6 +15,7 @@ const stage = (fields: Record<string, unknown>) => ({
   stageId: `stage-${stageCount}`,
   application: 'checkout',
   repository: 'octo-org/hello-world',
+  waitForCompletion: true,
   ...fields,
 });
 

@@ -30,7 +30,13 @@ function dispatchCalls(answer: (call: number) => Response) {
   };
 }
 
-const stage = { name: 'Send', repository: 'octo-org/app', dispatchType: 'repository_dispatch', eventType: 'release' };
+const stage = {
+  name: 'Send',
+  repository: 'octo-org/app',
+  dispatchType: 'repository_dispatch',
+  eventType: 'release',
+  waitForCompletion: true,
+};
 
 async function settled(orca: SandboxOrca, id: string) {
   await vi.waitFor(() => expect(orca.executions.get(id)?.status).not.toBe('RUNNING'));

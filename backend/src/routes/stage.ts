@@ -57,8 +57,17 @@ const identity = {
   /** The artifact of the run, and the file in it, whose keys become the stage's outputs (docs/stage.md). */
   propertyArtifact: z.string().min(1).max(256).optional(),
   propertyFile: z.string().min(1).max(1024).optional(),
-  /** Orca itself stops after the dispatch when false; accepted so the whole stage context can be sent. */
-  waitForCompletion: z.boolean().optional(),
+  /**
+   * Orca polls the run only when the stage says `waitForCompletion: true` (orca WebhookStage: a plain boolean, so a
+   * stage without it is taken as false and succeeds at once). Only Deck's editor sets it by default; a stage written
+   * by hand or by a template must say it, or it would let the stages after it run before the workflow has finished.
+   */
+  waitForCompletion: z.union([z.boolean(), z.enum(['true', 'false'])], {
+    error: (issue) =>
+      issue.input === undefined
+        ? "is missing: set it on the stage, true to finish with the run's result or false to finish once the run has started (Orca does not wait for a stage without it)"
+        : 'must be true or false',
+  }),
   /** Report the pipeline as a check run on the run's commit (docs/stage.md); Orca renders the checkbox as true or "true". */
   checkRun: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
 };
