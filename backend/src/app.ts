@@ -25,6 +25,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** STAGE_SECRET: what Orca must send in `X-Stage-Secret`. */
   stageSecret: string;
+  /** STAGE_SECRET_PREVIOUS: also accepted while the secret is rotated. */
+  previousStageSecret?: string;
   /** Which applications may dispatch to which repositories. */
   accessPolicy: AccessPolicy;
   /** Options of the stage's run lookup (tests shorten it). */
@@ -55,6 +57,7 @@ export function createApp({
   github,
   metrics = createMetrics(),
   stageSecret,
+  previousStageSecret,
   accessPolicy,
   stage,
   webhooks,
@@ -95,7 +98,11 @@ export function createApp({
   const runs = stageRuns.runStates;
   app.use('/api', metrics.rememberMountPath, apiRouter({ logs, reads, runs, store, readAccess }));
   app.use('/events', metrics.rememberMountPath, eventsRouter({ statuses, checkRuns, logger }));
-  app.use('/stage', metrics.rememberMountPath, stageRouter({ stageRuns, stageSecret, accessPolicy, checkRuns }));
+  app.use(
+    '/stage',
+    metrics.rememberMountPath,
+    stageRouter({ stageRuns, stageSecret, previousStageSecret, accessPolicy, checkRuns }),
+  );
 
   app.use((req, _res, next) => {
     next(new NotFoundError(`No such endpoint: ${req.method} ${req.path}`));

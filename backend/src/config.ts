@@ -18,6 +18,8 @@ export interface Config {
   fiatUrl?: string;
   spinnakerUiUrl: string;
   stageSecret: string;
+  /** STAGE_SECRET_PREVIOUS: the secret being rotated out, accepted beside STAGE_SECRET until unset. */
+  previousStageSecret?: string;
   database: { url?: string; file: string };
   /** How long a replica keeps claimed work (deliveries, status writes, execution checks) before another may take it. */
   workLeaseMs: number;
@@ -58,6 +60,7 @@ const envSchema = z.object({
   FIAT_URL: url(['https:', 'http:']).optional(),
   SPINNAKER_UI_URL: required().pipe(url(['https:', 'http:'])),
   STAGE_SECRET: required().pipe(z.string().min(16, { error: 'must be at least 16 characters' })),
+  STAGE_SECRET_PREVIOUS: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_FILE: z.string().default('data/spinnaker-github.db'),
   WORK_LEASE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000).default(60_000),
@@ -203,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fiatUrl: e.FIAT_URL,
     spinnakerUiUrl: e.SPINNAKER_UI_URL,
     stageSecret: e.STAGE_SECRET,
+    previousStageSecret: e.STAGE_SECRET_PREVIOUS,
     database: { url: e.DATABASE_URL, file: e.DATABASE_FILE },
     workLeaseMs: e.WORK_LEASE_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,

@@ -16,6 +16,7 @@ const REDACT = [
   'config.github.privateKey',
   'config.github.webhookSecret',
   'config.stageSecret',
+  'config.previousStageSecret',
   'config.gate.authHeader',
 ];
 

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     github,
     metrics,
     stageSecret: config.stageSecret,
+    previousStageSecret: config.previousStageSecret,
     accessPolicy: config.accessPolicy.policy,
     webhooks: { secret: config.github.webhookSecret, onDelivery: () => worker.wake() },
     statuses,

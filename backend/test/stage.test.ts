@@ -425,6 +425,23 @@ describe('stage endpoint input and authentication', () => {
     expect(sim.requests).toEqual([]);
   });
 
+  it('accepts the previous secret beside the new one while STAGE_SECRET_PREVIOUS is set, so a rotation fails no stage', async () => {
+    // Orca before 2026.1 keeps the secret in each stage's context: a stage started before the rotation sends the
+    // old one until it ends, while new stages send the new one.
+    const OLD_SECRET = 'the-secret-before-the-rotation';
+    const app = appFor(sim, temp.store, { readFreshForMs: 0 }, undefined, undefined, undefined, {
+      previousStageSecret: OLD_SECRET,
+    });
+    const dispatch = (body: object, secret: string) =>
+      request(app).post('/stage/dispatch').set('X-Stage-Secret', secret).send(body);
+
+    const started = await dispatch(deploy(), OLD_SECRET).expect(200);
+    await request(app).get(new URL(started.body.statusUrl).pathname).set('X-Stage-Secret', OLD_SECRET).expect(200);
+    await dispatch(deploy(), STAGE_SECRET).expect(200);
+    await dispatch(deploy(), 'guess-guess-guess-guess').expect(401);
+    expect(sim.dispatches).toHaveLength(2);
+  });
+
   it.each([
     ['no repository', { workflow: 'deploy.yml', executionId: 'e', stageId: 's' }, /body.repository/],
     ['a repository that is not owner/repo', deploy({ repository: 'octo-org' }), /body.repository must be owner\/repo/],

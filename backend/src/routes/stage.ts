@@ -15,12 +15,17 @@ import { gitRef, numericId, owner, parse, repo, repoParams, workflow } from './v
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** `X-Stage-Secret` must equal STAGE_SECRET; compared in constant time, never logged. */
-export function requireStageSecret(secret: string): RequestHandler {
-  const expected = digest(secret);
+/**
+ * `X-Stage-Secret` must equal STAGE_SECRET, or STAGE_SECRET_PREVIOUS while a rotation is under way (Orca before
+ * 2026.1 keeps the secret it started a stage with in that stage's context, and sends it until the stage ends).
+ * Compared in constant time, each secret in turn; never logged.
+ */
+export function requireStageSecret(secret: string, previous?: string): RequestHandler {
+  const expected = [secret, previous].filter((value) => value !== undefined).map(digest);
   return (req, _res, next) => {
     const given = req.get('x-stage-secret');
-    if (given === undefined || !timingSafeEqual(digest(given), expected)) {
+    const digested = given === undefined ? undefined : digest(given);
+    if (!digested || !expected.some((value) => timingSafeEqual(digested, value))) {
       next(
         new AuthenticationError("Missing or wrong X-Stage-Secret header: it must equal the backend's STAGE_SECRET."),
       );
@@ -123,17 +128,20 @@ const selfUrl = (req: Request) => `${req.protocol}://${req.get('host') ?? 'local
 export function stageRouter({
   stageRuns,
   stageSecret,
+  previousStageSecret,
   accessPolicy,
   checkRuns,
 }: {
   stageRuns: StageRuns;
   stageSecret: string;
+  /** STAGE_SECRET_PREVIOUS: still accepted while the secret is rotated (docs/orca.md). */
+  previousStageSecret?: string;
   accessPolicy: AccessPolicy;
   /** Told of stages that ask for a check run; without it the field is accepted and ignored. */
   checkRuns?: CheckRuns;
 }): Router {
   const router = Router();
-  router.use(requireStageSecret(stageSecret));
+  router.use(requireStageSecret(stageSecret, previousStageSecret));
   // Orca keeps these answers in the stage's context and evaluates that context again each time a task runs: run
   // titles, branch and job names are GitHub users' text, so every answer, errors included, is made inert.
   router.use((_req, res, next) => {

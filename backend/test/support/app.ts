@@ -69,7 +69,9 @@ export function appFor(
   stage: AppDeps['stage'] = { lookupTimeoutMs: 3_000, lookupIntervalMs: 100 },
   webhooks: AppDeps['webhooks'] = { secret: WEBHOOK_SECRET, onDelivery: () => {} },
   statuses?: (github: GithubApp) => DeploymentStatuses,
-  extra: Partial<Pick<AppDeps, 'fiat' | 'accessPolicy'>> & { logs?: (github: GithubApp) => JobLogCache } = {},
+  extra: Partial<Pick<AppDeps, 'fiat' | 'accessPolicy' | 'previousStageSecret'>> & {
+    logs?: (github: GithubApp) => JobLogCache;
+  } = {},
 ) {
   const { logs, ...deps } = extra;
   const { github } = githubAppFor(sim, overrides);
