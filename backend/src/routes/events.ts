@@ -7,7 +7,7 @@ import { parse } from './validation.js';
 
 const PIPELINE_EVENTS = new Set(['orca:pipeline:starting', 'orca:pipeline:complete', 'orca:pipeline:failed']);
 /** Stage events move a check run's stage summary on (orca EchoNotifyingStageListener sends `content.executionId`). */
-const STAGE_EVENTS = new Set(['orca:stage:starting', 'orca:stage:complete', 'orca:stage:failed']);
+const STAGE_EVENTS = new Set(['orca:stage:starting', 'orca:stage:complete', 'orca:stage:failed', 'orca:stage:skipped']);
 
 /** Orca's pipeline and stage events as Echo forwards them with `wrap: false` (echo Event); only the fields read here. */
 const orcaEvent = z.object({
