@@ -16,9 +16,11 @@ const orcaEvent = z.object({
 });
 
 /**
- * `POST /events/echo`: Echo's REST event forwarding. Echo posts every event to every endpoint, with a trailing
- * slash; only Orca's pipeline events matter. The event is a nudge: the execution is read back from Gate before any
- * deployment status is written, so the endpoint needs no secret and a forged event changes nothing.
+ * `POST /events/echo`: Echo's REST event forwarding. Echo posts every event to every endpoint; only Orca's pipeline
+ * and stage events matter. Both `/events/echo` and `/events/echo/` are accepted: Echo posts to the URL exactly as
+ * configured since Spinnaker 2025.0.7 and 2025.1.2 (spinnaker/spinnaker#7212), and with a trailing slash before. The
+ * event is a nudge: the execution is read back from Gate before any deployment status is written, so the endpoint
+ * needs no secret and a forged event changes nothing.
  */
 export function eventsRouter({
   statuses,
