@@ -45,8 +45,10 @@ const GATE_HEADER = `# Gate proxies the Deck plugin's reads to the backend's rea
 const ECHO_HEADER = `# Echo forwards pipeline events to the backend, which writes GitHub deployment statuses from them
 # (docs/deployment-statuses.md). Merge into echo-local.yml (Halyard: ~/.hal/<deployment>/profiles/echo-local.yml;
 # Operator: spec.spinnakerConfig.profiles.echo). Echo's environment must define GITHUB_BACKEND_URL.
-# Echo posts every event to every endpoint (the backend keeps Orca's pipeline events) to url + "/" and drops an
-# event after its last attempt; the backend also polls Gate, so a lost event only delays a status.`;
+# Echo posts every event to every endpoint (the backend keeps Orca's pipeline and stage events) and drops an event
+# after its last attempt; the backend also polls Gate, so a lost event only delays a status. Echo posts to url exactly
+# as written since Spinnaker 2025.0.7 and 2025.1.2, to url + "/" before; the backend accepts both /events/echo and
+# /events/echo/.`;
 
 /** What an operator replaces in deploy/halyard/service-settings: Halyard's `env` takes literal values only. */
 export const HALYARD_STAGE_SECRET_PLACEHOLDER = 'REPLACE-with-the-backends-STAGE_SECRET';

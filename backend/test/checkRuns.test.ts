@@ -230,6 +230,16 @@ describe('a pipeline started by a trigger with checkRun', () => {
     expect(checkRunsOn(sha)[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
   });
 
+  it('moves the stage summary on when Orca skips a stage', async () => {
+    const { execution, sha } = await ciRunCompletes();
+    await backend.checkRuns.drain();
+    await orca(execution.id, 'RUNNING', ['SKIPPED', 'RUNNING'], 'orca:stage:skipped');
+    await backend.checkRuns.drain();
+
+    expect(checkRunsOn(sha)[0]?.output.title).toBe('Pipeline running: 1 of 2 stages done');
+    expect(checkRunsOn(sha)[0]?.output.summary).toContain('| Build | SKIPPED |');
+  });
+
   it('renders pipeline, stage and GitHub text inert in the summary', async () => {
     const hostile = '**bold** <img src=x onerror=alert(1)> [x](https://evil.example) @octocat #1 | `code`\n# head';
     gate.pipelines = [{ ...pipeline(), name: 'Ship <b>it</b>' }];

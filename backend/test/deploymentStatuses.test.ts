@@ -388,9 +388,48 @@ describe('POST /events/echo', () => {
     expect(written().map((s) => s.state)).toEqual(['in_progress']);
   });
 
-  it('answers 400 for a body that is not an Echo event', async () => {
-    const res = await request(app()).post('/events/echo/').send({ hello: 'world' }).expect(400);
+  it('accepts the events Echo forwards without a source or details, and acts on none of them', async () => {
+    // Echo sends every event to every endpoint and drops null fields; it logs a 4xx at ERROR and counts it.
+    const [execution] = await deliverDeployment();
+    const executionId = execution?.id ?? '';
+    const gateReads = gate.requests.length;
+    const events = [
+      // Gate's manual trigger through Echo (gate PipelineService.triggerViaEcho).
+      {
+        content: {
+          application: 'hello',
+          pipelineNameOrId: 'prod',
+          trigger: { eventId: randomUUID(), executionId },
+          user: 'alice@example.com',
+        },
+        details: { type: 'manual' },
+        eventId: randomUUID(),
+      },
+      // A Pub/Sub message (echo PubsubEventCreator).
+      {
+        content: { messageDescription: { subscriptionName: 'builds' } },
+        details: { type: 'pubsub' },
+        eventId: randomUUID(),
+      },
+      { content: { executionId }, eventId: randomUUID() },
+    ];
 
-    expect(res.body.error.message).toMatch(/body.details/);
+    for (const event of events) {
+      const res = await request(app()).post('/events/echo/').send(event).expect(200);
+      expect(res.body).toEqual({ accepted: true, relevant: false });
+    }
+    await statuses.drain();
+
+    expect(gate.requests).toHaveLength(gateReads);
+    expect(written().map((s) => s.state)).toEqual(['in_progress']);
+  });
+
+  it('answers 400 for a body that is not a JSON object', async () => {
+    const res = await request(app())
+      .post('/events/echo/')
+      .send([{ details: { source: 'orca' } }])
+      .expect(400);
+
+    expect(res.body.error.message).toMatch(/^Invalid request: body /);
   });
 });

@@ -87,6 +87,17 @@ describe('reads with FIAT_URL set', () => {
     await backend()('/api/repos/octo-org/hello-world/branches', 'stranger@example.com').expect(403);
   });
 
+  it("lets a user Fiat has not stored read an unrestricted application's repositories when Fiat falls back for them", async () => {
+    // fiat.defaultToUnrestrictedUser, as for the same user's reads in Deck through Gate; `hello` stays restricted.
+    fiat.defaultToUnrestrictedUser = true;
+    fiat.unrestrictedApplications.add('checkout');
+    const get = backend();
+
+    const runs = await get('/api/repos/octo-org/hello-world/runs', 'newcomer@example.com').expect(200);
+    expect(runs.body.items.length).toBeGreaterThan(0);
+    await get('/api/repos/octocat/Hello-World/runs', 'newcomer@example.com').expect(403);
+  });
+
   it('let a Fiat admin read everything', async () => {
     fiat.addUser('root@example.com', {}, { admin: true });
     const get = backend();

@@ -5,20 +5,22 @@ import type { CheckRuns } from '../checks/checkRuns.js';
 import type { DeploymentStatuses } from '../deployments/deploymentStatuses.js';
 import { parse } from './validation.js';
 
-/** Echo's event with `wrap: false` (echo Event: details, content, eventId); only the fields read here. */
-const echoEvent = z.object({
-  details: z.object({ source: z.string(), type: z.string() }),
-  content: z.looseObject({ executionId: z.string().min(1).max(100).optional() }).optional(),
-});
-
 const PIPELINE_EVENTS = new Set(['orca:pipeline:starting', 'orca:pipeline:complete', 'orca:pipeline:failed']);
 /** Stage events move a check run's stage summary on (orca EchoNotifyingStageListener sends `content.executionId`). */
-const STAGE_EVENTS = new Set(['orca:stage:starting', 'orca:stage:complete', 'orca:stage:failed']);
+const STAGE_EVENTS = new Set(['orca:stage:starting', 'orca:stage:complete', 'orca:stage:failed', 'orca:stage:skipped']);
+
+/** Orca's pipeline and stage events as Echo forwards them with `wrap: false` (echo Event); only the fields read here. */
+const orcaEvent = z.object({
+  details: z.object({ source: z.literal('orca'), type: z.enum([...PIPELINE_EVENTS, ...STAGE_EVENTS]) }),
+  content: z.object({ executionId: z.string().min(1).max(100) }),
+});
 
 /**
- * `POST /events/echo`: Echo's REST event forwarding. Echo posts every event to every endpoint, with a trailing
- * slash; only Orca's pipeline events matter. The event is a nudge: the execution is read back from Gate before any
- * deployment status is written, so the endpoint needs no secret and a forged event changes nothing.
+ * `POST /events/echo`: Echo's REST event forwarding. Echo posts every event to every endpoint; only Orca's pipeline
+ * and stage events matter. Both `/events/echo` and `/events/echo/` are accepted: Echo posts to the URL exactly as
+ * configured since Spinnaker 2025.0.7 and 2025.1.2 (spinnaker/spinnaker#7212), and with a trailing slash before. The
+ * event is a nudge: the execution is read back from Gate before any deployment status is written, so the endpoint
+ * needs no secret and a forged event changes nothing.
  */
 export function eventsRouter({
   statuses,
@@ -31,14 +33,17 @@ export function eventsRouter({
 }): Router {
   const router = Router();
   router.post(['/echo', '/echo/'], express.json({ limit: '10mb' }), async (req, res) => {
-    const event = parse(echoEvent, req.body, 'body');
-    const executionId = event.content?.executionId;
-    const { type } = event.details;
-    const pipelineEvent = PIPELINE_EVENTS.has(type);
-    if (event.details.source !== 'orca' || !(pipelineEvent || STAGE_EVENTS.has(type)) || !executionId) {
+    parse(z.looseObject({}), req.body, 'body');
+    // Any other event is answered 200: many have no source (Gate's manual trigger, Pub/Sub; Echo drops null fields),
+    // and Echo logs every non-2xx answer at ERROR and counts it in event.send.errors (echo RestEventListener).
+    const event = orcaEvent.safeParse(req.body);
+    if (!event.success) {
       res.json({ accepted: true, relevant: false });
       return;
     }
+    const { executionId } = event.data.content;
+    const { type } = event.data.details;
+    const pipelineEvent = PIPELINE_EVENTS.has(type);
     const followed = pipelineEvent && (await statuses.executionEvent(executionId));
     if (followed) logger.info({ execution: executionId, type }, 'pipeline event for a deployment');
     const checked = (await checkRuns?.executionEvent(executionId)) ?? false;

@@ -79,7 +79,9 @@ export class Fiat {
     let response: Response;
     try {
       response = await fetch(url, {
-        headers: { accept: 'application/json' },
+        // As Gate sends it (kork SpinnakerRequestHeaderInterceptor): Fiat applies its fallback for a user it has not
+        // stored only when the user asked about is the caller (fiat AuthorizeController.getUserPermissionOrDefault).
+        headers: { accept: 'application/json', 'x-spinnaker-user': user },
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
       });
     } catch (error) {
@@ -88,7 +90,7 @@ export class Fiat {
         `Fiat (FIAT_URL) could not be reached to check what ${user} may read: ${(error as Error).message}. Try again shortly.`,
       );
     }
-    // Fiat knows no such user (never logged in, or its roles not synced yet): nothing is readable.
+    // Fiat knows no such user (never logged in, or its roles not synced yet) and has no fallback: nothing is readable.
     if (response.status === 404) {
       return { user, admin: false, applications: new Set(), listed: new Set(), allowUnknown: false };
     }
