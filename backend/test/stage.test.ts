@@ -211,6 +211,14 @@ describe('POST /stage/dispatch with workflow_dispatch', () => {
     expect(fixed.body.runId).toEqual(expect.any(Number));
   });
 
+  it('sends checkbox and number inputs to GitHub as text, which GitHub requires', async () => {
+    await backend()
+      .dispatch(deploy({ inputs: { region: 'eu-west-1', dry_run: true, replicas: 3 } }))
+      .expect(200);
+
+    expect(sim.dispatches[0]?.inputs).toEqual({ region: 'eu-west-1', dry_run: 'true', replicas: '3' });
+  });
+
   it("passes GitHub's own refusal of the inputs on as 422", async () => {
     const res = await backend()
       .dispatch(deploy({ inputs: { region: 'mars-1' } }))

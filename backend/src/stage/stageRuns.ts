@@ -291,7 +291,9 @@ export class StageRuns {
         `Workflow ${workflow} in ${owner}/${repo} has no workflow_dispatch trigger at ${declared.ref}, so it cannot be started from Spinnaker. Add "on: workflow_dispatch" to ${declared.path}, or use repository_dispatch.`,
       );
     }
-    const inputs = { ...request.inputs };
+    // As GitHub's own UI and CLI do: it refuses JSON booleans and numbers, and the workflow's `inputs` context still
+    // types each value as the workflow declares it (a boolean input reads true, not "true").
+    const inputs = Object.fromEntries(Object.entries(request.inputs).map(([name, value]) => [name, String(value)]));
     if (declared.inputs.some((input) => input.name === CORRELATION_FIELD)) inputs[CORRELATION_FIELD] = correlationId;
 
     const client = await this.options.github.forRepo(owner, repo);
