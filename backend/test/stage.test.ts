@@ -359,6 +359,24 @@ describe('GitHub Enterprise Server before 3.21, which refuses return_run_details
     });
   });
 
+  it('falls back the same when an older release refuses the key with 400 instead of 422', async () => {
+    sim.withoutRunDetails({ status: 400 });
+
+    const res = await backend()
+      .dispatch(stage({ workflow: 'smoke.yml', inputs: { target: 'a' } }))
+      .expect(200);
+
+    expect(dispatchCalls().map((r) => [r.status, 'return_run_details' in (r.body as object)])).toEqual([
+      [400, true],
+      [204, false],
+    ]);
+    expect(sim.dispatches).toHaveLength(1);
+    expect(res.body).toMatchObject({
+      runId: sim.dispatches[0]?.runId,
+      name: `Smoke test a [${res.body.correlationId}]`,
+    });
+  });
+
   it('remembers the refusal: later dispatches leave the key out', async () => {
     sim.withoutRunDetails();
     const api = backend();

@@ -91,11 +91,12 @@ function runNotFoundMessage(request: DispatchRequest, seconds: number, candidate
 
 /**
  * GitHub Enterprise Server releases before 3.21 validate the dispatch body strictly and refuse the key
- * (`422 Invalid request.\n\n"return_run_details" is not a permitted key.`): the dispatch started nothing.
+ * (`Invalid request.\n\n"return_run_details" is not a permitted key.`): the dispatch started nothing. They answer 422,
+ * older ones may answer 400, so the message tells the refusal apart, not the status.
  */
 const refusesRunDetails = (error: unknown) =>
   error instanceof RequestError &&
-  error.status === 422 &&
+  (error.status === 400 || error.status === 422) &&
   /"return_run_details" is not a permitted key/.test(error.message);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
