@@ -456,6 +456,11 @@ describe('stage endpoint input and authentication', () => {
     ['a workflow path', deploy({ workflow: '../../etc/passwd' }), /body.workflow must be a workflow file name/],
     ['no execution id', deploy({ executionId: '' }), /body.executionId/],
     ['inputs that are not a map', deploy({ inputs: ['a'] }), /body.inputs/],
+    [
+      'more inputs than GitHub takes',
+      deploy({ inputs: Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`input${i}`, 'x'])) }),
+      /^Invalid request: body\.inputs has more than 25 inputs: GitHub\.com and GitHub Enterprise Cloud accept at most 25, GitHub Enterprise Server 3\.19 and earlier at most 10\.$/,
+    ],
     ['an unknown dispatch type', deploy({ dispatchType: 'push' }), /body.dispatchType/],
   ])('%s gets 400 naming the field', async (_name, body, message) => {
     const res = await backend().dispatch(body).expect(400);

@@ -71,8 +71,11 @@ const dispatchBody = z.discriminatedUnion('dispatchType', [
     ref: gitRef.optional(),
     inputs: z
       .record(z.string(), inputValue)
+      // GitHub.com's limit. GitHub Enterprise Server 3.19 and earlier allow 10 (`maxProperties` in @octokit/openapi
+      // ghes-3.19.json) and refuse more themselves; the message names both so that neither reader is misled.
       .refine((inputs) => Object.keys(inputs).length <= 25, {
-        error: 'GitHub accepts at most 25 inputs',
+        error:
+          'has more than 25 inputs: GitHub.com and GitHub Enterprise Cloud accept at most 25, GitHub Enterprise Server 3.19 and earlier at most 10',
       })
       .default({}),
   }),
