@@ -178,6 +178,22 @@ describe('POST /stage/dispatch with workflow_dispatch', () => {
     expect(sim.dispatches[0]?.ref).toBe('main');
   });
 
+  it.each([
+    ['SHA-1', () => sim.repos.get('octo-org/hello-world')!.branches.get('main')!],
+    ['SHA-256', () => '9f'.repeat(32)],
+  ])('refuses a %s commit id as the ref with a 400 that says to pass it as an input instead', async (_kind, sha) => {
+    const res = await backend()
+      .dispatch(deploy({ ref: sha() }))
+      .expect(400);
+
+    expect(res.body.error).toEqual({
+      name: 'InputError',
+      message:
+        'Invalid request: body.ref is a commit sha. GitHub dispatches a workflow only to a branch or tag. Give the branch or tag, and pass the commit as a workflow input that the workflow checks out (docs/stage.md, "GitHub\'s own expressions").',
+    });
+    expect(sim.requests).toEqual([]);
+  });
+
   it('dispatches anew when the user restarts the stage (same stage id, new start time)', async () => {
     const api = backend();
     const body = deploy({ stageStartTime: 1_732_000_000_000 });

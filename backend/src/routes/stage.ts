@@ -11,7 +11,7 @@ import { formatOf } from '../stage/resultsFile.js';
 import { toStageRun } from '../stage/runStatus.js';
 import type { DispatchRequest, StageRuns } from '../stage/stageRuns.js';
 import { findUnresolved, unresolvedError } from '../stage/unresolvedExpressions.js';
-import { gitRef, numericId, owner, parse, repo, repoParams, workflow } from './validation.js';
+import { dispatchRef, numericId, owner, parse, repo, repoParams, workflow } from './validation.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -68,7 +68,7 @@ const dispatchBody = z.discriminatedUnion('dispatchType', [
     ...identity,
     dispatchType: z.literal('workflow_dispatch'),
     workflow,
-    ref: gitRef.optional(),
+    ref: dispatchRef.optional(),
     inputs: z
       .record(z.string(), inputValue)
       // GitHub.com's limit. GitHub Enterprise Server 3.19 and earlier allow 10 (`maxProperties` in @octokit/openapi
