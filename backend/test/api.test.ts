@@ -88,6 +88,13 @@ describe('GET /api/repos/:owner/:repo/workflows/:workflow/inputs', () => {
     expect(res.body.inputs.map((i: { name: string }) => i.name)).toEqual(['tag', 'notify']);
   });
 
+  it('reads the inputs at a commit sha, which only a dispatch refuses', async () => {
+    const sha = sim.repos.get('octo-org/hello-world')!.branches.get('release/1.x')!;
+    const res = await api().get(`${REPO}/workflows/deploy.yml/inputs`).query({ ref: sha }).expect(200);
+
+    expect(res.body.inputs.map((i: { name: string }) => i.name)).toEqual(['tag', 'notify']);
+  });
+
   it('says a workflow without workflow_dispatch cannot be dispatched', async () => {
     const res = await api().get(`${REPO}/workflows/ci.yml/inputs`).expect(200);
 

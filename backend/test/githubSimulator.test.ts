@@ -97,6 +97,24 @@ describe('the simulated GitHub answers as GitHub does', () => {
     }
   });
 
+  it('refuses a dispatch input value that is not text with 422, and starts nothing', async () => {
+    const token = await installationToken();
+    const res = await fetch(
+      'https://api.github.com/repos/octo-org/hello-world/actions/workflows/deploy.yml/dispatches',
+      {
+        method: 'POST',
+        headers: { authorization: `token ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ref: 'main', inputs: { region: 'eu-west-1', dry_run: true } }),
+      },
+    );
+
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { message: string }).message).toBe(
+      "Invalid request.\n\nFor 'additionalProperties', true is not a string.",
+    );
+    expect(sim.dispatches).toEqual([]);
+  });
+
   it('answers a secondary rate limit as a 403 with retry-after', async () => {
     const token = await installationToken();
     sim.failNext({ path: '/repos/{owner}/{repo}/branches', retryAfterSeconds: 30 }, 'secondary-rate-limit');

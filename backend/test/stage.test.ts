@@ -179,6 +179,22 @@ describe('POST /stage/dispatch with workflow_dispatch', () => {
     expect(sim.dispatches[0]?.ref).toBe('main');
   });
 
+  it.each([
+    ['SHA-1', () => sim.repos.get('octo-org/hello-world')!.branches.get('main')!],
+    ['SHA-256', () => '9f'.repeat(32)],
+  ])('refuses a %s commit id as the ref with a 400 that says to pass it as an input instead', async (_kind, sha) => {
+    const res = await backend()
+      .dispatch(deploy({ ref: sha() }))
+      .expect(400);
+
+    expect(res.body.error).toEqual({
+      name: 'InputError',
+      message:
+        'Invalid request: body.ref is a commit sha. GitHub dispatches a workflow only to a branch or tag. Give the branch or tag, and pass the commit as a workflow input that the workflow checks out (docs/stage.md, "GitHub\'s own expressions").',
+    });
+    expect(sim.requests).toEqual([]);
+  });
+
   it('dispatches anew when the user restarts the stage (same stage id, new start time)', async () => {
     const api = backend();
     const body = deploy({ stageStartTime: 1_732_000_000_000 });
@@ -210,6 +226,14 @@ describe('POST /stage/dispatch with workflow_dispatch', () => {
       .dispatch({ ...body, workflow: 'deploy.yml', inputs: { region: 'us-east-1' } })
       .expect(200);
     expect(fixed.body.runId).toEqual(expect.any(Number));
+  });
+
+  it('sends checkbox and number inputs to GitHub as text, which GitHub requires', async () => {
+    await backend()
+      .dispatch(deploy({ inputs: { region: 'eu-west-1', dry_run: true, replicas: 3 } }))
+      .expect(200);
+
+    expect(sim.dispatches[0]?.inputs).toEqual({ region: 'eu-west-1', dry_run: 'true', replicas: '3' });
   });
 
   it("passes GitHub's own refusal of the inputs on as 422", async () => {
@@ -352,6 +376,24 @@ describe('GitHub Enterprise Server before 3.21, which refuses return_run_details
     });
   });
 
+  it('falls back the same when an older release refuses the key with 400 instead of 422', async () => {
+    sim.withoutRunDetails({ status: 400 });
+
+    const res = await backend()
+      .dispatch(stage({ workflow: 'smoke.yml', inputs: { target: 'a' } }))
+      .expect(200);
+
+    expect(dispatchCalls().map((r) => [r.status, 'return_run_details' in (r.body as object)])).toEqual([
+      [400, true],
+      [204, false],
+    ]);
+    expect(sim.dispatches).toHaveLength(1);
+    expect(res.body).toMatchObject({
+      runId: sim.dispatches[0]?.runId,
+      name: `Smoke test a [${res.body.correlationId}]`,
+    });
+  });
+
   it('remembers the refusal: later dispatches leave the key out', async () => {
     sim.withoutRunDetails();
     const api = backend();
@@ -448,6 +490,11 @@ describe('stage endpoint input and authentication', () => {
     ['a workflow path', deploy({ workflow: '../../etc/passwd' }), /body.workflow must be a workflow file name/],
     ['no execution id', deploy({ executionId: '' }), /body.executionId/],
     ['inputs that are not a map', deploy({ inputs: ['a'] }), /body.inputs/],
+    [
+      'more inputs than GitHub takes',
+      deploy({ inputs: Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`input${i}`, 'x'])) }),
+      /^Invalid request: body\.inputs has more than 25 inputs: GitHub\.com and GitHub Enterprise Cloud accept at most 25, GitHub Enterprise Server 3\.19 and earlier at most 10\.$/,
+    ],
     ['an unknown dispatch type', deploy({ dispatchType: 'push' }), /body.dispatchType/],
   ])('%s gets 400 naming the field', async (_name, body, message) => {
     const res = await backend().dispatch(body).expect(400);

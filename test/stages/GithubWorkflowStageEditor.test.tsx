@@ -115,6 +115,20 @@ describe('<GithubWorkflowStageEditor />', () => {
     ).toBeInTheDocument();
   });
 
+  it('says under Ref, before save, that GitHub will not dispatch to a commit sha typed there', async () => {
+    const user = userEvent.setup();
+    renderStageEditor(deployStage);
+
+    await user.type(await screen.findByLabelText('Ref'), '3f786850e387550fdab836ed7e6dc881de23001b');
+    await user.click(await screen.findByText('Use "3f786850e387550fdab836ed7e6dc881de23001b"'));
+
+    expect(
+      await within(await field('Ref')).findByText(
+        /^Ref is a commit sha\. GitHub dispatches a workflow only to a branch or tag\. Give the branch or tag, and pass the commit as a workflow input/,
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('leaves the correlation input to the stage', async () => {
     renderStageEditor(deployStage);
 

@@ -2,7 +2,7 @@ import type { IPipeline } from '@spinnaker/core';
 import { PipelineConfigValidator, Registry } from '@spinnaker/core';
 import { http } from 'msw';
 
-import { repoParams } from '../../backend/src/routes/validation';
+import { dispatchRef, repoParams } from '../../backend/src/routes/validation';
 import { githubWorkflowStage } from '../../src/stages/githubWorkflow/githubWorkflowStage';
 import type { GithubWorkflowStage } from '../../src/stages/githubWorkflow/types';
 import { stageErrors } from '../../src/stages/githubWorkflow/validators';
@@ -65,6 +65,26 @@ describe('stageErrors', () => {
     expect(stageErrors(stage({ repository, workflow: 'deploy.yml' })).repository === undefined).toBe(valid);
   });
 
+  it.each([
+    ['main', true],
+    ['v1.4.2', true],
+    ['deadbeef', true],
+    ['3f786850e387550fdab836ed7e6dc881de23001b', false],
+    ['3F786850E387550FDAB836ED7E6DC881DE23001B', false],
+    ['9f'.repeat(32), false],
+    ['refs/heads/3f786850e387550fdab836ed7e6dc881de23001b', true],
+  ])('refuses the ref %s exactly when the backend refuses it (%s)', (ref, valid) => {
+    expect(dispatchRef.safeParse(ref).success).toBe(valid);
+    expect(stageErrors({ ...complete, ref }).ref === undefined).toBe(valid);
+  });
+
+  it('says why a commit sha cannot be the ref and what to do instead, and leaves a SpEL ref to Orca', () => {
+    expect(stageErrors({ ...complete, ref: '3f786850e387550fdab836ed7e6dc881de23001b' }).ref).toBe(
+      'Ref is a commit sha. GitHub dispatches a workflow only to a branch or tag. Give the branch or tag, and pass the commit as a workflow input that the workflow checks out (docs/stage.md, "GitHub\'s own expressions").',
+    );
+    expect(stageErrors({ ...complete, ref: '${trigger.hash}' })).toEqual({});
+  });
+
   it('requires the required inputs the workflow declares, when they are known', () => {
     const missing = stage({ repository: 'octo-org/app', workflow: 'deploy.yml', inputs: { version: ' ' } });
     expect(stageErrors(missing)).toEqual({});
@@ -115,6 +135,13 @@ describe("Deck's pipeline validation of the githubWorkflow stage", () => {
 
     expect(result.preventSave).toBe(true);
     expect(result.stages[0].messages).toEqual(['Repository is required.', 'Workflow is required.']);
+  });
+
+  it('blocks saving a stage whose ref is a commit sha', async () => {
+    const result = await validate({ ...complete, ref: '3f786850e387550fdab836ed7e6dc881de23001b' });
+
+    expect(result.preventSave).toBe(true);
+    expect(result.stages[0].messages).toEqual([expect.stringMatching(/^Ref is a commit sha\. GitHub dispatches/)]);
   });
 
   it('blocks saving a client payload that is not JSON', async () => {

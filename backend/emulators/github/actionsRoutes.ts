@@ -69,8 +69,16 @@ function dispatch(ctx: RouteContext): SimResponse {
   const { repo, workflow } = workflowOf(ctx);
   const body = (ctx.body ?? {}) as { ref?: unknown; inputs?: Record<string, unknown>; return_run_details?: boolean };
   const docs = ctx.operation.docsUrl;
-  if ('return_run_details' in body && !ctx.world.runDetails) {
-    throw new Answer(error(422, 'Invalid request.\n\n"return_run_details" is not a permitted key.', docs));
+  const refusal = ctx.world.runDetailsRefusal;
+  if ('return_run_details' in body && refusal) {
+    throw new Answer(error(refusal, 'Invalid request.\n\n"return_run_details" is not a permitted key.', docs));
+  }
+  // GitHub's own schema wants every input value as text, which its published description leaves out (`inputs` is
+  // any object): a JSON boolean, number or null is refused (https://qiita.com/IzumiSy/items/c432f9d3885b687c2b32).
+  const typed = Object.values(body.inputs ?? {}).find((value) => typeof value !== 'string');
+  if (typed !== undefined) {
+    const shown = typed === null ? 'nil' : JSON.stringify(typed);
+    throw new Answer(error(422, `Invalid request.\n\nFor 'additionalProperties', ${shown} is not a string.`, docs));
   }
   if (typeof body.ref !== 'string') throw new Answer(error(422, 'Invalid request.\n\n"ref" wasn\'t supplied.', docs));
   // Branches and tags only; a commit sha is refused too (GitHub answers "No ref found for: <sha>").

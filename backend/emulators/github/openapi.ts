@@ -49,7 +49,8 @@ const SPEC_ID = 'github';
 // Errors every endpoint can answer, which the description leaves out of most operations
 // (https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api).
 // 422 "Validation Failed" is among them: GitHub answers it, for example, to dispatch inputs a workflow does not declare.
-const UNDECLARED_ERRORS = new Set([304, 401, 403, 404, 422, 429, 500, 502, 503, 504]);
+// So is 400 "Bad Request", for a body GitHub cannot read, and from older GitHub Enterprise Server for an unknown body key.
+const UNDECLARED_ERRORS = new Set([304, 400, 401, 403, 404, 422, 429, 500, 502, 503, 504]);
 
 interface Template {
   template: string;

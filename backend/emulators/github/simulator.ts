@@ -262,10 +262,11 @@ export class GithubSimulator {
 
   /**
    * GitHub Enterprise Server before 3.21: a dispatch that names `return_run_details` gets
-   * `422 Invalid request.\n\n"return_run_details" is not a permitted key.` and starts nothing; without it, 204.
+   * `422 Invalid request.\n\n"return_run_details" is not a permitted key.` (or 400, as older releases may answer)
+   * and starts nothing; without it, 204.
    */
-  withoutRunDetails(): void {
-    this.world.runDetails = false;
+  withoutRunDetails({ status = 422 }: { status?: 400 | 422 } = {}): void {
+    this.world.runDetailsRefusal = status;
   }
 
   /**

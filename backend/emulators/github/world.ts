@@ -98,10 +98,11 @@ export class World {
   /** Check runs by id, in the order they were created. */
   readonly checkRuns = new Map<number, { repo: string; checkRun: CheckRun }>();
   /**
-   * Whether `return_run_details` is known. GitHub Enterprise Server releases before 3.21 validate the body
-   * against their own description, which lacks the key (@octokit/openapi `ghes-3.19.json`), and refuse it with 422.
+   * The status a dispatch naming `return_run_details` is refused with; unset where the key is known. GitHub Enterprise
+   * Server releases before 3.21 validate the body against their own description, which lacks the key
+   * (@octokit/openapi `ghes-3.19.json`), and refuse it with 422, older ones possibly with 400.
    */
-  runDetails = true;
+  runDetailsRefusal?: 400 | 422;
   /** Told of each change to a run or its jobs, in the order GitHub sends the events. */
   onChange?: (change: WorldChange) => void;
   // Like GitHub's, ids are never reused, not even by a fresh world: stores that outlive a test keep theirs.

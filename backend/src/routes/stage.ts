@@ -11,7 +11,7 @@ import { formatOf } from '../stage/resultsFile.js';
 import { toStageRun } from '../stage/runStatus.js';
 import type { DispatchRequest, StageRuns } from '../stage/stageRuns.js';
 import { findUnresolved, unresolvedError } from '../stage/unresolvedExpressions.js';
-import { gitRef, numericId, owner, parse, repo, repoParams, workflow } from './validation.js';
+import { dispatchRef, numericId, owner, parse, repo, repoParams, workflow } from './validation.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -82,11 +82,14 @@ const dispatchBody = z.discriminatedUnion('dispatchType', [
     ...identity,
     dispatchType: z.literal('workflow_dispatch'),
     workflow,
-    ref: gitRef.optional(),
+    ref: dispatchRef.optional(),
     inputs: z
       .record(z.string(), inputValue)
+      // GitHub.com's limit. GitHub Enterprise Server 3.19 and earlier allow 10 (`maxProperties` in @octokit/openapi
+      // ghes-3.19.json) and refuse more themselves; the message names both so that neither reader is misled.
       .refine((inputs) => Object.keys(inputs).length <= 25, {
-        error: 'GitHub accepts at most 25 inputs',
+        error:
+          'has more than 25 inputs: GitHub.com and GitHub Enterprise Cloud accept at most 25, GitHub Enterprise Server 3.19 and earlier at most 10',
       })
       .default({}),
   }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMMIT_SHA, SHA_REF_REASON } from '../dispatchRef.js';
 import { InputError } from '../errors.js';
 import { OWNER_NAME, REPO_NAME } from '../repositoryName.js';
 
@@ -18,7 +19,7 @@ export const workflow = z.string().regex(/^(?:[1-9]\d{0,15}|[A-Za-z0-9._-]{1,200
   error: 'must be a workflow file name (deploy.yml) or id',
 });
 
-/** Branch, tag or sha, by git's ref-name rules (enough of them to refuse anything odd). */
+/** Branch, tag or commit sha to read a file at, by git's ref-name rules (enough of them to refuse anything odd). */
 export const gitRef = z
   .string()
   .max(255, { error: 'is longer than 255 characters' })
@@ -27,6 +28,11 @@ export const gitRef = z
   .regex(/^(?!\/|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*\/$)[^\s~^:?*[\\\x00-\x1f\x7f]+$/, {
     error: 'is not a valid git ref',
   });
+
+/** The ref of a `workflow_dispatch`: a branch or tag, never a commit sha (dispatchRef.ts, shared with the plugin). */
+export const dispatchRef = gitRef.refine((ref) => !COMMIT_SHA.test(ref), {
+  error: `is a commit sha. ${SHA_REF_REASON}`,
+});
 
 export const repoParams = z.object({ owner, repo });
 

@@ -91,11 +91,12 @@ function runNotFoundMessage(request: DispatchRequest, seconds: number, candidate
 
 /**
  * GitHub Enterprise Server releases before 3.21 validate the dispatch body strictly and refuse the key
- * (`422 Invalid request.\n\n"return_run_details" is not a permitted key.`): the dispatch started nothing.
+ * (`Invalid request.\n\n"return_run_details" is not a permitted key.`): the dispatch started nothing. They answer 422,
+ * older ones may answer 400, so the message tells the refusal apart, not the status.
  */
 const refusesRunDetails = (error: unknown) =>
   error instanceof RequestError &&
-  error.status === 422 &&
+  (error.status === 400 || error.status === 422) &&
   /"return_run_details" is not a permitted key/.test(error.message);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -291,7 +292,9 @@ export class StageRuns {
         `Workflow ${workflow} in ${owner}/${repo} has no workflow_dispatch trigger at ${declared.ref}, so it cannot be started from Spinnaker. Add "on: workflow_dispatch" to ${declared.path}, or use repository_dispatch.`,
       );
     }
-    const inputs = { ...request.inputs };
+    // As GitHub's own UI and CLI do: it refuses JSON booleans and numbers, and the workflow's `inputs` context still
+    // types each value as the workflow declares it (a boolean input reads true, not "true").
+    const inputs = Object.fromEntries(Object.entries(request.inputs).map(([name, value]) => [name, String(value)]));
     if (declared.inputs.some((input) => input.name === CORRELATION_FIELD)) inputs[CORRELATION_FIELD] = correlationId;
 
     const client = await this.options.github.forRepo(owner, repo);

@@ -9,7 +9,8 @@ import { isRepositoryOutOfReach, loadErrorMessage } from './loadError';
 import type { GithubWorkflowStage } from './types';
 
 const HELP =
-  "The branch, tag or commit sha to run the workflow on. Leave it empty for the repository's default branch. " +
+  'The branch or tag to run the workflow on. GitHub does not dispatch to a commit sha: to run a given commit, pass it ' +
+  "as an input that the workflow checks out. Leave it empty for the repository's default branch. " +
   'SpEL is allowed, e.g. <code>${trigger.branch}</code>.';
 
 export function RefField({ formik }: { formik: FormikProps<GithubWorkflowStage> }) {
@@ -29,7 +30,8 @@ export function RefField({ formik }: { formik: FormikProps<GithubWorkflowStage> 
       label="Ref"
       help={<HelpField content={HELP} />}
       validationMessage={message ? errorMessage(message) : undefined}
-      touched={message ? true : undefined}
+      // Show a commit sha at once (validators.ts): it blocks saving the pipeline.
+      touched={true}
       input={(props: IFormInputProps) => (
         <CreatableSelectInput
           {...props}

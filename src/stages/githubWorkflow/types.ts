@@ -12,7 +12,7 @@ export interface GithubWorkflowStage extends IStage {
   dispatchType?: DispatchType;
   /** Workflow file name (`deploy.yml`) or numeric id; `workflow_dispatch` only. */
   workflow?: string;
-  /** Branch, tag or sha; `workflow_dispatch` only. Defaults to the repository's default branch. */
+  /** Branch or tag, never a commit sha; `workflow_dispatch` only. Defaults to the repository's default branch. */
   ref?: string;
   /** `workflow_dispatch` only. */
   inputs?: Record<string, InputValue>;

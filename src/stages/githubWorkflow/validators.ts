@@ -3,6 +3,7 @@ import { FormValidator, SpelService } from '@spinnaker/core';
 import type { QueryClient } from '@tanstack/react-query';
 import type { FormikErrors } from 'formik';
 
+import { COMMIT_SHA, SHA_REF_REASON } from '../../../backend/src/dispatchRef';
 import { parseRepository } from '../../api/lookup';
 import { workflowInputsQuery } from '../../api/queries';
 import type { WorkflowInputDto, WorkflowInputsDto } from '../../api/types';
@@ -67,6 +68,11 @@ export function stageErrors(stage: GithubWorkflowStage, declared?: WorkflowInput
         declared && !declared.dispatchable
           ? `${declared.path} has no workflow_dispatch trigger at ${declared.ref}, so it cannot be dispatched.`
           : undefined,
+      );
+    validator
+      .field('ref', 'Ref')
+      .withValidators((value: string | undefined) =>
+        value && COMMIT_SHA.test(value) ? `Ref is a commit sha. ${SHA_REF_REASON}.` : undefined,
       );
     for (const input of userInputs(declared?.inputs ?? [])) {
       const value = stage.inputs?.[input.name];
@@ -141,6 +147,7 @@ const messagesOf = (errors: unknown): string[] =>
 const BLOCKING_FIELDS: Array<keyof GithubWorkflowStage> = [
   'repository',
   'workflow',
+  'ref',
   'eventType',
   'inputs',
   'clientPayload',
