@@ -311,6 +311,27 @@ describe('finding the run without run details from GitHub', () => {
       /^GitHub accepted the dispatch of deploy\.yml in octo-org\/hello-world, but no run of it could be told apart as this stage's within 3 s \(2 runs started by the App at the same time could be it\)\. Give the workflow a run-name that shows inputs\.spinnaker_correlation_id \(in GitHub's expression syntax\) and declare the spinnaker_correlation_id input; see docs\/stage\.md\.$/,
     );
   });
+
+  it('ends the search 5 minutes after the dispatch with a 422 that Orca does not retry, whatever its stage timeout', async () => {
+    sim.withoutRunDetails();
+    sim.addRun({ owner: 'octo-org', repo: 'hello-world', workflow: 'deploy.yml', actor: sim.bot });
+    const stage = deploy();
+    await backend().dispatch(stage).expect(503);
+
+    // Orca 2026.2 retries the call for the stage's stageTimeoutMs, hours for a long workflow; 5 minutes have passed.
+    await temp.store.db
+      .updateTable('dispatches')
+      .set({ created_at: Date.now() - 5 * 60_000 - 1_000 })
+      .execute();
+    const res = await backend().dispatch(stage).expect(422);
+
+    expect(res.headers['retry-after']).toBeUndefined();
+    expect(res.body.error.name).toBe('RunNeverFoundError');
+    expect(res.body.error.message).toMatch(
+      /^GitHub accepted the dispatch of deploy\.yml in octo-org\/hello-world, but no run of it could be told apart as this stage's within 30\d s \(2 runs/,
+    );
+    expect(sim.dispatches).toHaveLength(1);
+  });
 });
 
 describe('bodies holding expressions Orca could not evaluate', () => {

@@ -72,6 +72,17 @@ export class RunNotFoundError extends RetryLaterError {
 }
 
 /**
+ * How long after its dispatch a stage's run is looked for: the 5 minutes Orca retries the create call for. From
+ * Spinnaker 2026.2, Orca retries it for the stage's `stageTimeoutMs` when one is set (orca ed6708e631:
+ * CreateWebhookTask became an OverridableTimeoutRetryableTask), hours for a long workflow; the backend ends the
+ * search itself so that every release fails such a stage at the same point, with the same guidance.
+ */
+export const RUN_LOOKUP_LIMIT_MS = 5 * 60_000;
+
+/** No run could be told apart within RUN_LOOKUP_LIMIT_MS of the dispatch: 422, which Orca does not retry. */
+export class RunNeverFoundError extends UnprocessableError {}
+
+/**
  * What happened, then what to change. Orca shows the last answer as the stage's final message once it stops
  * retrying, so the text must not promise another try.
  */
@@ -392,6 +403,10 @@ export class StageRuns {
         ));
       if (found && taken) return Number(found.id);
       if (Date.now() + this.lookupIntervalMs > deadline) {
+        const sinceDispatchMs = Date.now() - dispatch.createdAt.getTime();
+        if (sinceDispatchMs >= RUN_LOOKUP_LIMIT_MS) {
+          throw new RunNeverFoundError(runNotFoundMessage(request, Math.round(sinceDispatchMs / 1000), ours.length));
+        }
         throw new RunNotFoundError(runNotFoundMessage(request, Math.round(timeoutMs / 1000), ours.length));
       }
       await sleep(this.lookupIntervalMs);
