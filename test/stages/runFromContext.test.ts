@@ -54,4 +54,20 @@ describe('runFromContext', () => {
     expect(webhookErrorFromContext({ context: { webhook: { error: 'Socket timeout' } } })).toBe('Socket timeout');
     expect(webhookErrorFromContext({ context: polledContext })).toBeUndefined();
   });
+
+  it("gives the backend's message, not Spring's exception around it, when a poll failed", () => {
+    // Orca keeps no body for a failed poll: its error text ends with the response body (MonitorWebhookTask).
+    const body = JSON.stringify({
+      error: { name: 'NotFoundError', message: 'Run 7 of octo-org/app does not exist (it may have been deleted).' },
+      request: { method: 'GET', url: '/stage/runs/octo-org/app/7' },
+      response: { statusCode: 404 },
+    });
+    const error = `an exception occurred in webhook monitor to https://spinnaker-github.example.com/stage/runs/octo-org/app/7: org.springframework.web.client.HttpClientErrorException$NotFound: 404 Not Found: "${body}"`;
+
+    expect(webhookErrorFromContext({ context: { webhook: { body: { runId: 7 }, monitor: { error } } } })).toBe(
+      'Run 7 of octo-org/app does not exist (it may have been deleted).',
+    );
+    const noBody = 'an exception occurred in webhook monitor to https://x/stage/runs/o/r/7: 502 Bad Gateway: [no body]';
+    expect(webhookErrorFromContext({ context: { webhook: { monitor: { error: noBody } } } })).toBe(noBody);
+  });
 });

@@ -67,12 +67,34 @@ function backendMessage(body: unknown): string | undefined {
 }
 
 /**
+ * The backend's message inside the text Orca writes for a failed poll. Orca keeps no body then, only
+ * `an exception occurred in webhook monitor to <url>: <Spring's exception>`, whose text ends with the response body
+ * (orca MonitorWebhookTask; Spring's DefaultResponseErrorHandler). Found by position, not by a pattern.
+ */
+function backendMessageIn(text: unknown): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const start = text.indexOf('{"error":');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end < start) return undefined;
+  try {
+    return backendMessage(JSON.parse(text.slice(start, end + 1)));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Why a call to the backend failed: the backend's own message (`{ error: { message } }`, which Orca keeps as the
  * response body), else what Orca's webhook tasks wrote in `error`.
  */
 export function webhookErrorFromContext(stage: Pick<IExecutionStage, 'context'>): string | undefined {
   const webhook = webhookOf(stage);
   const monitor = monitorOf(webhook);
-  const error = backendMessage(monitor.body) ?? monitor.error ?? backendMessage(webhook.body) ?? webhook.error;
+  const error =
+    backendMessage(monitor.body) ??
+    backendMessageIn(monitor.error) ??
+    monitor.error ??
+    backendMessage(webhook.body) ??
+    webhook.error;
   return typeof error === 'string' && error ? error : undefined;
 }
