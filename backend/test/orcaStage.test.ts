@@ -81,8 +81,9 @@ describe('config/orca-local.yml driven as Orca runs a preconfigured webhook stag
 
     expect(outcome.status).toBe('SUCCEEDED');
     expect(outcome.progressMessages).toEqual(['0 of 2 jobs done', '0 of 2 jobs done', '2 of 2 jobs done']);
+    // GitHub takes input values as strings, as its own UI and CLI send them.
     expect(sim.dispatches).toEqual([
-      expect.objectContaining({ ref: 'main', inputs: { region: 'eu-west-1', dry_run: true } }),
+      expect.objectContaining({ ref: 'main', inputs: { region: 'eu-west-1', dry_run: 'true' } }),
     ]);
     const [create] = outcome.requests;
     expect(create).toMatchObject({ method: 'POST', status: 200 });
