@@ -49,7 +49,8 @@ export default {
     commonjs(),
     // backend/src/triggers/pattern.ts and backend/src/repositoryName.ts are shared with the backend: one pattern
     // engine for the preview and the matching, one rule for repository names. So are eventFacts.ts and spel.ts: one
-    // builder of a trigger's facts for webhook deliveries and manual starts.
+    // builder of a trigger's facts for webhook deliveries and manual starts. dispatchRef.ts: one rule for the refs a
+    // dispatch may name, in the stage editor and at dispatch.
     typescript({
       outDir,
       include: [
@@ -58,6 +59,7 @@ export default {
         'backend/src/repositoryName.ts',
         'backend/src/triggers/eventFacts.ts',
         'backend/src/spel.ts',
+        'backend/src/dispatchRef.ts',
       ],
       noEmitOnError: !process.env.ROLLUP_WATCH,
     }),
