@@ -15,6 +15,9 @@ const orcaEvent = z.object({
   content: z.object({ executionId: z.string().min(1).max(100) }),
 });
 
+/** Any event Echo forwards: a JSON object. */
+const anyEvent = z.looseObject({});
+
 /**
  * `POST /events/echo`: Echo's REST event forwarding. Echo posts every event to every endpoint; only Orca's pipeline
  * and stage events matter. Both `/events/echo` and `/events/echo/` are accepted: Echo posts to the URL exactly as
@@ -33,7 +36,7 @@ export function eventsRouter({
 }): Router {
   const router = Router();
   router.post(['/echo', '/echo/'], express.json({ limit: '10mb' }), async (req, res) => {
-    parse(z.looseObject({}), req.body, 'body');
+    parse(anyEvent, req.body, 'body');
     // Any other event is answered 200: many have no source (Gate's manual trigger, Pub/Sub; Echo drops null fields),
     // and Echo logs every non-2xx answer at ERROR and counts it in event.send.errors (echo RestEventListener).
     const event = orcaEvent.safeParse(req.body);
