@@ -46,6 +46,8 @@ const repository = z.string().transform((value, ctx) => {
 });
 
 const inputValue = z.union([z.string(), z.number(), z.boolean()]);
+/** A checkbox of the stage: Orca renders it as true or "true". */
+const checkbox = (params?: Parameters<typeof z.union>[1]) => z.union([z.boolean(), z.enum(['true', 'false'])], params);
 const stageKey = {
   /** Orca's execution id, stage id and stage start time: together they make the idempotency key. */
   executionId: z.string().min(1).max(200),
@@ -67,14 +69,14 @@ const identity = {
    * stage without it is taken as false and succeeds at once). Only Deck's editor sets it by default; a stage written
    * by hand or by a template must say it, or it would let the stages after it run before the workflow has finished.
    */
-  waitForCompletion: z.union([z.boolean(), z.enum(['true', 'false'])], {
+  waitForCompletion: checkbox({
     error: (issue) =>
       issue.input === undefined
         ? "is missing: set it on the stage, true to finish with the run's result or false to finish once the run has started (Orca does not wait for a stage without it)"
         : 'must be true or false',
   }),
-  /** Report the pipeline as a check run on the run's commit (docs/stage.md); Orca renders the checkbox as true or "true". */
-  checkRun: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
+  /** Report the pipeline as a check run on the run's commit (docs/stage.md). */
+  checkRun: checkbox().optional(),
 };
 
 const dispatchBody = z.discriminatedUnion('dispatchType', [
