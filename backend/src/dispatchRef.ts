@@ -8,9 +8,9 @@
 export const COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 
 /**
- * Why a commit sha cannot be the ref, and what to do instead. GitHub dispatches to a branch or tag name only
+ * What is wrong with a commit sha as the ref, and what to do instead, after the field's name. GitHub dispatches to a branch or tag name only
  * (https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event) and answers a sha with
  * `422 No ref found for: <sha>`.
  */
-export const SHA_REF_REASON =
-  'GitHub dispatches a workflow only to a branch or tag. Give the branch or tag, and pass the commit as a workflow input that the workflow checks out (docs/stage.md, "GitHub\'s own expressions")';
+export const SHA_REF_PROBLEM =
+  'is a commit sha. GitHub dispatches a workflow only to a branch or tag. Give the branch or tag, and pass the commit as a workflow input that the workflow checks out (docs/stage.md, "GitHub\'s own expressions")';

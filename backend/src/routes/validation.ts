@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMMIT_SHA, SHA_REF_REASON } from '../dispatchRef.js';
+import { COMMIT_SHA, SHA_REF_PROBLEM } from '../dispatchRef.js';
 import { InputError } from '../errors.js';
 import { OWNER_NAME, REPO_NAME } from '../repositoryName.js';
 
@@ -31,7 +31,7 @@ export const gitRef = z
 
 /** The ref of a `workflow_dispatch`: a branch or tag, never a commit sha (dispatchRef.ts, shared with the plugin). */
 export const dispatchRef = gitRef.refine((ref) => !COMMIT_SHA.test(ref), {
-  error: `is a commit sha. ${SHA_REF_REASON}`,
+  error: SHA_REF_PROBLEM,
 });
 
 export const repoParams = z.object({ owner, repo });

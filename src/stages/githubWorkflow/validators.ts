@@ -3,7 +3,7 @@ import { FormValidator, SpelService } from '@spinnaker/core';
 import type { QueryClient } from '@tanstack/react-query';
 import type { FormikErrors } from 'formik';
 
-import { COMMIT_SHA, SHA_REF_REASON } from '../../../backend/src/dispatchRef';
+import { COMMIT_SHA, SHA_REF_PROBLEM } from '../../../backend/src/dispatchRef';
 import { parseRepository } from '../../api/lookup';
 import { workflowInputsQuery } from '../../api/queries';
 import type { WorkflowInputDto, WorkflowInputsDto } from '../../api/types';
@@ -72,7 +72,7 @@ export function stageErrors(stage: GithubWorkflowStage, declared?: WorkflowInput
     validator
       .field('ref', 'Ref')
       .withValidators((value: string | undefined) =>
-        value && COMMIT_SHA.test(value) ? `Ref is a commit sha. ${SHA_REF_REASON}.` : undefined,
+        value && COMMIT_SHA.test(value) ? `Ref ${SHA_REF_PROBLEM}.` : undefined,
       );
     for (const input of userInputs(declared?.inputs ?? [])) {
       const value = stage.inputs?.[input.name];
