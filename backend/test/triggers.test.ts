@@ -373,12 +373,17 @@ describe('when Gate is away', () => {
     expect(startedIds()).toEqual(['deploy-prod', 'on-test', 'on-test-by-name']);
   });
 
-  it('does not start a pipeline twice when Gate started it but the answer was lost', async () => {
+  /** Gate starts the delivery's pipeline but its answer is lost; the worker's retry comes after. */
+  async function startWithLostAnswer(id: string) {
     gate.failNext('accept-then-fail');
-    await deliver('deployment', deployment(), { id: 'lost-answer' }).expect(202);
+    await deliver('deployment', deployment(), { id }).expect(202);
     await worker.drain();
     clock.advance(MAX_RETRY_DELAY_MS);
     await worker.drain();
+  }
+
+  it('does not start a pipeline twice when Gate started it but the answer was lost', async () => {
+    await startWithLostAnswer('lost-answer');
 
     expect(gate.starts).toHaveLength(1);
     const row = await store.db.selectFrom('pipeline_starts').selectAll().executeTakeFirst();
@@ -392,11 +397,7 @@ describe('when Gate is away', () => {
       const { executionId } = gate.addRunningExecution({ application: 'checkout', stageType: 'wait' });
       gate.executions.get(executionId)!.buildTime = Date.now() - 30 * 24 * 3_600_000;
     }
-    gate.failNext('accept-then-fail');
-    await deliver('deployment', deployment(), { id: 'lost-in-history' }).expect(202);
-    await worker.drain();
-    clock.advance(MAX_RETRY_DELAY_MS);
-    await worker.drain();
+    await startWithLostAnswer('lost-in-history');
 
     expect(gate.starts).toHaveLength(1);
     const row = await store.db.selectFrom('pipeline_starts').selectAll().executeTakeFirst();
